@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+
+/// `v6ctl`: the operator's client for v6-scheduler, and an offline NYSE calendar.
+@main
+struct V6ctl: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "v6ctl",
+        abstract: "Drive the v6-scheduler daemon and query the NYSE calendar.",
+        discussion: """
+            Times are America/New_York (ET) with their UTC offset.
+
+            Examples:
+              v6ctl calendar day                       # is today a trading day?
+              v6ctl calendar sessions --from 2026-11-23 --to 2026-11-27
+              v6ctl calendar holidays --year 2027 --format csv
+              v6ctl calendar phase --at 2026-11-27T13:30
+              v6ctl gate --days trading --phase market_open -- python3 collect.py
+
+            Exit codes: 0 ok; 1 the request failed; 2 usage error (bad argument);
+            3 the daemon is not running or its socket is missing.
+            """,
+        subcommands: [CalendarCommand.self, GateCommand.self]
+    )
+
+    /// Runs the command; maps every failure to one stderr line and a documented exit code.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch let error as CLIError {
+            FileHandle.standardError.write(Data("v6ctl: \(error.message)\n".utf8))
+            Foundation.exit(error.code)
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {  // --help, --version
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+            FileHandle.standardError.write(Data("v6ctl: \(message) (see v6ctl --help)\n".utf8))
+            Foundation.exit(CLIError.usage)
+        }
+    }
+}
+
+/// A failure with its exit code; the message is one line naming the problem and the fix.
+struct CLIError: Error {
+    static let failed: Int32 = 1
+    static let usage: Int32 = 2
+    static let daemonDown: Int32 = 3
+
+    let message: String
+    let code: Int32
+
+    static func usage(_ message: String) -> CLIError { CLIError(message: message, code: usage) }
+}
