@@ -7,11 +7,17 @@ let package = Package(
     name: "v6-scheduler",
     platforms: [.macOS(.v14)],
     products: [
+        .executable(name: "v6-scheduler", targets: ["v6-scheduler"]),
         .executable(name: "v6ctl", targets: ["v6ctl"]),
         .library(name: "MarketCalendar", targets: ["MarketCalendar"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
     ],
     targets: [
         // Pure: NYSE rules, sessions, phases, America/New_York conversions. Foundation only.
@@ -19,18 +25,54 @@ let package = Package(
             name: "MarketCalendar",
             resources: [.embedInCode("Resources/nyse-special-days.csv")]
         ),
+        // Pure: configuration model and validation, schedule maths, the scheduler state machine.
+        .target(
+            name: "Scheduling",
+            dependencies: [
+                "MarketCalendar",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "HeapModule", package: "swift-collections"),
+            ]
+        ),
+        // Pure: the control socket's requests, responses, framing and error codes.
+        .target(name: "ControlProtocol"),
+        // libsystemd: sd_notify, sd_journal_sendv, sd_listen_fds.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
+        // What Glibc's module hides behind _GNU_SOURCE: timerfd, posix_spawn setsid, pidfd, ucred, prctl.
+        .target(name: "CShim"),
+        // I/O edge: timer, task processes, run store, control server, systemd and journald.
+        .target(
+            name: "SchedulerDaemon",
+            dependencies: [
+                "Scheduling", "ControlProtocol", "CSystemd", "CShim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .executableTarget(
+            name: "v6-scheduler",
+            dependencies: [
+                "SchedulerDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         // The operator's client: control commands plus the offline calendar and gate.
         .executableTarget(
             name: "v6ctl",
             dependencies: [
-                "MarketCalendar",
+                "MarketCalendar", "ControlProtocol", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // Helpers shared by the test targets: running built binaries, temporary directories.
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .testTarget(name: "MarketCalendarTests", dependencies: ["MarketCalendar"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "v6ctl"]),
+        .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
+        .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol"]),
+        .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "TestSupport", "v6-scheduler", "v6ctl"]),
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "v6ctl", "v6-scheduler"]),
     ],
     swiftLanguageModes: [.v6]
 )

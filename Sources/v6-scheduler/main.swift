@@ -1,0 +1,2 @@
+import SchedulerDaemon
+print("v6-scheduler \(DaemonVersion.string)")
