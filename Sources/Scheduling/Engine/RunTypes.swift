@@ -1,0 +1,90 @@
+import MarketCalendar
+
+/// Why a run started.
+public enum Trigger: String, Sendable, Codable, CaseIterable {
+    case schedule, manual, retry
+    case catchUp = "catch_up"
+}
+
+/// How a run ended (or where it stands), as stored and shown.
+public enum Outcome: String, Sendable, Codable, CaseIterable {
+    case success, failed, fatal, timeout, skipped, abandoned, retrying, running, queued
+}
+
+/// Why the daemon stops a running task.
+public enum StopReason: String, Sendable {
+    case timeout, replaced, shutdown
+}
+
+/// A run the state machine wants started now.
+public struct RunStart: Sendable, Equatable {
+    public let runID: String
+    public let task: String
+    public let trigger: Trigger
+    /// The slot this run serves (nil for a manual run).
+    public let scheduledAt: Instant?
+    public let attempt: Int
+    /// Seconds spent waiting for a free slot under `max_concurrent_tasks`.
+    public let waitedSeconds: Int64
+    /// Seconds until the run is stopped as timed out.
+    public let timeoutSeconds: Int
+}
+
+/// What happened to a started run, reported back by the daemon.
+public enum RunResult: Sendable, Equatable {
+    case exited(Int32)
+    case signaled(Int32)
+    /// posix_spawn or a pre-spawn check failed (missing executable, bad cwd...): fatal.
+    case spawnFailed(String)
+    /// The slot was already claimed in the database (it ran before a restart or a clock step).
+    case slotTaken
+}
+
+/// A finished run (or attempt) as the state machine judged it.
+public struct RunCompletion: Sendable, Equatable {
+    public let runID: String
+    public let task: String
+    public let trigger: Trigger
+    public let scheduledAt: Instant?
+    public let attempt: Int
+    public let outcome: Outcome
+    public let exitCode: Int32?
+    public let signal: Int32?
+    public let reason: String?
+    /// When the next attempt starts (outcome `retrying`).
+    public let retryAt: Instant?
+    /// The last attempt failed: run the task's `on_failure` hook.
+    public let isFinalFailure: Bool
+}
+
+/// An occurrence that did not run, recorded with its reason.
+public struct SkippedRun: Sendable, Equatable {
+    public let runID: String
+    public let task: String
+    public let trigger: Trigger
+    public let scheduledAt: Instant?
+    public let reason: String
+}
+
+/// What the state machine asks the daemon to do.
+public enum SchedulerAction: Sendable, Equatable {
+    case start(RunStart)
+    /// SIGTERM the run's process group, SIGKILL after the task's grace.
+    case stop(runID: String, reason: StopReason)
+    case skipped(SkippedRun)
+    case completed(RunCompletion)
+    /// A run waits (for the task's running one, or for a concurrency slot).
+    case queued(runID: String, task: String, reason: String)
+}
+
+/// A runtime enable/disable from `v6ctl` (outranks the environment and the YAML).
+public struct RuntimeToggle: Sendable, Equatable {
+    public let enabled: Bool
+    /// A disable (or enable) that lapses on its own.
+    public let until: Instant?
+
+    public init(enabled: Bool, until: Instant?) {
+        self.enabled = enabled
+        self.until = until
+    }
+}

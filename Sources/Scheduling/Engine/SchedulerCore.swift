@@ -1,0 +1,323 @@
+import HeapModule
+import MarketCalendar
+
+/// The scheduler's decisions, free of I/O: time comes in as instants, results of runs
+/// come in as events, and out come `SchedulerAction`s for the daemon to carry out.
+///
+/// The daemon drives it with the wall clock; `Planner` drives it with a virtual one, so
+/// the plan is what runs. Every occurrence is taken from `OccurrenceCursor`.
+public struct SchedulerCore: Sendable {
+    public private(set) var config: SchedulerConfig
+    public private(set) var calendar: NYSECalendar
+    var tasks: [String: TaskState] = [:]
+    var due = Heap<DueEntry>()
+    var active: [String: ActiveRun] = [:]            // by run id
+    var activeByTask: [String: String] = [:]         // task -> its current (non-replaced) run id
+    var waiting: [PendingStart] = []                 // for a concurrency slot, in order
+    var queuedBehind: [String: PendingStart] = [:]   // task -> the one run waiting for it (overlap)
+    var retries: [String: PendingRetry] = [:]        // task -> its next attempt
+    public private(set) var toggles: [String: RuntimeToggle] = [:]
+    /// Occurrences at or before this instant have been handled.
+    public private(set) var processedUntil: Instant
+    private var runCounter = 0
+    private let runIDPrefix: String
+    public private(set) var isShuttingDown = false
+
+    /// - Parameters:
+    ///   - now: occurrences from this instant on (inclusive) will fire.
+    ///   - runIDPrefix: makes run ids unique across daemon restarts (random per boot).
+    public init(config: SchedulerConfig, now: Instant, runIDPrefix: String, toggles: [String: RuntimeToggle] = [:]) {
+        self.config = config
+        self.calendar = config.makeCalendar()
+        self.processedUntil = now - 1
+        self.runIDPrefix = runIDPrefix
+        self.toggles = toggles
+        rebuildTasks()
+    }
+
+    // MARK: - Queries
+
+    /// When the daemon must call `advance(to:)` next: the earliest occurrence, retry or timeout.
+    public var nextWakeUp: Instant? {
+        var candidates: [Instant] = []
+        if let top = due.min { candidates.append(top.instant) }
+        candidates.append(contentsOf: retries.values.map(\.at))
+        candidates.append(contentsOf: active.values.filter { $0.stopping == nil }.map(\.deadline))
+        return candidates.min()
+    }
+
+    /// The next scheduled occurrence of a task (nil when none within eight years).
+    public func nextOccurrence(of task: String) -> Instant? { tasks[task]?.nextDue }
+
+    /// Upcoming occurrences of a task, without moving the scheduler's own cursor.
+    public func upcoming(of task: String, limit: Int) -> [Instant] {
+        guard let state = tasks[task], let first = state.nextDue else { return [] }
+        var cursor = OccurrenceCursor(schedule: state.schedule, after: first)
+        var result = [first]
+        while result.count < limit, let next = cursor.next() { result.append(next) }
+        return result
+    }
+
+    /// Enabled after runtime toggles (lapsed ones ignored), environment and YAML.
+    public func isEnabled(_ task: String, at now: Instant) -> Bool {
+        guard let state = tasks[task] else { return false }
+        if let toggle = effectiveToggle(task, at: now) { return toggle.enabled }
+        return state.config.enabled
+    }
+
+    /// The runtime toggle in force at `now`, if any.
+    public func effectiveToggle(_ task: String, at now: Instant) -> RuntimeToggle? {
+        guard let toggle = toggles[task] else { return nil }
+        if let until = toggle.until, now >= until { return nil }
+        return toggle
+    }
+
+    public var runningRunIDs: [String] { Array(active.keys) }
+    public func runningRun(of task: String) -> String? { activeByTask[task] }
+    public var runningCount: Int { active.count }
+    public func schedule(of task: String) -> TaskSchedule? { tasks[task]?.schedule }
+
+    // MARK: - Time
+
+    /// Handles everything due at or before `now`: timeouts, retries, occurrences.
+    public mutating func advance(to now: Instant) -> [SchedulerAction] {
+        var actions: [SchedulerAction] = []
+        for (id, run) in active where run.stopping == nil && run.deadline <= now {
+            active[id]?.stopping = .timeout
+            actions.append(.stop(runID: id, reason: .timeout))
+        }
+        for (task, retry) in retries where retry.at <= now {
+            retries[task] = nil
+            guard tasks[task] != nil else { continue }
+            offer(PendingStart(runID: makeRunID(), task: task, trigger: .retry, scheduledAt: retry.scheduledAt,
+                               attempt: retry.attempt, since: now), now: now, into: &actions)
+        }
+        while let top = due.min, top.instant <= now {
+            _ = due.removeMin()
+            guard var state = tasks[top.task], state.generation == top.generation, let occurrence = state.nextDue else { continue }
+            // Everything due by now: the latest runs, earlier ones (a clock step, a suspend) are skipped.
+            var latest = occurrence, missed = 0
+            var next = state.cursor.next()
+            while let n = next, n <= now {
+                missed += 1
+                latest = n
+                next = state.cursor.next()
+            }
+            state.nextDue = next
+            tasks[top.task] = state
+            if let next { due.insert(DueEntry(instant: next, task: top.task, generation: state.generation)) }
+            guard !isShuttingDown, isEnabled(top.task, at: now) else { continue }
+            if missed > 0 {
+                actions.append(.skipped(SkippedRun(runID: makeRunID(), task: top.task, trigger: .schedule, scheduledAt: occurrence,
+                    reason: "\(missed) occurrence(s) from \(calendar.zone.iso8601(occurrence)) missed (clock step or suspend); running the latest only")))
+            }
+            offer(PendingStart(runID: makeRunID(), task: top.task, trigger: .schedule, scheduledAt: latest, attempt: 1, since: now),
+                  now: now, into: &actions)
+        }
+        processedUntil = max(processedUntil, now)
+        return actions
+    }
+
+    // MARK: - Runs
+
+    /// The daemon reports how a started run ended.
+    public mutating func runFinished(_ runID: String, result: RunResult, at now: Instant) -> [SchedulerAction] {
+        guard let run = active.removeValue(forKey: runID) else { return [] }
+        if activeByTask[run.task] == runID { activeByTask[run.task] = nil }
+        var actions: [SchedulerAction] = [.completed(judge(run, result, now: now))]
+        if case .completed(let c) = actions[0], c.outcome == .retrying, let at = c.retryAt {
+            retries[run.task] = PendingRetry(at: at, scheduledAt: run.scheduledAt, attempt: run.attempt + 1)
+        }
+        if activeByTask[run.task] == nil, let queued = queuedBehind.removeValue(forKey: run.task) {
+            startOrWait(queued, now: now, into: &actions)
+        }
+        drainWaiting(now: now, into: &actions)
+        return actions
+    }
+
+    /// `v6ctl run-now`: a manual run, subject to the calendar unless forced, and to `overlap`.
+    public mutating func runNow(_ task: String, force: Bool, at now: Instant) throws(SchedulerError) -> (runID: String, actions: [SchedulerAction]) {
+        guard let state = tasks[task] else { throw .unknownTask(task, known: Array(tasks.keys)) }
+        if !force {
+            let today = calendar.zone.local(now).date
+            let verdict = state.config.days.check(today, calendar: calendar, force: state.config.ignoresHolidays)
+            if case .skip(let why) = verdict {
+                throw SchedulerError(code: .notToday, message: "\(task) does not run today: \(why); add --force to run it anyway")
+            }
+        }
+        if let running = activeByTask[task], state.config.overlap == .skip {
+            throw SchedulerError(code: .busy, message: "\(task) is already running (run \(running)); its overlap policy is skip")
+        }
+        if queuedBehind[task] != nil || waiting.contains(where: { $0.task == task }) {
+            throw SchedulerError(code: .busy, message: "\(task) already has a run waiting to start")
+        }
+        var actions: [SchedulerAction] = []
+        let runID = makeRunID()
+        offer(PendingStart(runID: runID, task: task, trigger: .manual, scheduledAt: nil, attempt: 1, since: now), now: now, into: &actions)
+        return (runID, actions)
+    }
+
+    // MARK: - Toggles, reload, shutdown
+
+    public mutating func setToggle(_ task: String, _ toggle: RuntimeToggle?) throws(SchedulerError) {
+        guard tasks[task] != nil else { throw .unknownTask(task, known: Array(tasks.keys)) }
+        toggles[task] = toggle
+    }
+
+    /// A new configuration: schedules restart after what was already handled; running
+    /// runs finish under the rules they started with.
+    public mutating func reload(_ newConfig: SchedulerConfig) {
+        config = newConfig
+        calendar = newConfig.makeCalendar()
+        rebuildTasks()
+        for task in retries.keys where tasks[task] == nil { retries[task] = nil }
+        queuedBehind = queuedBehind.filter { tasks[$0.key] != nil }
+        waiting.removeAll { tasks[$0.task] == nil }
+    }
+
+    /// Stop scheduling; stop every running run. Completions still come through `runFinished`.
+    public mutating func shutdown() -> [SchedulerAction] {
+        isShuttingDown = true
+        retries.removeAll()
+        queuedBehind.removeAll()
+        waiting.removeAll()
+        var actions: [SchedulerAction] = []
+        for (id, run) in active where run.stopping != .shutdown {
+            active[id]?.stopping = .shutdown
+            actions.append(.stop(runID: id, reason: .shutdown))
+        }
+        return actions
+    }
+
+    /// Occurrences missed while the daemon was down, for tasks with `catch_up: true`: the
+    /// latest one after the last claimed slot runs once if its window has not passed.
+    public mutating func catchUp(lastSlots: [String: Instant], now: Instant) -> [SchedulerAction] {
+        var actions: [SchedulerAction] = []
+        for name in tasks.keys.sorted() {
+            guard let state = tasks[name], state.config.catchUp, isEnabled(name, at: now), let last = lastSlots[name] else { continue }
+            var cursor = OccurrenceCursor(schedule: state.schedule, after: last)
+            var missed: Instant? = nil
+            while let t = cursor.next(), t < now { missed = t }
+            guard let occurrence = missed else { continue }
+            if let windowEnd = state.schedule.phaseWindowEnd(of: occurrence), windowEnd <= now { continue }
+            offer(PendingStart(runID: makeRunID(), task: name, trigger: .catchUp, scheduledAt: occurrence, attempt: 1, since: now),
+                  now: now, into: &actions)
+        }
+        return actions
+    }
+
+    // MARK: - Internals
+
+    private mutating func rebuildTasks() {
+        var rebuilt: [String: TaskState] = [:]
+        due = Heap()
+        for task in config.tasks {
+            let generation = (tasks[task.name]?.generation ?? 0) + 1
+            let schedule = TaskSchedule(task: task, calendar: calendar)
+            var cursor = OccurrenceCursor(schedule: schedule, after: processedUntil)
+            let next = cursor.next()
+            rebuilt[task.name] = TaskState(config: task, schedule: schedule, cursor: cursor, nextDue: next, generation: generation)
+            if let next { due.insert(DueEntry(instant: next, task: task.name, generation: generation)) }
+        }
+        tasks = rebuilt
+    }
+
+    private mutating func makeRunID() -> String {
+        runCounter += 1
+        return "\(runIDPrefix)-\(runCounter)"
+    }
+
+    /// Applies the task's overlap policy to a run that is due.
+    private mutating func offer(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
+        guard let config = tasks[start.task]?.config else { return }
+        let busy = activeByTask[start.task] != nil || waiting.contains { $0.task == start.task }
+        guard busy else { return startOrWait(start, now: now, into: &actions) }
+        switch config.overlap {
+        case .skip:
+            actions.append(.skipped(SkippedRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
+                                               reason: "previous run still running (overlap: skip)")))
+        case .queue, .replace:
+            if queuedBehind[start.task] != nil {
+                actions.append(.skipped(SkippedRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
+                                                   reason: "a run is already waiting for the running one (overlap: \(config.overlap.rawValue))")))
+                return
+            }
+            queuedBehind[start.task] = start
+            actions.append(.queued(runID: start.runID, task: start.task, reason: "waiting for the running run (overlap: \(config.overlap.rawValue))"))
+            if config.overlap == .replace, let current = activeByTask[start.task], active[current]?.stopping == nil {
+                active[current]?.stopping = .replaced
+                actions.append(.stop(runID: current, reason: .replaced))
+            }
+        }
+    }
+
+    private mutating func startOrWait(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
+        if active.count < config.maxConcurrentTasks && waiting.isEmpty {
+            begin(start, now: now, into: &actions)
+        } else {
+            waiting.append(start)
+            actions.append(.queued(runID: start.runID, task: start.task,
+                                   reason: "max_concurrent_tasks (\(config.maxConcurrentTasks)) runs are running"))
+        }
+    }
+
+    private mutating func drainWaiting(now: Instant, into actions: inout [SchedulerAction]) {
+        while active.count < config.maxConcurrentTasks, !waiting.isEmpty {
+            begin(waiting.removeFirst(), now: now, into: &actions)
+        }
+    }
+
+    private mutating func begin(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
+        guard let config = tasks[start.task]?.config else { return }
+        active[start.runID] = ActiveRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
+                                        attempt: start.attempt, deadline: now + Int64(config.timeoutSeconds), stopping: nil)
+        activeByTask[start.task] = start.runID
+        actions.append(.start(RunStart(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
+                                       attempt: start.attempt, waitedSeconds: now - start.since, timeoutSeconds: config.timeoutSeconds)))
+    }
+}
+
+// MARK: - State
+
+struct TaskState: Sendable {
+    var config: TaskConfig
+    var schedule: TaskSchedule
+    var cursor: OccurrenceCursor
+    var nextDue: Instant?
+    var generation: Int
+}
+
+struct DueEntry: Comparable, Sendable {
+    let instant: Instant
+    let task: String
+    let generation: Int
+
+    static func < (a: DueEntry, b: DueEntry) -> Bool { (a.instant, a.task) < (b.instant, b.task) }
+    static func == (a: DueEntry, b: DueEntry) -> Bool { a.instant == b.instant && a.task == b.task && a.generation == b.generation }
+}
+
+struct PendingStart: Sendable {
+    let runID: String
+    let task: String
+    let trigger: Trigger
+    let scheduledAt: Instant?
+    let attempt: Int
+    /// When it became due (the wait for a slot is measured from here).
+    let since: Instant
+}
+
+struct ActiveRun: Sendable {
+    let runID: String
+    let task: String
+    let trigger: Trigger
+    let scheduledAt: Instant?
+    let attempt: Int
+    let deadline: Instant
+    var stopping: StopReason?
+}
+
+struct PendingRetry: Sendable {
+    let at: Instant
+    let scheduledAt: Instant?
+    let attempt: Int
+}
