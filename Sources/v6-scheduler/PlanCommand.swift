@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import MarketCalendar
+import Scheduling
+
+struct PlanCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Print every fire instant of every enabled task whose ET date lies in the range (inclusive).",
+        discussion: """
+            Computed by the daemon's own state machine on a virtual clock: the plan is what runs.
+            Runtime toggles (v6ctl enable/disable) and retries are not part of the plan.
+            csv: header time,task; rows like 2026-11-27T09:30:00-05:00,collect_option_snapshots.
+            """
+    )
+    @OptionGroup var options: ConfigOptions
+    @Option(help: "First date, YYYY-MM-DD.") var from: String
+    @Option(help: "Last date, YYYY-MM-DD (inclusive).") var to: String
+    @Option(help: "csv (default), table or json.") var format: PlanFormat = .csv
+
+    enum PlanFormat: String, ExpressibleByArgument, CaseIterable { case csv, table, json }
+
+    func run() throws {
+        guard let start = LocalDate(parsing: from) else { throw CommandFailure(message: "v6-scheduler: --from: '\(from)' is not a date; use YYYY-MM-DD", code: 2) }
+        guard let end = LocalDate(parsing: to) else { throw CommandFailure(message: "v6-scheduler: --to: '\(to)' is not a date; use YYYY-MM-DD", code: 2) }
+        guard start <= end else { throw CommandFailure(message: "v6-scheduler: --from \(from) is after --to \(to)", code: 2) }
+        guard (1900...2200).contains(start.year), (1900...2200).contains(end.year) else {
+            throw CommandFailure(message: "v6-scheduler: dates must lie in 1900-2200", code: 2)
+        }
+        let loaded = try LoadedConfigCommand.load(options)
+        let zone = loaded.config.makeCalendar().zone
+        let entries = Planner.plan(loaded.config, from: start, through: end)
+        var out = ""
+        switch format {
+        case .csv:
+            out.reserveCapacity(entries.count * 56 + 16)
+            out += "time,task\n"
+            for e in entries { out += zone.iso8601(e.time) + "," + e.task + "\n" }
+        case .table:
+            out += "TIME                       TASK\n"
+            for e in entries { out += zone.iso8601(e.time) + "  " + e.task + "\n" }
+        case .json:
+            out += "["
+            for (i, e) in entries.enumerated() {
+                out += (i == 0 ? "\n" : ",\n") + "  {\"time\":\"" + zone.iso8601(e.time) + "\",\"task\":\"" + e.task + "\"}"
+            }
+            out += entries.isEmpty ? "]\n" : "\n]\n"
+        }
+        FileHandle.standardOutput.write(Data(out.utf8))
+    }
+}

@@ -1,2 +1,0 @@
-import SchedulerDaemon
-print("v6-scheduler \(DaemonVersion.string)")
