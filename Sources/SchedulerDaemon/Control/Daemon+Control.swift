@@ -1,0 +1,144 @@
+import ControlProtocol
+import Foundation
+import MarketCalendar
+import Scheduling
+
+extension Daemon {
+    /// Answers one decoded request; `send` streams events (`run_now` with `wait`).
+    func handle(_ request: Request, id: RequestID?, peer: Authorization.Peer,
+                send: @escaping @Sendable ([UInt8]) -> Void) async -> [UInt8] {
+        let now = Instant.now
+        func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
+        switch request {
+        case .status:
+            retryStoreIfNeeded()
+            return ResponseEncoder.success(id: id, result: statusResult(now: now))
+        case .tasks:
+            return ResponseEncoder.success(id: id, result: TasksResult(tasks: taskStatuses(now: now)))
+        case .task(let name, let output):
+            guard let task = core.config.task(named: name) else { return fail(.unknownTask, unknownTaskMessage(name)) }
+            return ResponseEncoder.success(id: id, result: taskDetail(task, output: output, now: now))
+        case .enable(let name, let until), .disable(let name, let until):
+            let enabled: Bool = if case .enable = request { true } else { false }
+            return setToggle(name, enabled: enabled, until: until, peer: peer, id: id, now: now)
+        case .clear(let name):
+            guard core.config.task(named: name) != nil else { return fail(.unknownTask, unknownTaskMessage(name)) }
+            guard let store else { return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed") }
+            do {
+                _ = try store.clearToggle(task: name)
+            } catch {
+                storeFailed(error)
+                return fail(.stateError, "could not save the change: \(error); nothing was changed")
+            }
+            try? core.setToggle(name, nil)
+            logger.notice("runtime toggle cleared by \(peer)", metadata: ["task": "\(name)"])
+            rearm()
+            return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
+        case .runNow(let name, let force, let wait):
+            return await runNow(name, force: force, wait: wait, peer: peer, id: id, send: send, now: now)
+        case .history(let task, let runID, let limit, let output):
+            if let task, core.config.task(named: task) == nil, (try? store?.lastRun(task: task)) == nil {
+                return fail(.unknownTask, unknownTaskMessage(task))
+            }
+            guard let store else { return fail(.stateError, "the state store is unavailable: \(stateError ?? "not open")") }
+            do {
+                if let runID {
+                    guard let run = try store.run(id: runID) else { return fail(.notFound, "no run \(runID) in the history") }
+                    return ResponseEncoder.success(id: id, result: HistoryResult(runs: [runInfo(run, output: output)]))
+                }
+                let runs = try store.history(task: task, limit: limit ?? 20)
+                return ResponseEncoder.success(id: id, result: HistoryResult(runs: runs.map { runInfo($0, output: output) }))
+            } catch {
+                storeFailed(error)
+                return fail(.stateError, "\(error)")
+            }
+        case .next(let limit):
+            return ResponseEncoder.success(id: id, result: NextResult(runs: upcoming(limit: limit ?? 20, now: now)))
+        case .reload:
+            switch reload(requestedBy: peer.description) {
+            case .success(let loaded):
+                return ResponseEncoder.success(id: id, result: ReloadResult(tasks: loaded.config.tasks.count,
+                                                                             warnings: loaded.warnings.map { "\($0)" }))
+            case .failure(let failure):
+                return fail(.reloadFailed, "the configuration was not reloaded; the running one stays:\n\(failure.message)")
+            }
+        }
+    }
+
+    private func setToggle(_ name: String, enabled: Bool, until: String?, peer: Authorization.Peer, id: RequestID?, now: Instant) -> [UInt8] {
+        func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
+        guard core.config.task(named: name) != nil else { return fail(.unknownTask, unknownTaskMessage(name)) }
+        var lapse: Instant? = nil
+        if let until {
+            guard let parsed = InstantParser.parse(until, zone: core.calendar.zone) else {
+                return fail(.invalidValue, "until: '\(until)' is not an instant; use 2026-11-27T16:00:00-05:00")
+            }
+            guard parsed > now else { return fail(.invalidValue, "until: \(until) is in the past") }
+            lapse = parsed
+        }
+        guard let store else { return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed") }
+        do {
+            // In the database before it is acknowledged.
+            try store.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description)
+        } catch {
+            storeFailed(error)
+            return fail(.stateError, "could not save the change: \(error); nothing was changed")
+        }
+        try? core.setToggle(name, RuntimeToggle(enabled: enabled, until: lapse))
+        let lapseText = lapse.map { " until \(core.calendar.zone.iso8601($0))" } ?? ""
+        logger.notice("\(enabled ? "enabled" : "disabled")\(lapseText) by \(peer)", metadata: ["task": "\(name)"])
+        rearm()
+        return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
+    }
+
+    private func runNow(_ name: String, force: Bool, wait: Bool, peer: Authorization.Peer, id: RequestID?,
+                        send: @escaping @Sendable ([UInt8]) -> Void, now: Instant) async -> [UInt8] {
+        let runID: String
+        let actions: [SchedulerAction]
+        do {
+            (runID, actions) = try core.runNow(name, force: force, at: now)
+        } catch {
+            let code: ErrorCode = switch error.code {
+            case .unknownTask: .unknownTask
+            case .busy: .busy
+            case .notToday: .notToday
+            }
+            return ResponseEncoder.failure(id: id, code: code, message: error.message)
+        }
+        logger.notice("run-now\(force ? " --force" : "") by \(peer)", metadata: meta(name, runID))
+        let watcher = wait ? RunWatcher(id: id, send: send) : nil
+        if let watcher { watchRegistry.watch(runID: runID, watcher) }
+        perform(actions, now: now)
+        rearm()
+        guard let watcher else {
+            let started = runs[runID] != nil
+            return ResponseEncoder.success(id: id, result: RunInfo(runID: runID, task: name, trigger: .manual,
+                startedAt: started ? core.calendar.zone.iso8601(now) : nil, outcome: started ? .running : .queued))
+        }
+        let final = await watcher.result()
+        return ResponseEncoder.success(id: id, result: final)
+    }
+
+    func unknownTaskMessage(_ name: String) -> String {
+        let names = core.config.tasks.map(\.name)
+        let close = names.min { editDistance($0, name) < editDistance($1, name) }
+        let hint = close.flatMap { editDistance($0, name) <= max(2, name.count / 3) ? " (did you mean \($0)?)" : nil } ?? ""
+        return "no task named '\(name)'\(hint); see: v6ctl list"
+    }
+}
+
+/// Levenshtein distance, for did-you-mean hints.
+func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a), b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+        var current = [i] + Array(repeating: 0, count: b.count)
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        previous = current
+    }
+    return previous[b.count]
+}

@@ -1,0 +1,204 @@
+import Dispatch
+import Foundation
+import Logging
+import MarketCalendar
+import Scheduling
+
+extension Daemon {
+    // MARK: - State store
+
+    /// Opens `state.db`; on failure the daemon keeps scheduling and retries later.
+    func openStore(now: Instant) {
+        lastStoreAttempt = now
+        do {
+            store = try RunStore(directory: core.config.stateDirectory)
+            if stateError != nil { storeRecovered() }
+        } catch {
+            storeFailed(error)
+        }
+    }
+
+    /// Runtime toggles back from the database; runs a previous instance left open are abandoned.
+    func restoreState(now: Instant) {
+        guard let store else { return }
+        do {
+            for run in try store.markAbandoned(now: now) {
+                logger.warning("abandoned: the daemon stopped before the run finished", metadata: meta(run.task, run.runID))
+            }
+            for (task, toggle) in try store.toggles() where core.config.task(named: task) != nil {
+                try? core.setToggle(task, RuntimeToggle(enabled: toggle.enabled, until: toggle.until))
+            }
+        } catch {
+            storeFailed(error)
+        }
+    }
+
+    func storeFailed(_ error: any Error) {
+        let message = "\(error)"
+        if stateError != message {
+            logger.error("state store failed: \(message); scheduling continues, history and toggles are not saved until it recovers")
+        }
+        stateError = message
+    }
+
+    func storeRecovered() {
+        logger.notice("state store recovered: \(store?.path ?? core.config.stateDirectory)")
+        stateError = nil
+    }
+
+    /// Retries a failed store at most every 30 s (called from the watchdog and status paths).
+    func retryStoreIfNeeded() {
+        let now = Instant.now
+        guard stateError != nil, now - lastStoreAttempt >= 30 else { return }
+        lastStoreAttempt = now
+        if let store {
+            if store.healthCheck() == nil { storeRecovered() }
+        } else {
+            openStore(now: now)
+            restoreState(now: now)
+        }
+    }
+
+    // MARK: - Signals and watchdog
+
+    func installSignalHandlers() {
+        for (signo, action) in [(SIGTERM, "stop"), (SIGINT, "stop"), (SIGHUP, "reload")] {
+            signal(signo, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
+            source.setEventHandler { [weak self] in
+                guard let self else { return }
+                Task {
+                    if action == "stop" { await self.shutdown() } else { _ = await self.reload(requestedBy: "SIGHUP") }
+                }
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    /// WATCHDOG=1 from the actor itself, at half the interval: a stuck loop stops the pings.
+    func startWatchdog() {
+        guard let interval = notifier.watchdogInterval, interval > 0 else { return }
+        let source = DispatchSource.makeTimerSource(queue: queue)
+        source.schedule(deadline: .now() + interval / 2, repeating: interval / 2, leeway: .milliseconds(100))
+        source.setEventHandler { [weak self] in
+            guard let self else { return }
+            Task { await self.pingWatchdog() }
+        }
+        source.resume()
+        sources.append(source)
+    }
+
+    func pingWatchdog() {
+        notifier.watchdog()
+        retryStoreIfNeeded()
+    }
+
+    // MARK: - Reload and stop
+
+    /// Loads the configuration again; an invalid one is rejected and the old one keeps running.
+    func reload(requestedBy who: String) -> Result<LoadedConfig, ReloadFailure> {
+        notifier.reloading()
+        defer { notifier.ready(status: statusLine()) }
+        let fresh: LoadedConfig
+        do {
+            fresh = try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
+        } catch {
+            logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
+            return .failure(ReloadFailure(message: "\(error)"))
+        }
+        let old = core.config
+        for (name, value) in [("state_directory", (old.stateDirectory, fresh.config.stateDirectory)),
+                              ("control_socket", (old.controlSocket, fresh.config.controlSocket))] where value.0 != value.1 {
+            logger.warning("reload: \(name) changed to \(value.1); it takes effect at the next restart")
+        }
+        var config = fresh.config
+        config.stateDirectory = old.stateDirectory
+        config.controlSocket = old.controlSocket
+        loaded = LoadedConfig(config: config, warnings: fresh.warnings)
+        core.reload(config)
+        for warning in fresh.warnings { logger.warning("\(warning)") }
+        outputs.reopen()
+        logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath)")
+        rearm()
+        return .success(loaded)
+    }
+
+    /// SIGTERM: stop scheduling, stop running task groups (SIGKILL after their grace),
+    /// record their outcomes, then return from `run()`.
+    func shutdown() {
+        guard !shuttingDown else { return }
+        shuttingDown = true
+        notifier.stopping()
+        logger.notice("stopping: \(runs.count) run(s) to stop")
+        control?.close()
+        timer?.arm(at: nil)
+        perform(core.shutdown(), now: Instant.now)
+        if runs.isEmpty { finishShutdown() }
+    }
+
+    func finishShutdown() {
+        for source in sources { source.cancel() }
+        sources.removeAll()
+        stopped?.resume()
+        stopped = nil
+    }
+
+    // MARK: - on_failure hook
+
+    /// Runs the task's (or the global) `on_failure` argv after a final failed attempt, with
+    /// the run's identity and its output tail in a file.
+    func runFailureHook(_ c: RunCompletion, tail: Data) {
+        guard let task = core.config.task(named: c.task), let argv = task.onFailure ?? core.config.onFailure, !argv.isEmpty else { return }
+        let tailPath = (NSTemporaryDirectory() as NSString).appendingPathComponent("v6-\(c.runID).tail")
+        FileManager.default.createFile(atPath: tailPath, contents: tail, attributes: [.posixPermissions: 0o600])
+        var environment = options.environment
+        environment["V6_TASK"] = c.task
+        environment["V6_RUN_ID"] = c.runID
+        environment["V6_OUTCOME"] = c.outcome.rawValue
+        environment["V6_EXIT_CODE"] = c.exitCode.map(String.init) ?? ""
+        environment["V6_SIGNAL"] = c.signal.map(String.init) ?? ""
+        environment["V6_REASON"] = c.reason ?? ""
+        environment["V6_OUTPUT_FILE"] = tailPath
+        let request = SpawnRequest(argv: argv, environment: environment, workingDirectory: core.config.workingDirectory,
+                                   runID: c.runID + "-on_failure", killGrace: 5)
+        let output = outputs.taskOutput
+        let logger = self.logger
+        do {
+            let hook = try TaskProcess.spawn(request) { line in
+                output.line(line.text, stream: line.stream == .stdout ? .stdout : .stderr, task: c.task, runID: c.runID + "-on_failure")
+            }
+            Task.detached {
+                // A hook gets a minute: a notifier that hangs must not pile up.
+                let timeout = Task { try await Task.sleep(for: .seconds(60)); hook.terminate(grace: 5) }
+                let end = await hook.waitForExit()
+                timeout.cancel()
+                try? FileManager.default.removeItem(atPath: tailPath)
+                logger.info("on_failure hook \(end)", metadata: ["task": "\(c.task)", "run_id": "\(c.runID)"])
+            }
+        } catch {
+            try? FileManager.default.removeItem(atPath: tailPath)
+            logger.error("on_failure hook cannot start: \(error)", metadata: ["task": "\(c.task)", "run_id": "\(c.runID)"])
+        }
+    }
+
+    // MARK: - Status
+
+    /// systemd's STATUS= line: phase, running runs, the next run.
+    func statusLine() -> String {
+        let now = Instant.now
+        let zone = core.calendar.zone
+        let phase = core.calendar.phase(at: now).phase.rawValue
+        let next = core.config.tasks.compactMap { t in core.nextOccurrence(of: t.name).map { (t.name, $0) } }
+            .filter { core.isEnabled($0.0, at: now) }.min { $0.1 < $1.1 }
+        let nextText = next.map { "next \($0.0) at \(zone.iso8601($0.1))" } ?? "nothing scheduled"
+        let state = stateError == nil ? "" : "; STATE STORE FAILING"
+        return "\(phase); \(runs.count) running; \(nextText)\(state)"
+    }
+}
+
+/// A reload that was rejected: the message names the config errors.
+public struct ReloadFailure: Error, CustomStringConvertible {
+    public let message: String
+    public var description: String { message }
+}

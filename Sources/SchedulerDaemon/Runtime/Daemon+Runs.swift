@@ -1,0 +1,152 @@
+import Foundation
+import Logging
+import MarketCalendar
+import Scheduling
+
+/// A run the daemon has spawned.
+struct RunHandle: Sendable {
+    let start: RunStart
+    let process: TaskProcess
+    let startedAt: Date
+    let killGrace: Double
+}
+
+extension Daemon {
+    /// Carries out the state machine's actions.
+    func perform(_ actions: [SchedulerAction], now: Instant) {
+        for action in actions {
+            switch action {
+            case .start(let run):
+                startRun(run, now: now)
+            case .stop(let runID, let reason):
+                guard let handle = runs[runID] else { continue }
+                logger.warning("stopping run (\(reason.rawValue))", metadata: meta(handle.start))
+                handle.process.terminate(grace: handle.killGrace)
+            case .skipped(let skip):
+                logger.notice("skipped: \(skip.reason)", metadata: ["task": "\(skip.task)", "run_id": "\(skip.runID)", "outcome": "skipped"])
+                save(RunRecord(runID: skip.runID, task: skip.task, trigger: skip.trigger, scheduledAt: skip.scheduledAt,
+                               finishedAt: now, outcome: .skipped, reason: skip.reason), task: skip.task)
+            case .queued(let runID, let task, let reason):
+                logger.info("queued: \(reason)", metadata: ["task": "\(task)", "run_id": "\(runID)"])
+            case .completed(let completion):
+                finish(completion, now: now)
+            }
+        }
+    }
+
+    private func startRun(_ run: RunStart, now: Instant) {
+        guard let task = core.config.task(named: run.task) else { return }
+        let zone = core.calendar.zone
+        let record = RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
+                               startedAt: now, outcome: .running, attempt: run.attempt, waitedMs: run.waitedSeconds * 1000)
+        if run.trigger.claimsSlot, let store {
+            do {
+                if try !store.claimSlot(recording: record) {
+                    perform(core.runFinished(run.runID, result: .slotTaken, at: now), now: now)
+                    return
+                }
+            } catch {
+                storeFailed(error)  // keep scheduling: running twice is unlikely, not running is certain
+            }
+        } else {
+            save(record, task: run.task)
+        }
+        let scheduled = run.scheduledAt ?? now
+        var environment = options.environment
+        for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
+            environment[key] = nil
+        }
+        environment.merge(task.environment) { $1 }
+        environment["V6_TASK"] = task.name
+        environment["V6_RUN_ID"] = run.runID
+        environment["V6_SCHEDULED_AT"] = zone.iso8601(scheduled)
+        environment["V6_MARKET_PHASE"] = core.calendar.phase(at: now).phase.rawValue
+        environment["V6_ATTEMPT"] = String(run.attempt)
+        environment["V6_TRIGGER"] = run.trigger.rawValue
+        let request = SpawnRequest(argv: task.command, environment: environment, workingDirectory: core.config.workingDirectory,
+                                   runID: run.runID, killGrace: Double(task.killGraceSeconds))
+        let output = outputs.taskOutput
+        let watchers = RunWatcherBox(daemon: self, runID: run.runID)
+        let process: TaskProcess
+        do {
+            process = try TaskProcess.spawn(request) { line in
+                output.line(line.text, stream: line.stream == .stdout ? .stdout : .stderr, task: task.name, runID: run.runID)
+                watchers.forward(line)
+            }
+        } catch {
+            logger.error("cannot start: \(error)", metadata: meta(run))
+            perform(core.runFinished(run.runID, result: .spawnFailed(error.description), at: now), now: now)
+            return
+        }
+        let lateness = (Date().timeIntervalSince1970 - Double(scheduled.seconds)) * 1000
+        runs[run.runID] = RunHandle(start: run, process: process, startedAt: Date(), killGrace: Double(task.killGraceSeconds))
+        var metadata = meta(run)
+        metadata["pid"] = "\(process.pid)"
+        metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
+        logger.info("started \(task.command.joined(separator: " "))", metadata: metadata)
+        Task { [weak self] in
+            let termination = await process.waitForExit()
+            await self?.exited(run.runID, termination)
+        }
+    }
+
+    /// A task process is over (main process reaped, leftovers ended).
+    func exited(_ runID: String, _ termination: Termination) {
+        let result: RunResult
+        switch termination {
+        case .exited(let code): result = .exited(code)
+        case .signaled(let signal): result = .signaled(signal)
+        }
+        let now = Instant.now
+        perform(core.runFinished(runID, result: result, at: now), now: now)
+        runs[runID] = nil
+        if shuttingDown && runs.isEmpty { finishShutdown() }
+        rearm()
+    }
+
+    private func finish(_ c: RunCompletion, now: Instant) {
+        let handle = runs[c.runID]
+        let duration = handle.map { Int64((Date().timeIntervalSince($0.startedAt) * 1000).rounded()) }
+        let tail = handle.map { Data($0.process.outputTail) }
+        var metadata = meta(c.task, c.runID)
+        metadata["outcome"] = "\(c.outcome.rawValue)"
+        if let code = c.exitCode { metadata["exit_code"] = "\(code)" }
+        if let signal = c.signal { metadata["signal"] = "\(signal)" }
+        if let duration { metadata["duration_ms"] = "\(duration)" }
+        metadata["attempt"] = "\(c.attempt)"
+        let text = "finished: \(c.outcome.rawValue)" + (c.reason.map { " (\($0))" } ?? "")
+        switch c.outcome {
+        case .success, .skipped: logger.info("\(text)", metadata: metadata)
+        case .retrying, .abandoned: logger.warning("\(text)", metadata: metadata)
+        default: logger.error("\(text)", metadata: metadata)
+        }
+        let started = handle.map { Instant(seconds: Int64($0.startedAt.timeIntervalSince1970)) }
+        save(RunRecord(runID: c.runID, task: c.task, trigger: c.trigger, scheduledAt: c.scheduledAt,
+                       startedAt: started, finishedAt: now, exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
+                       attempt: c.attempt, durationMs: duration, waitedMs: handle.map { $0.start.waitedSeconds * 1000 },
+                       reason: c.reason, outputTail: tail), task: c.task)
+        notifyWatchers(c)
+        if c.isFinalFailure { runFailureHook(c, tail: tail ?? Data()) }
+    }
+
+    /// Saves a run record; a failing store is reported, never fatal.
+    func save(_ record: RunRecord, task: String) {
+        guard let store else { return }
+        do {
+            try store.record(record, historyLimit: core.config.task(named: task)?.historyLimit ?? core.config.historyLimit)
+            if stateError != nil { storeRecovered() }
+        } catch {
+            storeFailed(error)
+        }
+    }
+
+    func meta(_ run: RunStart) -> Logger.Metadata {
+        var m = meta(run.task, run.runID)
+        m["trigger"] = "\(run.trigger.rawValue)"
+        m["attempt"] = "\(run.attempt)"
+        if let at = run.scheduledAt { m["scheduled_at"] = "\(core.calendar.zone.iso8601(at))" }
+        return m
+    }
+
+    func meta(_ task: String, _ runID: String) -> Logger.Metadata { ["task": "\(task)", "run_id": "\(runID)"] }
+}

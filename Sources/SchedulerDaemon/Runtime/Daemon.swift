@@ -1,0 +1,124 @@
+import Dispatch
+import Foundation
+import Logging
+import MarketCalendar
+import Scheduling
+
+/// How `v6-scheduler run` was started.
+public struct DaemonOptions: Sendable {
+    public var configPath: String
+    public var envFile: String?
+    public var logTarget: LogTarget
+    public var environment: [String: String]
+
+    public init(configPath: String, envFile: String?, logTarget: LogTarget, environment: [String: String]) {
+        self.configPath = configPath
+        self.envFile = envFile
+        self.logTarget = logTarget
+        self.environment = environment
+    }
+}
+
+/// The running scheduler: carries out what `SchedulerCore` decides, with real time,
+/// real processes, the run store, the control socket and systemd.
+///
+/// Everything that changes state runs on this actor without suspending in between, so
+/// the timer, process exits, signals and control requests are serialized.
+public actor Daemon {
+    let options: DaemonOptions
+    var loaded: LoadedConfig
+    var core: SchedulerCore
+    var store: RunStore?
+    var stateError: String?
+    var lastStoreAttempt = Instant(seconds: 0)
+    var runs: [String: RunHandle] = [:]
+    var logger: Logger
+    let outputs: LogOutputs
+    let notifier = Notifier()
+    let startedAt: Instant
+    let queue = DispatchQueue(label: "v6.daemon.events")
+    var timer: WallClockTimer?
+    var control: ControlServer?
+    var sources: [DispatchSourceProtocol] = []
+    var stopped: CheckedContinuation<Void, Never>?
+    var shuttingDown = false
+    /// Waiters of `run_now --wait`, by run id.
+    var runWatchers: [String: [RunWatcher]] = [:]
+
+    /// Loads the configuration and sets up logging; nothing runs until `run()`.
+    public init(options: DaemonOptions, loaded: LoadedConfig) {
+        self.options = options
+        self.loaded = loaded
+        let config = loaded.config
+        outputs = DaemonLogging.bootstrap(target: options.logTarget,
+                                          fileDirectory: config.enableLogging ? config.logDirectory : nil)
+        logger = Logger(label: "v6-scheduler")
+        startedAt = Instant.now
+        core = SchedulerCore(config: config, now: startedAt, runIDPrefix: Daemon.bootPrefix())
+    }
+
+    /// Runs until SIGTERM or SIGINT; returns the process exit code.
+    public func run() async -> Int32 {
+        do {
+            try ChildSubreaper.enable()
+        } catch {
+            logger.warning("\(error); orphaned grandchildren will be reaped by PID 1 instead")
+        }
+        _ = OrphanReaper.start()
+        for warning in loaded.warnings { logger.warning("\(warning)") }
+        openStore(now: Instant.now)
+        restoreState(now: Instant.now)
+        do {
+            control = try ControlServer.start(socketPath: core.config.controlSocket, group: core.config.controlGroup,
+                                              daemon: self, logger: logger)
+        } catch {
+            logger.critical("cannot listen on the control socket: \(error)")
+            return 1
+        }
+        do {
+            timer = try WallClockTimer(queue: queue) { [weak self] wake in
+                guard let self else { return }
+                Task { await self.wake(wake) }
+            }
+        } catch {
+            logger.critical("cannot create the timer: \(error)")
+            return 1
+        }
+        installSignalHandlers()
+        startWatchdog()
+        perform(core.catchUp(lastSlots: (try? store?.lastSlots()) ?? [:], now: Instant.now), now: Instant.now)
+        wake(.due)
+        let tasks = core.config.tasks
+        logger.notice("v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data \(TimeZone.timeZoneDataVersion)")
+        notifier.ready(status: statusLine())
+        await withCheckedContinuation { stopped = $0 }
+        try? store?.close()
+        logger.notice("v6-scheduler stopped")
+        return 0
+    }
+
+    /// The timer fired, or the wall clock was stepped: handle what is due and re-arm.
+    func wake(_ reason: WallClockTimer.Wake) {
+        let now = Instant.now
+        if reason == .clockStepped {
+            logger.notice("wall clock stepped; now \(core.calendar.zone.iso8601(now)); recomputing what is due")
+        }
+        perform(core.advance(to: now), now: now)
+        rearm()
+    }
+
+    func rearm() {
+        timer?.arm(at: core.nextWakeUp)
+        notifier.status(statusLine())
+    }
+
+    /// A random prefix per boot keeps run ids unique across restarts.
+    static func bootPrefix() -> String {
+        String(UInt32.random(in: 0...UInt32.max), radix: 36)
+    }
+}
+
+extension Instant {
+    /// The wall clock now, in whole seconds.
+    static var now: Instant { Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))) }
+}
