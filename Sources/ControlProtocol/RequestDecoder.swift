@@ -1,0 +1,167 @@
+/// Turns one request line (without its newline) into a `Request`, or into the error to answer with.
+///
+/// The checks run in this order, so that the first error is the most useful one: size, JSON syntax,
+/// object, `id`, `v`, `cmd`, unknown fields (a typo'd `tsak` is reported as unknown, not as a missing
+/// `task`), then each field's type and value. It never traps, whatever the bytes.
+public enum RequestDecoder {
+    public static func decode(line: some Collection<UInt8>) -> DecodedRequest {
+        let count = line.count
+        guard count <= ProtocolLimits.maxRequestBytes else {
+            return DecodedRequest(id: nil, result: .failure(ProtocolError(.requestTooLarge,
+                "request line is \(count) bytes; the limit is \(ProtocolLimits.maxRequestBytes) (one JSON object per line)")))
+        }
+        let bytes = Array(line)
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+            return DecodedRequest(id: nil, result: .failure(ProtocolError(.invalidJSON,
+                "empty line: send one JSON object per line, e.g. {\"v\":1,\"cmd\":\"status\"}")))
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            switch error.kind {
+            case .duplicateKey(let key):
+                return DecodedRequest(id: nil, result: .failure(ProtocolError(.invalidRequest,
+                    "field \"\(shown(key))\" appears twice (byte \(error.offset))")))
+            case .syntax:
+                return DecodedRequest(id: nil, result: .failure(ProtocolError(.invalidJSON,
+                    "invalid JSON at byte \(error.offset): \(error.message)")))
+            }
+        }
+        guard case .object(let object) = value else {
+            return DecodedRequest(id: nil, result: .failure(ProtocolError(.invalidRequest,
+                "a request is a JSON object such as {\"v\":1,\"cmd\":\"status\"}, found \(value.kindName)")))
+        }
+        let id: RequestID?
+        switch RequestID.from(object["id"]) {
+        case .success(let parsed): id = parsed
+        case .failure(let error): return DecodedRequest(id: nil, result: .failure(error))
+        }
+        return DecodedRequest(id: id, result: Result { () throws(ProtocolError) in try request(from: object) })
+    }
+
+    private static func request(from object: JSONObject) throws(ProtocolError) -> Request {
+        try checkVersion(object["v"])
+        let command = try self.command(object["cmd"])
+        let allowed = command.fields
+        for key in object.keys where !["v", "id", "cmd"].contains(key) && !allowed.contains(key) {
+            let takes = allowed.isEmpty ? "takes no fields" : "takes " + allowed.map { "\"\($0)\"" }.joined(separator: ", ")
+            let hint = Suggestion.hint(Suggestion.closest(to: key, among: allowed))
+            throw ProtocolError(.unknownField, "\(command) does not take \"\(shown(key))\"\(hint); it \(takes)")
+        }
+        let fields = Fields(object: object, command: command)
+        switch command {
+        case .status: return .status
+        case .tasks: return .tasks
+        case .reload: return .reload
+        case .task: return .task(name: try fields.task(), output: try fields.bool("output"))
+        case .enable: return .enable(task: try fields.task(), until: try fields.instant("until"))
+        case .disable: return .disable(task: try fields.task(), until: try fields.instant("until"))
+        case .clear: return .clear(task: try fields.task())
+        case .runNow: return .runNow(task: try fields.task(), force: try fields.bool("force"), wait: try fields.bool("wait"))
+        case .history:
+            return .history(task: try fields.optionalTask(), runID: try fields.runID(),
+                            limit: try fields.limit(), output: try fields.bool("output"))
+        case .next: return .next(limit: try fields.limit())
+        }
+    }
+
+    /// Client text in a message, cut to 64 characters so an error line stays small.
+    static func shown(_ text: String) -> String {
+        text.count > 64 ? String(text.prefix(64)) + "..." : text
+    }
+
+    private static func checkVersion(_ value: JSONValue?) throws(ProtocolError) {
+        let current = ProtocolVersion.current
+        guard let value, value != .null else {
+            throw ProtocolError(.unsupportedVersion, "missing \"v\": every request carries the protocol version, \"v\":\(current)")
+        }
+        guard case .number(let literal) = value else {
+            throw ProtocolError(.wrongType, "\"v\" must be a number (\"v\":\(current)), found \(value.kindName)")
+        }
+        guard value.integerValue == Int64(current) else {
+            throw ProtocolError(.unsupportedVersion,
+                "protocol version \(literal) is not supported: this daemon speaks version \(current) (use a v6ctl of the same release)")
+        }
+    }
+
+    private static func command(_ value: JSONValue?) throws(ProtocolError) -> Command {
+        let names = Command.allCases.map(\.rawValue).joined(separator: ", ")
+        guard let value, value != .null else {
+            throw ProtocolError(.missingField, "missing \"cmd\": the command, one of \(names)")
+        }
+        guard case .string(let name) = value else {
+            throw ProtocolError(.wrongType, "\"cmd\" must be a string, found \(value.kindName)")
+        }
+        guard let command = Command(rawValue: name) else {
+            throw ProtocolError(.unknownCommand,
+                "unknown command \"\(shown(name))\"\(Suggestion.hint(Command.suggestion(for: name)?.rawValue)); commands: \(names)")
+        }
+        return command
+    }
+}
+
+/// Typed access to a request's fields, with the errors that name the field and the expected type.
+/// A `null` counts as absent.
+private struct Fields {
+    let object: JSONObject
+    let command: Command
+
+    private func present(_ key: String) -> JSONValue? {
+        guard let value = object[key], value != .null else { return nil }
+        return value
+    }
+
+    private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> ProtocolError {
+        ProtocolError(.wrongType, "\"\(key)\" must be \(expected), found \(found.kindName)")
+    }
+
+    func task() throws(ProtocolError) -> String {
+        guard let name = try optionalTask() else {
+            throw ProtocolError(.missingField, "\(command) needs \"task\": the task's name as in the configuration")
+        }
+        return name
+    }
+
+    func optionalTask() throws(ProtocolError) -> String? {
+        guard let value = present("task") else { return nil }
+        guard case .string(let name) = value else { throw wrongType("task", "a string (the task's name)", value) }
+        guard !name.isEmpty else { throw ProtocolError(.invalidValue, "\"task\" is empty: give the task's name") }
+        return name
+    }
+
+    func bool(_ key: String) throws(ProtocolError) -> Bool {
+        guard let value = present(key) else { return false }
+        guard case .bool(let b) = value else { throw wrongType(key, "true or false", value) }
+        return b
+    }
+
+    /// `until`: an ISO-8601 instant with a UTC offset, as the client resolves `today`, dates and so on.
+    func instant(_ key: String) throws(ProtocolError) -> String? {
+        guard let value = present(key) else { return nil }
+        guard case .string(let text) = value else { throw wrongType(key, "a string (an ISO-8601 instant)", value) }
+        guard ISO8601Shape.isInstant(text) else {
+            throw ProtocolError(.invalidValue,
+                "\"\(key)\" must be an ISO-8601 instant with an offset, such as 2026-11-27T16:00:00-05:00, found \"\(RequestDecoder.shown(text))\"")
+        }
+        return text
+    }
+
+    func limit() throws(ProtocolError) -> Int? {
+        guard let value = present("limit") else { return nil }
+        guard case .number = value else { throw wrongType("limit", "an integer", value) }
+        guard let n = value.integerValue, n >= 1, n <= Int64(ProtocolLimits.maxListLimit) else {
+            throw ProtocolError(.invalidValue, "\"limit\" must be a whole number from 1 to \(ProtocolLimits.maxListLimit)")
+        }
+        return Int(n)
+    }
+
+    func runID() throws(ProtocolError) -> Int64? {
+        guard let value = present("run_id") else { return nil }
+        guard case .number = value else { throw wrongType("run_id", "an integer (a run id from history)", value) }
+        guard let n = value.integerValue, n >= 1 else {
+            throw ProtocolError(.invalidValue, "\"run_id\" must be a positive whole number (a run id from history)")
+        }
+        return n
+    }
+}

@@ -1,0 +1,37 @@
+/// One task in brief (`status`, `tasks`).
+public struct TaskStatus: Codable, Sendable, Equatable {
+    public var name: String
+    /// Enabled after YAML, environment and the run-time toggle.
+    public var enabled: Bool
+    /// Where `enabled` comes from: `yaml`, `env SCHEDULER_X_ENABLED`, `default` or `runtime`.
+    public var enabledSource: String
+    /// When a run-time toggle with `until` expires (ET instant).
+    public var toggleUntil: String?
+    /// The schedule in words, e.g. `every 5 minutes from 09:30 to 16:00`.
+    public var schedule: String
+    /// The `days:` rule in words, e.g. `trading days`.
+    public var days: String
+    /// Whether a run of it is in progress.
+    public var running: Bool
+    public var lastRun: RunInfo?
+    /// The next scheduled run (ET instant); absent when none is ahead (disabled, or no slot within a year).
+    public var nextRun: String?
+
+    public init(name: String, enabled: Bool, enabledSource: String, toggleUntil: String? = nil, schedule: String,
+                days: String, running: Bool = false, lastRun: RunInfo? = nil, nextRun: String? = nil) {
+        self.name = name
+        self.enabled = enabled
+        self.enabledSource = enabledSource
+        self.toggleUntil = toggleUntil
+        self.schedule = schedule
+        self.days = days
+        self.running = running
+        self.lastRun = lastRun
+        self.nextRun = nextRun
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, enabled, enabledSource = "enabled_source", toggleUntil = "toggle_until", schedule, days
+        case running, lastRun = "last_run", nextRun = "next_run"
+    }
+}
