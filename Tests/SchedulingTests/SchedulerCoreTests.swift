@@ -14,7 +14,7 @@ import Testing
 
         init(_ config: SchedulerConfig, at start: String) {
             now = Build.at(start)
-            core = SchedulerCore(config: config, now: now, runIDPrefix: "sim")
+            core = SchedulerCore(config: config, now: now)
         }
 
         mutating func run(until end: String, duration: Int64 = 1, result: (RunStart) -> RunResult = { _ in .exited(0) }) {
@@ -109,7 +109,7 @@ import Testing
     }
 
     @Test func backoffGrowsExponentiallyWithinJitterAndCap() {
-        let core = SchedulerCore(config: Build.config([]), now: Build.at("2026-11-25T09:00"), runIDPrefix: "b")
+        let core = SchedulerCore(config: Build.config([]), now: Build.at("2026-11-25T09:00"))
         let task = Build.task("t", .at([Build.wall("10:00")]), backoff: 30)
         for attempt in 1...5 {
             let base = 30.0 * Double(1 << (attempt - 1))
@@ -202,7 +202,7 @@ import Testing
 
     @Test func clockStepsNeverRunASlotTwiceNorForgetOne() {
         let config = Build.config([Build.task("t", .frequency(seconds: 300, window: .marketOpen))])
-        var core = SchedulerCore(config: config, now: Build.at("2026-11-25T09:29"), runIDPrefix: "c")
+        var core = SchedulerCore(config: config, now: Build.at("2026-11-25T09:29"))
         var started: [Instant] = []
         func take(_ actions: [SchedulerAction]) {
             for case .start(let s) in actions {
@@ -232,7 +232,7 @@ import Testing
             Build.task("pre", .frequency(seconds: 1800, window: .preMarket), catchUp: true),
             Build.task("nocatch", .at([Build.wall("08:00")])),
         ])
-        var core = SchedulerCore(config: config, now: Build.at("2026-11-25T10:02"), runIDPrefix: "k")
+        var core = SchedulerCore(config: config, now: Build.at("2026-11-25T10:02"))
         let last = Build.at("2026-11-24T16:00")
         let actions = core.catchUp(lastSlots: ["snap": last, "morning": last, "pre": last, "nocatch": last], now: Build.at("2026-11-25T10:02"))
         let starts = actions.compactMap { if case .start(let s) = $0 { "\(s.task) \(Build.iso(s.scheduledAt!)) \(s.trigger.rawValue)" } else { nil } }
@@ -244,7 +244,7 @@ import Testing
 
     @Test func runNowHonoursTheCalendarUnlessForcedAndTheOverlapPolicy() throws {
         let config = Build.config([Build.task("t", .at([Build.wall("10:00")]))])
-        var core = SchedulerCore(config: config, now: Build.at("2026-11-26T12:00"), runIDPrefix: "m")
+        var core = SchedulerCore(config: config, now: Build.at("2026-11-26T12:00"))
         #expect(throws: SchedulerError.self) { _ = try core.runNow("t", force: false, at: Build.at("2026-11-26T12:00")) }
         do {
             _ = try core.runNow("t", force: false, at: Build.at("2026-11-26T12:00"))
@@ -260,7 +260,7 @@ import Testing
 
     @Test func shutdownStopsEverythingAndAbandons() {
         let config = Build.config([Build.task("t", .at([Build.wall("10:00")]), retries: 3, timeout: 1000)])
-        var core = SchedulerCore(config: config, now: Build.at("2026-11-25T09:59"), runIDPrefix: "s")
+        var core = SchedulerCore(config: config, now: Build.at("2026-11-25T09:59"))
         let started = core.advance(to: Build.at("2026-11-25T10:00"))
         guard case .start(let run)? = started.first else { Issue.record("no start"); return }
         #expect(core.shutdown() == [.stop(runID: run.runID, reason: .shutdown)])
@@ -274,7 +274,7 @@ import Testing
 
     @Test func reloadKeepsWhatWasHandled() {
         let config = Build.config([Build.task("t", .at([Build.wall("10:00")]))])
-        var core = SchedulerCore(config: config, now: Build.at("2026-11-25T09:59"), runIDPrefix: "r")
+        var core = SchedulerCore(config: config, now: Build.at("2026-11-25T09:59"))
         for case .start(let run) in core.advance(to: Build.at("2026-11-25T10:00")) {
             _ = core.runFinished(run.runID, result: .exited(0), at: Build.at("2026-11-25T10:00:01"))
         }

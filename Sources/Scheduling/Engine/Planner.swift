@@ -18,7 +18,7 @@ public enum Planner {
         // Start a day early and stop a day late: session-relative times may cross midnight.
         let start = zone.startOfDay(from.adding(days: -1))
         let stop = zone.startOfDay(to.adding(days: 2))
-        var core = SchedulerCore(config: enabledOnly, now: start, runIDPrefix: "plan")
+        var core = SchedulerCore(config: enabledOnly, now: start)
         var entries: [Entry] = []
         while let wake = core.nextWakeUp, wake < stop {
             for action in core.advance(to: wake) {

@@ -19,18 +19,18 @@ public struct SchedulerCore: Sendable {
     public private(set) var toggles: [String: RuntimeToggle] = [:]
     /// Occurrences at or before this instant have been handled.
     public private(set) var processedUntil: Instant
-    private var runCounter = 0
-    private let runIDPrefix: String
+    private var nextRunID: Int64
     public private(set) var isShuttingDown = false
 
     /// - Parameters:
     ///   - now: occurrences from this instant on (inclusive) will fire.
-    ///   - runIDPrefix: makes run ids unique across daemon restarts (random per boot).
-    public init(config: SchedulerConfig, now: Instant, runIDPrefix: String, toggles: [String: RuntimeToggle] = [:]) {
+    ///   - firstRunID: run ids are decimal numbers counting up from here (the daemon starts
+    ///     above the largest id in its history, so ids stay unique across restarts).
+    public init(config: SchedulerConfig, now: Instant, firstRunID: Int64 = 1, toggles: [String: RuntimeToggle] = [:]) {
         self.config = config
         self.calendar = config.makeCalendar()
         self.processedUntil = now - 1
-        self.runIDPrefix = runIDPrefix
+        self.nextRunID = firstRunID
         self.toggles = toggles
         rebuildTasks()
     }
@@ -223,8 +223,8 @@ public struct SchedulerCore: Sendable {
     }
 
     private mutating func makeRunID() -> String {
-        runCounter += 1
-        return "\(runIDPrefix)-\(runCounter)"
+        defer { nextRunID += 1 }
+        return String(nextRunID)
     }
 
     /// Applies the task's overlap policy to a run that is due.
