@@ -1,0 +1,91 @@
+import Foundation
+import MarketCalendar
+
+/// What started a run.
+public enum RunTrigger: String, Sendable, Hashable, CaseIterable {
+    /// A slot of the task's schedule, at its time.
+    case schedule
+    /// `v6ctl run TASK`.
+    case manual
+    /// A further attempt of a failed run (attempt 2, 3, ...); it claims no slot of its own.
+    case retry
+    /// A slot missed while the daemon was down, run at start because the task has `catch_up`.
+    case catchUp = "catch_up"
+
+    /// Triggers that run a schedule slot, and so claim it (``RunStore/claimSlot(task:scheduledAt:runID:)``).
+    public var claimsSlot: Bool { self == .schedule || self == .catchUp }
+}
+
+/// Where a run is, or how it ended.
+public enum RunOutcome: String, Sendable, Hashable, CaseIterable {
+    case success
+    /// Exited non-zero (or by a signal the daemon did not send); may be retried.
+    case failed
+    /// Failed and will not be retried (retries exhausted, or the command could not be spawned).
+    case fatal
+    /// Killed by the daemon after `timeout`.
+    case timeout
+    /// Not run: overlap policy, disabled, or outside the calendar (see `reason`).
+    case skipped
+    /// The daemon stopped (or crashed) before the run finished.
+    case abandoned
+    /// Failed; another attempt is scheduled.
+    case retrying
+    case running
+    /// Waiting for a concurrency slot (`max_concurrent_tasks`).
+    case queued
+
+    /// A run still in progress: one a daemon that stops leaves behind as ``abandoned``.
+    public var isActive: Bool { self == .running || self == .queued || self == .retrying }
+}
+
+/// One run of a task, as stored in `state.db`'s `runs` table.
+///
+/// Instants are whole seconds (UTC). The store keeps the last 64 KiB of `outputTail`.
+public struct RunRecord: Sendable, Hashable {
+    /// Unique across all tasks and all time; the primary key.
+    public var runID: String
+    public var task: String
+    public var trigger: RunTrigger
+    /// The slot's instant; nil for manual runs. Retries carry their slot's instant.
+    public var scheduledAt: Instant?
+    /// When the process was spawned; nil while queued, and for runs that never started.
+    public var startedAt: Instant?
+    public var finishedAt: Instant?
+    public var exitCode: Int32?
+    /// The signal that ended the process, when one did.
+    public var signal: Int32?
+    public var outcome: RunOutcome
+    /// 1 for the first attempt of a slot, 2, 3... for its retries.
+    public var attempt: Int
+    public var durationMs: Int64?
+    /// Time spent waiting for a concurrency slot.
+    public var waitedMs: Int64?
+    /// Why the run was skipped or abandoned, or why it could not be spawned.
+    public var reason: String?
+    /// The end of the combined output, at most ``RunRecord/maxOutputTail`` bytes.
+    public var outputTail: Data?
+
+    /// The most of a run's output the store keeps: its last 64 KiB.
+    public static let maxOutputTail = 64 * 1024
+
+    public init(runID: String, task: String, trigger: RunTrigger, scheduledAt: Instant? = nil,
+                startedAt: Instant? = nil, finishedAt: Instant? = nil, exitCode: Int32? = nil,
+                signal: Int32? = nil, outcome: RunOutcome, attempt: Int = 1, durationMs: Int64? = nil,
+                waitedMs: Int64? = nil, reason: String? = nil, outputTail: Data? = nil) {
+        self.runID = runID
+        self.task = task
+        self.trigger = trigger
+        self.scheduledAt = scheduledAt
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.exitCode = exitCode
+        self.signal = signal
+        self.outcome = outcome
+        self.attempt = attempt
+        self.durationMs = durationMs
+        self.waitedMs = waitedMs
+        self.reason = reason
+        self.outputTail = outputTail
+    }
+}

@@ -1,0 +1,71 @@
+import GRDB
+import MarketCalendar
+
+/// Reading run history and slot claims. "Newest" is the order runs were recorded in.
+extension RunStore {
+    /// The newest `limit` runs, newest first: of `task`, or of all tasks when `task` is nil.
+    public func history(task: String?, limit: Int) throws(StoreError) -> [RunRecord] {
+        try read("read the history of \(task ?? "all tasks")") { db in
+            let rows: [Row]
+            if let task {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE task = ? ORDER BY seq DESC LIMIT ?",
+                                        arguments: [task, max(0, limit)])
+            } else {
+                rows = try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY seq DESC LIMIT ?",
+                                        arguments: [max(0, limit)])
+            }
+            return try rows.map(RunRecord.init(row:))
+        }
+    }
+
+    /// The newest `limit` runs of `task`, newest first.
+    public func lastRuns(task: String, limit: Int) throws(StoreError) -> [RunRecord] {
+        try history(task: task, limit: limit)
+    }
+
+    /// The newest run of `task` (in progress or finished), or nil if it never ran.
+    public func lastRun(task: String) throws(StoreError) -> RunRecord? {
+        try history(task: task, limit: 1).first
+    }
+
+    /// The run with this id, if still in the history.
+    public func run(id runID: String) throws(StoreError) -> RunRecord? {
+        try read("read run \(runID)") { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE run_id = ?", arguments: [runID])
+                .map(RunRecord.init(row:))
+        }
+    }
+
+    /// Every task's newest run, by task name: one indexed lookup per task, whatever the history size.
+    public func lastRunsByTask() throws(StoreError) -> [String: RunRecord] {
+        try read("read the last runs of all tasks") { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT runs.* FROM latest_runs JOIN runs ON runs.seq = latest_runs.seq")
+            var result: [String: RunRecord] = [:]
+            result.reserveCapacity(rows.count)
+            for row in rows {
+                let run = try RunRecord(row: row)
+                result[run.task] = run
+            }
+            return result
+        }
+    }
+
+    /// The latest scheduled instant claimed for `task` (for catch-up decisions at start).
+    public func lastSlot(task: String) throws(StoreError) -> Instant? {
+        try read("read the last slot of \(task)") { db in
+            try Int64.fetchOne(db, sql: "SELECT MAX(scheduled_at) FROM slots WHERE task = ?", arguments: [task])
+                .map(Instant.init(seconds:))
+        }
+    }
+
+    /// ``lastSlot(task:)`` for every task that ever claimed a slot.
+    public func lastSlots() throws(StoreError) -> [String: Instant] {
+        try read("read the last slots of all tasks") { db in
+            var result: [String: Instant] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT task, MAX(scheduled_at) AS last FROM slots GROUP BY task") {
+                result[row["task"]] = Instant(seconds: row["last"])
+            }
+            return result
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import GRDB
+
+/// The tables of `state.db`, as GRDB migrations. Append migrations; never edit a shipped one.
+///
+/// Instants are INTEGER seconds since the epoch (UTC). Runs are ordered by `seq`, the order the
+/// daemon recorded them in, not by their clock fields: the wall clock can step back.
+enum StoreSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1: runs, slots, toggles") { db in
+            try db.execute(sql: v1)
+        }
+        return migrator
+    }
+
+    private static let v1 = """
+        CREATE TABLE runs (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL UNIQUE,
+            task TEXT NOT NULL,
+            "trigger" TEXT NOT NULL CHECK ("trigger" IN ('schedule', 'manual', 'retry', 'catch_up')),
+            scheduled_at INTEGER,
+            started_at INTEGER,
+            finished_at INTEGER,
+            exit_code INTEGER,
+            signal INTEGER,
+            outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failed', 'fatal', 'timeout', 'skipped',
+                                                     'abandoned', 'retrying', 'running', 'queued')),
+            attempt INTEGER NOT NULL CHECK (attempt >= 1),
+            duration_ms INTEGER,
+            waited_ms INTEGER,
+            reason TEXT,
+            output_tail BLOB CHECK (output_tail IS NULL OR length(output_tail) <= 65536)
+        );
+        CREATE INDEX runs_by_task ON runs(task, seq);
+        -- Only in-progress runs: what markAbandoned looks for at start, without a scan.
+        CREATE INDEX runs_active ON runs(outcome) WHERE outcome IN ('running', 'queued', 'retrying');
+
+        -- Each task's newest run, kept up to date on insert, so a status of 10,000 tasks reads
+        -- 10,000 rows instead of grouping the whole history.
+        CREATE TABLE latest_runs (
+            task TEXT PRIMARY KEY NOT NULL,
+            seq INTEGER NOT NULL
+        ) WITHOUT ROWID;
+
+        -- One row per claimed schedule slot: the UNIQUE key that makes a slot run at most once.
+        CREATE TABLE slots (
+            task TEXT NOT NULL,
+            scheduled_at INTEGER NOT NULL,
+            run_id TEXT NOT NULL,
+            PRIMARY KEY (task, scheduled_at)
+        ) WITHOUT ROWID;
+
+        CREATE TABLE toggles (
+            task TEXT PRIMARY KEY NOT NULL,
+            enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+            "until" INTEGER,
+            set_at INTEGER NOT NULL,
+            set_by TEXT NOT NULL
+        ) WITHOUT ROWID;
+
+        -- Small facts about the store itself; healthCheck() writes here to prove the file is writable.
+        CREATE TABLE meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value
+        ) WITHOUT ROWID;
+        """
+}
