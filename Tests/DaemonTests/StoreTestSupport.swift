@@ -1,5 +1,6 @@
 import Foundation
 import MarketCalendar
+import Scheduling
 @testable import SchedulerDaemon
 import TestSupport
 
@@ -8,8 +9,8 @@ enum StoreFixture {
     /// 2026-11-27T14:30:00Z (09:30 ET), a fixed "now" for the tests.
     static let base = Instant(seconds: 1_795_789_800)
 
-    static func run(_ id: String, task: String = "collect", trigger: RunTrigger = .schedule,
-                    outcome: RunOutcome = .success, at offset: Int64 = 0, attempt: Int = 1,
+    static func run(_ id: String, task: String = "collect", trigger: Trigger = .schedule,
+                    outcome: Outcome = .success, at offset: Int64 = 0, attempt: Int = 1,
                     output: Data? = nil) -> RunRecord {
         let started = base + offset
         let finished = outcome.isActive ? nil : started + 2

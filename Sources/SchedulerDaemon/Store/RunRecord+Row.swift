@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import MarketCalendar
+import Scheduling
 
 /// Conversions between the store's structs and SQLite rows.
 extension RunRecord {
@@ -22,10 +23,10 @@ extension RunRecord {
 
     init(row: Row) throws {
         let runID: String = row["run_id"]
-        guard let trigger = RunTrigger(rawValue: row["trigger"]) else {
+        guard let trigger = Trigger(rawValue: row["trigger"]) else {
             throw Self.corrupt("run \(runID) has an unknown trigger \(row["trigger"] as String? ?? "NULL")")
         }
-        guard let outcome = RunOutcome(rawValue: row["outcome"]) else {
+        guard let outcome = Outcome(rawValue: row["outcome"]) else {
             throw Self.corrupt("run \(runID) has an unknown outcome \(row["outcome"] as String? ?? "NULL")")
         }
         self.init(

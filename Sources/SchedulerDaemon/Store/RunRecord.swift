@@ -1,40 +1,15 @@
 import Foundation
 import MarketCalendar
+import Scheduling
 
-/// What started a run.
-public enum RunTrigger: String, Sendable, Hashable, CaseIterable {
-    /// A slot of the task's schedule, at its time.
-    case schedule
-    /// `v6ctl run TASK`.
-    case manual
-    /// A further attempt of a failed run (attempt 2, 3, ...); it claims no slot of its own.
-    case retry
-    /// A slot missed while the daemon was down, run at start because the task has `catch_up`.
-    case catchUp = "catch_up"
-
+// Triggers and outcomes are the state machine's own (`Scheduling.Trigger`, `Scheduling.Outcome`):
+// stored by their raw values.
+extension Trigger {
     /// Triggers that run a schedule slot, and so claim it (``RunStore/claimSlot(task:scheduledAt:runID:)``).
     public var claimsSlot: Bool { self == .schedule || self == .catchUp }
 }
 
-/// Where a run is, or how it ended.
-public enum RunOutcome: String, Sendable, Hashable, CaseIterable {
-    case success
-    /// Exited non-zero (or by a signal the daemon did not send); may be retried.
-    case failed
-    /// Failed and will not be retried (retries exhausted, or the command could not be spawned).
-    case fatal
-    /// Killed by the daemon after `timeout`.
-    case timeout
-    /// Not run: overlap policy, disabled, or outside the calendar (see `reason`).
-    case skipped
-    /// The daemon stopped (or crashed) before the run finished.
-    case abandoned
-    /// Failed; another attempt is scheduled.
-    case retrying
-    case running
-    /// Waiting for a concurrency slot (`max_concurrent_tasks`).
-    case queued
-
+extension Outcome {
     /// A run still in progress: one a daemon that stops leaves behind as ``abandoned``.
     public var isActive: Bool { self == .running || self == .queued || self == .retrying }
 }
@@ -46,7 +21,7 @@ public struct RunRecord: Sendable, Hashable {
     /// Unique across all tasks and all time; the primary key.
     public var runID: String
     public var task: String
-    public var trigger: RunTrigger
+    public var trigger: Trigger
     /// The slot's instant; nil for manual runs. Retries carry their slot's instant.
     public var scheduledAt: Instant?
     /// When the process was spawned; nil while queued, and for runs that never started.
@@ -55,7 +30,7 @@ public struct RunRecord: Sendable, Hashable {
     public var exitCode: Int32?
     /// The signal that ended the process, when one did.
     public var signal: Int32?
-    public var outcome: RunOutcome
+    public var outcome: Outcome
     /// 1 for the first attempt of a slot, 2, 3... for its retries.
     public var attempt: Int
     public var durationMs: Int64?
@@ -69,9 +44,9 @@ public struct RunRecord: Sendable, Hashable {
     /// The most of a run's output the store keeps: its last 64 KiB.
     public static let maxOutputTail = 64 * 1024
 
-    public init(runID: String, task: String, trigger: RunTrigger, scheduledAt: Instant? = nil,
+    public init(runID: String, task: String, trigger: Trigger, scheduledAt: Instant? = nil,
                 startedAt: Instant? = nil, finishedAt: Instant? = nil, exitCode: Int32? = nil,
-                signal: Int32? = nil, outcome: RunOutcome, attempt: Int = 1, durationMs: Int64? = nil,
+                signal: Int32? = nil, outcome: Outcome, attempt: Int = 1, durationMs: Int64? = nil,
                 waitedMs: Int64? = nil, reason: String? = nil, outputTail: Data? = nil) {
         self.runID = runID
         self.task = task
