@@ -1,0 +1,150 @@
+import Yams
+
+/// A YAML mapping being read, with the key path and lines needed for messages.
+struct MappingNode {
+    struct Pair {
+        let key: String
+        let keyLine: Int
+        let value: Node
+    }
+
+    /// Dotted key path of this mapping (`scheduler.tasks.collect`).
+    let path: String
+    let line: Int
+    let pairs: [Pair]
+
+    /// The value of `key`, nil when absent or written as null (`key:` or `key: ~`).
+    func value(_ key: String) -> Node? {
+        guard let node = pairs.first(where: { $0.key == key })?.value, !ConfigReader.isNull(node) else { return nil }
+        return node
+    }
+
+    func keyLine(_ key: String) -> Int? { pairs.first { $0.key == key }?.keyLine }
+
+    func has(_ key: String) -> Bool { value(key) != nil }
+
+    func child(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+}
+
+/// Collects issues while the loader walks the YAML tree, and reads typed values out of nodes.
+/// Every reader returns nil after recording an issue, so one bad value never hides the next.
+struct ConfigReader {
+    /// The configuration file as named by the operator.
+    let file: String
+    private(set) var issues: [ConfigIssue] = []
+    private(set) var warnings: [ConfigIssue] = []
+
+    init(file: String) { self.file = file }
+
+    mutating func error(_ line: Int?, _ path: String, _ message: String) {
+        issues.append(ConfigIssue(file: file, line: line, keyPath: path, message: message))
+    }
+
+    mutating func warn(_ line: Int?, _ path: String, _ message: String) {
+        warnings.append(ConfigIssue(file: file, line: line, keyPath: path, message: message))
+    }
+
+    mutating func add(_ issue: ConfigIssue, warning: Bool = false) {
+        if warning { warnings.append(issue) } else { issues.append(issue) }
+    }
+
+    static func line(_ node: Node) -> Int { node.mark?.line ?? 0 }
+
+    static func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let s) = node else { return false }
+        return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string)
+    }
+
+    /// How a node looks in a message: `"text"`, `a list`, `a mapping`.
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): "\"\(s.string)\""
+        case .sequence: "a list"
+        case .mapping: "a mapping"
+        case .alias: "an alias"
+        }
+    }
+
+    // MARK: - Structure
+
+    /// `node` as a mapping with string keys; `known` keys only (others are reported with a
+    /// suggestion). Nil when `node` is not a mapping.
+    mutating func mapping(_ node: Node, path: String, known: [String]?, expected: String = "a mapping of keys to values") -> MappingNode? {
+        guard case .mapping(let m) = node else {
+            error(Self.line(node), path, "expects \(expected), found \(Self.describe(node))")
+            return nil
+        }
+        var pairs: [MappingNode.Pair] = []
+        for (key, value) in m {
+            guard case .scalar(let k) = key else {
+                error(Self.line(key), path, "keys must be plain names, found \(Self.describe(key))")
+                continue
+            }
+            let pair = MappingNode.Pair(key: k.string, keyLine: Self.line(key), value: value)
+            if let known, !known.contains(k.string) {
+                let childPath = path.isEmpty ? k.string : path + "." + k.string
+                let hint = Suggestion.closest(to: k.string, in: known).map { "did you mean \($0)?" }
+                    ?? "known keys: " + known.joined(separator: ", ")
+                error(pair.keyLine, childPath, "unknown key \"\(k.string)\" (\(hint))")
+                continue
+            }
+            pairs.append(pair)
+        }
+        return MappingNode(path: path, line: Self.line(node), pairs: pairs)
+    }
+
+    // MARK: - Scalars
+
+    mutating func string(_ m: MappingNode, _ key: String) -> String? {
+        guard let node = m.value(key) else { return nil }
+        return scalarString(node, path: m.child(key), expected: "a string")
+    }
+
+    mutating func scalarString(_ node: Node, path: String, expected: String) -> String? {
+        guard case .scalar(let s) = node else {
+            error(Self.line(node), path, "expects \(expected), found \(Self.describe(node))")
+            return nil
+        }
+        return s.string
+    }
+
+    mutating func bool(_ m: MappingNode, _ key: String) -> Bool? {
+        guard let node = m.value(key), let text = scalarString(node, path: m.child(key), expected: "true or false") else {
+            return nil
+        }
+        switch text.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default:
+            error(Self.line(node), m.child(key), "expects true or false, found \"\(text)\"")
+            return nil
+        }
+    }
+
+    mutating func int(_ m: MappingNode, _ key: String, in range: ClosedRange<Int>, unit: String = "") -> Int? {
+        guard let node = m.value(key), let text = scalarString(node, path: m.child(key), expected: "a whole number") else {
+            return nil
+        }
+        guard let value = Int(text) else {
+            var hint = ""
+            if unit == "seconds", let seconds = DurationSyntax.seconds(text) { hint = " (try \(seconds))" }
+            error(Self.line(node), m.child(key), "expects a whole number\(unit.isEmpty ? "" : " of \(unit)"), found \"\(text)\"\(hint)")
+            return nil
+        }
+        guard range.contains(value) else {
+            let bounds = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            error(Self.line(node), m.child(key), "\(value) is out of range (\(bounds))")
+            return nil
+        }
+        return value
+    }
+
+    /// One of `choices`, with a suggestion when the value is close to one.
+    mutating func choice(_ m: MappingNode, _ key: String, _ choices: [String], what: String) -> String? {
+        guard let node = m.value(key), let text = string(m, key) else { return nil }
+        if choices.contains(text) { return text }
+        let hint = Suggestion.closest(to: text, in: choices).map { "did you mean \($0)?" } ?? "use one of " + choices.joined(separator: ", ")
+        error(Self.line(node), m.child(key), "\"\(text)\" is not \(what) (\(hint))")
+        return nil
+    }
+}
