@@ -8,9 +8,15 @@ struct V6ctl: AsyncParsableCommand {
         commandName: "v6ctl",
         abstract: "Drive the v6-scheduler daemon and query the NYSE calendar.",
         discussion: """
-            Times are America/New_York (ET) with their UTC offset.
+            Times are America/New_York (ET) with their UTC offset. The daemon's socket is
+            /run/v6-scheduler/control.sock unless --socket or $V6_SOCKET says otherwise.
 
             Examples:
+              v6ctl status                             # the daemon, the market, every task
+              v6ctl run-now final_data_collection --wait
+              v6ctl disable collect_option_snapshots --until today
+              v6ctl history collect_option_snapshots --limit 5
+              v6ctl logs health_check -f
               v6ctl calendar day                       # is today a trading day?
               v6ctl calendar sessions --from 2026-11-23 --to 2026-11-27
               v6ctl calendar holidays --year 2027 --format csv
@@ -20,7 +26,9 @@ struct V6ctl: AsyncParsableCommand {
             Exit codes: 0 ok; 1 the request failed; 2 usage error (bad argument);
             3 the daemon is not running or its socket is missing.
             """,
-        subcommands: [CalendarCommand.self, GateCommand.self]
+        subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self, EnableCommand.self, DisableCommand.self,
+                      ClearCommand.self, RunNowCommand.self, HistoryCommand.self, NextCommand.self, ReloadCommand.self,
+                      LogsCommand.self, CalendarCommand.self, GateCommand.self]
     )
 
     /// Runs the command; maps every failure to one stderr line and a documented exit code.
@@ -32,6 +40,8 @@ struct V6ctl: AsyncParsableCommand {
             } else {
                 try command.run()
             }
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
         } catch let error as CLIError {
             FileHandle.standardError.write(Data("v6ctl: \(error.message)\n".utf8))
             Foundation.exit(error.code)

@@ -43,7 +43,7 @@ extension Daemon {
             guard let store else { return fail(.stateError, "the state store is unavailable: \(stateError ?? "not open")") }
             do {
                 if let runID {
-                    guard let run = try store.run(id: runID) else { return fail(.notFound, "no run \(runID) in the history") }
+                    guard let run = try store.run(id: String(runID)) else { return fail(.notFound, "no run \(runID) in the history") }
                     return ResponseEncoder.success(id: id, result: HistoryResult(runs: [runInfo(run, output: output)]))
                 }
                 let runs = try store.history(task: task, limit: limit ?? 20)
@@ -79,7 +79,7 @@ extension Daemon {
         guard let store else { return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed") }
         do {
             // In the database before it is acknowledged.
-            try store.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description)
+            try store.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description, now: now)
         } catch {
             storeFailed(error)
             return fail(.stateError, "could not save the change: \(error); nothing was changed")
@@ -98,12 +98,14 @@ extension Daemon {
         do {
             (runID, actions) = try core.runNow(name, force: force, at: now)
         } catch {
-            let code: ErrorCode = switch error.code {
-            case .unknownTask: .unknownTask
-            case .busy: .busy
-            case .notToday: .notToday
+            switch error.code {
+            case .unknownTask: return ResponseEncoder.failure(id: id, code: .unknownTask, message: error.message)
+            case .busy: return ResponseEncoder.failure(id: id, code: .busy, message: error.message)
+            case .notToday:
+                // Not an error of the request: the run is skipped, and the answer says why.
+                return ResponseEncoder.success(id: id, result: RunInfo(runID: 0, task: name, trigger: .manual,
+                                                                        outcome: .skipped, reason: error.message))
             }
-            return ResponseEncoder.failure(id: id, code: code, message: error.message)
         }
         logger.notice("run-now\(force ? " --force" : "") by \(peer)", metadata: meta(name, runID))
         let watcher = wait ? RunWatcher(id: id, send: send) : nil
@@ -112,7 +114,7 @@ extension Daemon {
         rearm()
         guard let watcher else {
             let started = runs[runID] != nil
-            return ResponseEncoder.success(id: id, result: RunInfo(runID: runID, task: name, trigger: .manual,
+            return ResponseEncoder.success(id: id, result: RunInfo(runID: Int64(runID) ?? 0, task: name, trigger: .manual,
                 startedAt: started ? core.calendar.zone.iso8601(now) : nil, outcome: started ? .running : .queued))
         }
         let final = await watcher.result()
@@ -120,25 +122,6 @@ extension Daemon {
     }
 
     func unknownTaskMessage(_ name: String) -> String {
-        let names = core.config.tasks.map(\.name)
-        let close = names.min { editDistance($0, name) < editDistance($1, name) }
-        let hint = close.flatMap { editDistance($0, name) <= max(2, name.count / 3) ? " (did you mean \($0)?)" : nil } ?? ""
-        return "no task named '\(name)'\(hint); see: v6ctl list"
+        "no task named '\(name)'\(Suggestion.didYouMean(name, in: core.config.tasks.map(\.name))); see: v6ctl list"
     }
-}
-
-/// Levenshtein distance, for did-you-mean hints.
-func editDistance(_ a: String, _ b: String) -> Int {
-    let a = Array(a), b = Array(b)
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var previous = Array(0...b.count)
-    for i in 1...a.count {
-        var current = [i] + Array(repeating: 0, count: b.count)
-        for j in 1...b.count {
-            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-        }
-        previous = current
-    }
-    return previous[b.count]
 }

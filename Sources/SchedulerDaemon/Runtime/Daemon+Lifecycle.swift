@@ -134,6 +134,12 @@ extension Daemon {
         control?.close()
         timer?.arm(at: nil)
         perform(core.shutdown(), now: Instant.now)
+        for task in core.config.tasks {
+            for watcher in watchRegistry.dropRetry(task: task.name) {
+                watcher.finish(RunInfo(runID: 0, task: task.name, trigger: .retry, outcome: .abandoned,
+                                       reason: "the daemon stopped before the retry"))
+            }
+        }
         if runs.isEmpty { finishShutdown() }
     }
 

@@ -24,8 +24,10 @@ extension Daemon {
                 handle.process.terminate(grace: handle.killGrace)
             case .skipped(let skip):
                 logger.notice("skipped: \(skip.reason)", metadata: ["task": "\(skip.task)", "run_id": "\(skip.runID)", "outcome": "skipped"])
-                save(RunRecord(runID: skip.runID, task: skip.task, trigger: skip.trigger, scheduledAt: skip.scheduledAt,
-                               finishedAt: now, outcome: .skipped, reason: skip.reason), task: skip.task)
+                let record = RunRecord(runID: skip.runID, task: skip.task, trigger: skip.trigger, scheduledAt: skip.scheduledAt,
+                                       finishedAt: now, outcome: .skipped, reason: skip.reason)
+                save(record, task: skip.task)
+                for watcher in watchRegistry.end(runID: skip.runID) { watcher.finish(runInfo(record, output: false)) }
             case .queued(let runID, let task, let reason):
                 logger.info("queued: \(reason)", metadata: ["task": "\(task)", "run_id": "\(runID)"])
             case .completed(let completion):
@@ -66,7 +68,7 @@ extension Daemon {
         let request = SpawnRequest(argv: task.command, environment: environment, workingDirectory: core.config.workingDirectory,
                                    runID: run.runID, killGrace: Double(task.killGraceSeconds))
         let output = outputs.taskOutput
-        let watchers = RunWatcherBox(daemon: self, runID: run.runID)
+        let watchers = RunWatcherBox(registry: watchRegistry, runID: run.runID)
         let process: TaskProcess
         do {
             process = try TaskProcess.spawn(request) { line in
@@ -84,6 +86,7 @@ extension Daemon {
         metadata["pid"] = "\(process.pid)"
         metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
         logger.info("started \(task.command.joined(separator: " "))", metadata: metadata)
+        announceStart(run, now: now)
         Task { [weak self] in
             let termination = await process.waitForExit()
             await self?.exited(run.runID, termination)

@@ -42,8 +42,8 @@ public actor Daemon {
     var sources: [DispatchSourceProtocol] = []
     var stopped: CheckedContinuation<Void, Never>?
     var shuttingDown = false
-    /// Waiters of `run_now --wait`, by run id.
-    var runWatchers: [String: [RunWatcher]] = [:]
+    /// Waiters of `run_now --wait`.
+    let watchRegistry = WatchRegistry()
 
     /// Loads the configuration and sets up logging; nothing runs until `run()`.
     public init(options: DaemonOptions, loaded: LoadedConfig) {
@@ -54,7 +54,19 @@ public actor Daemon {
                                           fileDirectory: config.enableLogging ? config.logDirectory : nil)
         logger = Logger(label: "v6-scheduler")
         startedAt = Instant.now
-        core = SchedulerCore(config: config, now: startedAt, runIDPrefix: Daemon.bootPrefix())
+        lastStoreAttempt = startedAt
+        // The store opens first: run ids continue after the largest one in the history.
+        var firstRunID: Int64 = 1
+        do {
+            let opened = try RunStore(directory: config.stateDirectory)
+            store = opened
+            firstRunID = try opened.largestRunID() + 1
+        } catch {
+            stateError = "\(error)"
+            // Without history, ids from the clock stay above any earlier ones.
+            firstRunID = Int64(Date().timeIntervalSince1970 * 1000)
+        }
+        core = SchedulerCore(config: config, now: startedAt, firstRunID: firstRunID)
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit code.
@@ -66,7 +78,7 @@ public actor Daemon {
         }
         _ = OrphanReaper.start()
         for warning in loaded.warnings { logger.warning("\(warning)") }
-        openStore(now: Instant.now)
+        if let stateError { logger.error("state store failed: \(stateError); scheduling continues, history and toggles are not saved until it recovers") }
         restoreState(now: Instant.now)
         do {
             control = try ControlServer.start(socketPath: core.config.controlSocket, group: core.config.controlGroup,
@@ -110,11 +122,6 @@ public actor Daemon {
     func rearm() {
         timer?.arm(at: core.nextWakeUp)
         notifier.status(statusLine())
-    }
-
-    /// A random prefix per boot keeps run ids unique across restarts.
-    static func bootPrefix() -> String {
-        String(UInt32.random(in: 0...UInt32.max), radix: 36)
     }
 }
 

@@ -28,6 +28,17 @@ extension RunStore {
         try history(task: task, limit: 1).first
     }
 
+    /// The largest numeric run id ever recorded (runs or slot claims), 0 when none: the
+    /// daemon numbers its runs from the next one, so ids stay unique across restarts.
+    public func largestRunID() throws(StoreError) -> Int64 {
+        try read("read the largest run id") { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT MAX(id) FROM (SELECT MAX(CAST(run_id AS INTEGER)) AS id FROM runs
+                                     UNION ALL SELECT MAX(CAST(run_id AS INTEGER)) FROM slots)
+                """) ?? 0
+        }
+    }
+
     /// The run with this id, if still in the history.
     public func run(id runID: String) throws(StoreError) -> RunRecord? {
         try read("read run \(runID)") { db in

@@ -1,9 +1,9 @@
 /// "Did you mean ...?" for misspelt keys, keywords, weekday and task names.
-enum Suggestion {
+public enum Suggestion {
     /// The candidate closest to `word` by edit distance (case-insensitive), when close enough to
     /// be a plausible typo: at most 1 edit for short words, 2 for 5+ letters, 3 for 9+ letters;
     /// else a candidate that contains the word or the other way round (4+ letters).
-    static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
+    public static func closest(to word: String, in candidates: some Sequence<String>) -> String? {
         let target = Array(word.lowercased())
         let limit = target.count >= 9 ? 3 : (target.count >= 5 ? 2 : 1)
         var best: (candidate: String, distance: Int)?
@@ -21,7 +21,7 @@ enum Suggestion {
     }
 
     /// ` (did you mean X?)` or the empty string.
-    static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String {
+    public static func didYouMean(_ word: String, in candidates: some Sequence<String>) -> String {
         closest(to: word, in: candidates).map { " (did you mean \($0)?)" } ?? ""
     }
 

@@ -1,0 +1,128 @@
+import ControlProtocol
+import Foundation
+import MarketCalendar
+import Scheduling
+
+extension Daemon {
+    func statusResult(now: Instant) -> StatusResult {
+        let zone = core.calendar.zone
+        let phase = core.calendar.phase(at: now)
+        let today = zone.local(now).date
+        let day = core.calendar.day(today)
+        var dayNote: String? = nil
+        switch day {
+        case .session(let s): dayNote = s.earlyCloseReason.map { "early close at \(s.closeTime.hhmm) (\($0))" }
+        case .closed(_, let reason): dayNote = reason.description
+        }
+        return StatusResult(
+            version: DaemonVersion.string, pid: Int(getpid()), startedAt: zone.iso8601(startedAt),
+            uptimeSeconds: Int(now - startedAt), configPath: core.config.sourcePath, now: zone.iso8601(now),
+            marketPhase: phase.phase.rawValue, phaseUntil: phase.end.seconds < Int64.max / 2 ? zone.iso8601(phase.end) : nil,
+            tradingDay: day.session != nil, dayNote: dayNote,
+            nextSession: core.calendar.nextSession(after: today).map { zone.iso8601($0.open) },
+            running: runs.count, stateError: stateError, tasks: taskStatuses(now: now))
+    }
+
+    func taskStatuses(now: Instant) -> [TaskStatus] {
+        let last = (try? store?.lastRunsByTask()) ?? [:]
+        return core.config.tasks.map { taskStatus($0, lastRun: last[$0.name], now: now) }
+    }
+
+    func taskStatus(_ task: TaskConfig, lastRun: RunRecord?, now: Instant) -> TaskStatus {
+        let zone = core.calendar.zone
+        let toggle = core.effectiveToggle(task.name, at: now)
+        let enabled = core.isEnabled(task.name, at: now)
+        return TaskStatus(
+            name: task.name, enabled: enabled,
+            enabledSource: toggle != nil ? "runtime" : task.enabledSource.description,
+            toggleUntil: toggle?.until.map(zone.iso8601),
+            schedule: ConfigSummary.schedule(task.schedule), days: ConfigSummary.days(task),
+            running: core.runningRun(of: task.name) != nil,
+            lastRun: lastRun.map { runInfo($0, output: false) },
+            nextRun: enabled ? core.nextOccurrence(of: task.name).map(zone.iso8601) : nil)
+    }
+
+    func taskDetail(_ task: TaskConfig, output: Bool, now: Instant) -> TaskDetail {
+        let lastRuns = (try? store?.lastRuns(task: task.name, limit: 10)) ?? []
+        let status = taskStatus(task, lastRun: lastRuns.first, now: now)
+        return TaskDetail(
+            status: status, command: task.command, timeoutSeconds: task.timeoutSeconds, retries: task.retries,
+            retryBackoffSeconds: task.retryBackoffSeconds, overlap: task.overlap.rawValue, catchUp: task.catchUp,
+            forceRun: task.ignoresHolidays, environmentKeys: task.environment.keys.sorted(),
+            lastRuns: lastRuns.map { runInfo($0, output: output) },
+            nextRuns: core.upcoming(of: task.name, limit: 5).map(core.calendar.zone.iso8601))
+    }
+
+    func toggleResult(_ name: String, now: Instant) -> ToggleResult {
+        let toggle = core.effectiveToggle(name, at: now)
+        let source = toggle != nil ? "runtime" : (core.config.task(named: name)?.enabledSource.description ?? "default")
+        return ToggleResult(task: name, enabled: core.isEnabled(name, at: now), source: source,
+                            until: toggle?.until.map(core.calendar.zone.iso8601))
+    }
+
+    /// Upcoming runs of enabled tasks, soonest first.
+    func upcoming(limit: Int, now: Instant) -> [NextRun] {
+        let zone = core.calendar.zone
+        var all: [(Instant, String)] = []
+        for task in core.config.tasks where core.isEnabled(task.name, at: now) {
+            all += core.upcoming(of: task.name, limit: limit).map { ($0, task.name) }
+        }
+        all.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        return all.prefix(limit).map { NextRun(task: $0.1, at: zone.iso8601($0.0)) }
+    }
+
+    func runInfo(_ run: RunRecord, output: Bool) -> RunInfo {
+        let zone = core.calendar.zone
+        let tail: [String]? = output ? run.outputTail.map { data in
+            String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        } : nil
+        return RunInfo(runID: Int64(run.runID) ?? 0, task: run.task, trigger: RunTrigger(rawValue: run.trigger.rawValue) ?? .manual,
+                       scheduledAt: run.scheduledAt.map(zone.iso8601), startedAt: run.startedAt.map(zone.iso8601),
+                       finishedAt: run.finishedAt.map(zone.iso8601), outcome: RunOutcome(rawValue: run.outcome.rawValue) ?? .failed,
+                       exitCode: run.exitCode.map(Int.init), signal: run.signal.map(Int.init), attempt: run.attempt,
+                       durationMS: run.durationMs, reason: run.reason, outputTail: tail)
+    }
+
+    // MARK: - run_now --wait plumbing
+
+    /// A run with watchers ended (or will be retried): tell them.
+    func notifyWatchers(_ c: RunCompletion) {
+        guard watchRegistry.isWatched(c.runID) else { return }
+        let record = RunRecord(runID: c.runID, task: c.task, trigger: c.trigger, scheduledAt: c.scheduledAt,
+                               startedAt: runs[c.runID].map { Instant(seconds: Int64($0.startedAt.timeIntervalSince1970)) },
+                               finishedAt: Instant.now, exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
+                               attempt: c.attempt, durationMs: runs[c.runID].map { Int64(Date().timeIntervalSince($0.startedAt) * 1000) },
+                               reason: c.reason)
+        let info = runInfo(record, output: false)
+        let watchers = watchRegistry.end(runID: c.runID)
+        if c.outcome == .retrying {
+            for w in watchers { w.event(.retrying(info)) }
+            watchRegistry.awaitRetry(task: c.task, watchers)
+        } else {
+            for w in watchers { w.finish(info) }
+        }
+    }
+
+    /// A run started: watchers of a retried run follow the new attempt.
+    func announceStart(_ run: RunStart, now: Instant) {
+        if run.trigger == .retry { _ = watchRegistry.retryStarted(task: run.task, runID: run.runID) }
+        let watchers = watchRegistry.watchers(of: run.runID)
+        guard !watchers.isEmpty else { return }
+        let record = RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
+                               startedAt: now, outcome: .running, attempt: run.attempt)
+        for w in watchers { w.event(.started(runInfo(record, output: false))) }
+    }
+}
+
+/// Forwards a run's output lines to its watchers from the process's own queue.
+struct RunWatcherBox: Sendable {
+    let registry: WatchRegistry
+    let runID: String
+
+    func forward(_ line: OutputLine) {
+        let watchers = registry.watchers(of: runID)
+        guard !watchers.isEmpty else { return }
+        let event = RunEvent.output(runID: Int64(runID) ?? 0, stream: line.stream == .stdout ? .stdout : .stderr, line: line.text)
+        for w in watchers { w.event(event) }
+    }
+}

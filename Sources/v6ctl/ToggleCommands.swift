@@ -1,0 +1,75 @@
+import ArgumentParser
+import ControlProtocol
+import Foundation
+import MarketCalendar
+
+/// `v6ctl enable TASK`.
+struct EnableCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "enable", abstract: "Enable a task at run time (outranks the environment and the YAML until cleared).",
+        discussion: "Example: v6ctl enable validate_positions --until today")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The task name.") var task: String
+    @Option(help: "Lapse on its own: today, next-session, YYYY-MM-DD or YYYY-MM-DDTHH:MM (ET).") var until: String?
+
+    func run() throws { try Toggle.send(.enable(task: task, until: try Toggle.resolve(until)), global: global) }
+}
+
+/// `v6ctl disable TASK [--until ...]`.
+struct DisableCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "disable", abstract: "Disable a task at run time, until cleared or until a time you give.",
+        discussion: """
+            --until today         lapses at midnight ET tonight
+            --until next-session  lapses at the start (midnight ET) of the next NYSE session's day
+            --until 2026-12-01    lapses at midnight ET starting that date
+            --until 2026-11-27T13:00  lapses then (ET)
+            Example: v6ctl disable collect_option_snapshots --until today
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The task name.") var task: String
+    @Option(help: "Lapse on its own: today, next-session, YYYY-MM-DD or YYYY-MM-DDTHH:MM (ET).") var until: String?
+
+    func run() throws { try Toggle.send(.disable(task: task, until: try Toggle.resolve(until)), global: global) }
+}
+
+/// `v6ctl clear TASK`.
+struct ClearCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "clear", abstract: "Drop a task's run-time toggle: the environment and the YAML decide again.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: "The task name.") var task: String
+
+    func run() throws { try Toggle.send(.clear(task: task), global: global) }
+}
+
+enum Toggle {
+    static func send(_ request: Request, global: GlobalOptions) throws {
+        let payload = try Session.call(request, options: global)
+        if global.json { return Session.printJSON(payload) }
+        let result = try Session.decode(payload, as: ToggleResult.self)
+        let until = result.until.map { " until \($0)" } ?? ""
+        Output.write("\(result.task): \(result.enabled ? "enabled" : "disabled") (\(result.source)\(until))\n")
+    }
+
+    /// Resolves `--until` words to an ET instant with offset, as the protocol wants.
+    static func resolve(_ text: String?, now: Instant = Render.now()) throws -> String? {
+        guard let text else { return nil }
+        let calendar = NYSECalendar()
+        let zone = calendar.zone
+        let today = zone.local(now).date
+        let instant: Instant?
+        switch text {
+        case "today": instant = zone.startOfDay(today.adding(days: 1))
+        case "next-session": instant = calendar.nextSession(after: today).map { zone.startOfDay($0.date) }
+        default:
+            guard text.count == 10 || text.count >= 16 else { instant = nil; break }
+            instant = InstantParser.parse(text, zone: zone)
+        }
+        guard let instant else {
+            throw CLIError.usage("--until: '\(text)' is not today, next-session, YYYY-MM-DD or YYYY-MM-DDTHH:MM")
+        }
+        guard instant > now else { throw CLIError.usage("--until: \(zone.iso8601(instant)) is in the past") }
+        return zone.iso8601(instant)
+    }
+}
