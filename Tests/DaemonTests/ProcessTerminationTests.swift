@@ -60,6 +60,7 @@ import TestSupport
         let child = try #require(await Support.number(after: "child ", in: lines, timeout: 1))
         #expect(!Support.isAlive(child))
         #expect(process.sweptProcessCount == 1)
+        #expect(!process.pipesHeldOpen, "the pipes reached EOF once the child was dead")
     }
 
     @Test func aDoubleForkedSetsidGrandchildIsFoundByRunID() async throws {
@@ -82,6 +83,7 @@ import TestSupport
         #expect(session == grandchild && session != process.pid, "the grandchild leads its own session")
         #expect(!Support.isAlive(grandchild))
         #expect(process.sweptProcessCount == 1)
+        #expect(!process.pipesHeldOpen)
     }
 
     @Test func terminateAlsoEndsASetsidDescendant() async throws {
@@ -99,6 +101,23 @@ import TestSupport
         process.terminate(grace: 5)
         #expect(await Support.wait(process) == .signaled(SIGTERM))
         #expect(!Support.isAlive(grandchild))
+    }
+
+    @Test func aRunEndsEvenIfAnEscapedProcessHoldsItsPipe() async throws {
+        let dir = try TemporaryDirectory("v6proc")
+        // Own session and an empty environment: neither the group nor V6_RUN_ID finds it, and it
+        // keeps stdout open. The run must still end (the pipes are closed after a short drain).
+        let script = "setsid env -i /bin/sleep 100 & echo escaped $!; exit 0"
+        let (process, termination, lines) = try await Support.run(Support.request(["sh", "-c", script], in: dir.path))
+        let escaped = await Support.number(after: "escaped ", in: lines, timeout: 1)
+        if let escaped, let command = ProcFiles.read("/proc/\(escaped)/cmdline", limit: 100),
+           command == Array("/bin/sleep\u{0}100\u{0}".utf8) {
+            kill(escaped, SIGKILL)  // ours: the clean-up cannot see it, so the test ends it
+        }
+        #expect(termination == .exited(0))
+        #expect(escaped != nil)
+        #expect(process.sweptProcessCount == 0)
+        #expect(process.pipesHeldOpen)
     }
 
     @Test func closingStdoutDoesNotEndTheRun() async throws {

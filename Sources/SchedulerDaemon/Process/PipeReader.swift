@@ -18,6 +18,7 @@ final class PipeReader: @unchecked Sendable {
     private let fd: Int32
     private let source: DispatchSourceRead
     private let buffer: ReadBuffer
+    private let queue: DispatchQueue
     private var splitter = LineSplitter()
     private let onBytes: (UnsafeRawBufferPointer) -> Void
     private let onLine: (OutputLine) -> Void
@@ -33,13 +34,12 @@ final class PipeReader: @unchecked Sendable {
         self.fd = fd
         self.stream = stream
         self.buffer = buffer
+        self.queue = queue
         self.onBytes = onBytes
         self.onLine = onLine
         source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
         // The handlers keep the reader alive until the source is cancelled (always: EOF or closeNow).
-        source.setEventHandler { [self] in
-            _ = self.readOnce()
-        }
+        source.setEventHandler { [self] in self.readAvailable() }
         // Dispatch may still watch the descriptor until the cancel handler runs: close it only here.
         source.setCancelHandler { [self] in
             close(self.fd)
@@ -50,7 +50,21 @@ final class PipeReader: @unchecked Sendable {
 
     func start() { source.resume() }
 
-    /// Reads what is there (one chunk). False once the stream has ended.
+    /// Reads until the pipe is empty (EAGAIN) or ends. Why not one read per event: libdispatch
+    /// on Linux unregisters a descriptor when epoll reports EPOLLHUP, after one last event; if
+    /// the last data and the hang-up come together, no later event would bring the EOF.
+    /// A writer faster than us could keep the pipe full forever, so after `burst` reads the
+    /// rest is left to a fresh turn on the queue, letting the task's other work in.
+    private func readAvailable() {
+        for _ in 0..<Self.burst {
+            guard readOnce() else { return }
+        }
+        queue.async { [self] in self.readAvailable() }
+    }
+
+    static let burst = 16
+
+    /// Reads one chunk. False when there is nothing more to read now (EAGAIN) or ever (EOF).
     private func readOnce() -> Bool {
         guard !isFinished else { return false }
         let n = read(fd, buffer.bytes.baseAddress, buffer.bytes.count)

@@ -65,4 +65,9 @@ public final class TaskProcess: Sendable {
 
     /// Processes other than the main one that the clean-up found still running (and ended).
     public var sweptProcessCount: Int { core.shared.withLock { $0.sweptProcessCount } }
+
+    /// True if, after the clean-up, some process still held the output pipes open (one that left
+    /// both the process group and its V6_RUN_ID behind, e.g. `setsid env -i ...`), so the pipes
+    /// were closed by force after a short wait: output it writes later is lost, and it may still run.
+    public var pipesHeldOpen: Bool { core.shared.withLock { $0.pipesHeldOpen } }
 }

@@ -9,6 +9,7 @@ struct TaskProcessShared {
     var termination: Termination?
     var finished = false
     var sweptProcessCount = 0
+    var pipesHeldOpen = false
     var waiters: [CheckedContinuation<Termination, Never>] = []
 }
 
@@ -158,6 +159,7 @@ final class TaskProcessCore: @unchecked Sendable {
         let timer = DispatchSource.makeTimerSource(queue: queue)
         timer.schedule(deadline: .now() + Self.drainTimeout)
         timer.setEventHandler { [self] in
+            self.shared.withLock { $0.pipesHeldOpen = true }
             for reader in readers where !reader.isFinished { reader.closeNow() }
         }
         drainTimer = timer
