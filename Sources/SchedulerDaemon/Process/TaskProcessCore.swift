@@ -1,0 +1,201 @@
+import CShim
+import Dispatch
+import Glibc
+import Synchronization
+
+/// What the public side of a TaskProcess reads, from any thread.
+struct TaskProcessShared {
+    var tail = OutputTail()
+    var termination: Termination?
+    var finished = false
+    var sweptProcessCount = 0
+    var pipesHeldOpen = false
+    var waiters: [CheckedContinuation<Termination, Never>] = []
+}
+
+/// The moving parts of one run. Everything but `shared` is touched only on `queue`.
+///
+/// Order of events: the pidfd turns readable (main process exited; it stays a zombie, so its
+/// pid, which is the group id, cannot be reused while the clean-up signals the group); the
+/// sweeper ends the group's and the run id's other processes; the main process is reaped;
+/// the pipes are read to EOF (or closed after `drainTimeout`); waiters resume.
+final class TaskProcessCore: @unchecked Sendable {
+    /// After the clean-up, how long to wait for pipe EOF before closing the pipes anyway: a
+    /// process that escaped both the group and V6_RUN_ID may still hold them open.
+    static let drainTimeout = 2.0
+
+    let pid: pid_t
+    let runID: String
+    let killGrace: Double
+    let queue: DispatchQueue
+    let shared = Mutex(TaskProcessShared())
+    private let pidfd: Int32
+    private let onLine: @Sendable (OutputLine) -> Void
+    private var readers: [PipeReader] = []
+    private var exitSource: DispatchSourceRead?
+    private var mainExit: Termination?
+    /// The pidfd source's cancel handler ran: the pidfd may now be closed.
+    private var exitSourceDone = false
+    private var sweeper: ProcessSweeper?
+    private var sweepDone = false
+    private var reaped = false
+    private var drainTimer: DispatchSourceTimer?
+    private var finished = false
+
+    init(launched: LaunchedProcess, request: SpawnRequest, onLine: @escaping @Sendable (OutputLine) -> Void) {
+        pid = launched.pid
+        pidfd = launched.pidfd
+        runID = request.runID
+        killGrace = request.killGrace
+        self.onLine = onLine
+        queue = DispatchQueue(label: "v6.task.\(request.runID)")
+        let buffer = ReadBuffer()
+        readers = [(launched.stdoutFD, OutputLine.Stream.stdout), (launched.stderrFD, .stderr)].map { fd, stream in
+            PipeReader(fd: fd, stream: stream, queue: queue, buffer: buffer,
+                       onBytes: { [self] chunk in self.shared.withLock { $0.tail.append(chunk) } },
+                       onLine: onLine,
+                       onClosed: { [self] in self.readerClosed() })
+        }
+    }
+
+    func start() {
+        queue.async { [self] in
+            let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
+            source.setEventHandler { [self] in self.mainMayHaveExited() }
+            source.setCancelHandler { [self] in
+                self.exitSourceDone = true
+                self.mainExited()
+            }
+            exitSource = source
+            source.resume()
+            for reader in readers { reader.start() }
+        }
+    }
+
+    // MARK: - Main process
+
+    private func mainMayHaveExited() {
+        var code: Int32 = 0, status: Int32 = 0
+        // WNOWAIT: look, do not reap yet (see the type's comment).
+        switch v6_waitid_pidfd(pidfd, v6_WNOHANG | v6_WNOWAIT, &code, &status) {
+        case 0:
+            return  // not yet (spurious wake-up)
+        case 1:
+            mainExit = Self.termination(code: code, status: status)
+        default:
+            // ECHILD: someone else reaped it (a waitpid(-1) elsewhere). The status is lost.
+            mainExit = .exited(-1)
+            reaped = true
+        }
+        exitSource?.cancel()
+    }
+
+    private func mainExited() {
+        exitSource = nil
+        if sweepDone {
+            reapAndDrain()
+        } else if sweeper == nil {
+            startSweep(grace: killGrace)
+        }
+        // Otherwise a sweep from terminate() is running; its end continues from here.
+    }
+
+    static func termination(code: Int32, status: Int32) -> Termination {
+        code == CLD_EXITED ? .exited(status) : .signaled(status)
+    }
+
+    // MARK: - Clean-up
+
+    func terminate(grace: Double) {
+        queue.async { [self] in
+            guard !finished, sweeper == nil, !sweepDone else { return }
+            startSweep(grace: grace)
+        }
+    }
+
+    private func startSweep(grace: Double) {
+        let sweeper = ProcessSweeper(group: pid, runID: runID, leader: pid, grace: grace, queue: queue) { [self] count in
+            self.sweepFinished(strays: count)
+        }
+        self.sweeper = sweeper
+        sweeper.start()
+    }
+
+    private func sweepFinished(strays: Int) {
+        sweeper = nil
+        shared.withLock { $0.sweptProcessCount += strays }
+        if exitSourceDone {
+            sweepDone = true
+            reapAndDrain()
+            return
+        }
+        var code: Int32 = 0, status: Int32 = 0
+        if v6_waitid_pidfd(pidfd, v6_WNOHANG | v6_WNOWAIT, &code, &status) == 0 {
+            // The main process is still running (the scan missed it): straight to SIGKILL.
+            startSweep(grace: 0)
+        } else {
+            sweepDone = true  // it has exited; the pidfd source will report it
+        }
+    }
+
+    private func reapAndDrain() {
+        guard exitSourceDone, !finished else { return }
+        if !reaped {
+            ChildRegistry.withLock { tracked in
+                var code: Int32 = 0, status: Int32 = 0
+                _ = v6_waitid_pidfd(pidfd, v6_WNOHANG, &code, &status)
+                tracked.remove(pid)
+            }
+            reaped = true
+        } else {
+            ChildRegistry.withLock { _ = $0.remove(pid) }
+        }
+        close(pidfd)
+        OrphanReaper.nudge()
+        if readers.allSatisfy(\.isClosed) {
+            finish()
+            return
+        }
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + Self.drainTimeout)
+        timer.setEventHandler { [self] in
+            self.shared.withLock { $0.pipesHeldOpen = true }
+            for reader in readers where !reader.isFinished { reader.closeNow() }
+        }
+        drainTimer = timer
+        timer.resume()
+    }
+
+    private func readerClosed() {
+        if reaped && exitSourceDone && readers.allSatisfy(\.isClosed) { finish() }
+    }
+
+    private func finish() {
+        guard !finished else { return }
+        finished = true
+        drainTimer?.cancel()
+        drainTimer = nil
+        readers = []
+        let termination = mainExit ?? .exited(-1)
+        let waiters = shared.withLock { state -> [CheckedContinuation<Termination, Never>] in
+            state.termination = termination
+            state.finished = true
+            defer { state.waiters = [] }
+            return state.waiters
+        }
+        for waiter in waiters { waiter.resume(returning: termination) }
+    }
+
+    // MARK: - Waiting
+
+    func waitForExit() async -> Termination {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Termination, Never>) in
+            let done: Termination? = shared.withLock { state in
+                if state.finished { return state.termination }
+                state.waiters.append(continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
+    }
+}
