@@ -24,4 +24,4 @@ struct RunCommand: AsyncParsableCommand {
     }
 }
 
-extension LogTarget: @retroactive ExpressibleByArgument {}
+extension LogTarget: ExpressibleByArgument {}

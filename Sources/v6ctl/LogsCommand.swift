@@ -26,9 +26,9 @@ struct LogsCommand: ParsableCommand {
             try GateCommand.exec(argv)
         }
         // No journal: the stored output tails of the last runs.
-        let payload = try Session.call(.history(task: task, limit: 5, output: true), options: global)
-        if global.json { return Session.printJSON(payload) }
-        let history = try Session.decode(payload, as: HistoryResult.self)
+        let payload = try DaemonSession.call(.history(task: task, limit: 5, output: true), options: global)
+        if global.json { return DaemonSession.printJSON(payload) }
+        let history = try DaemonSession.decode(payload, as: HistoryResult.self)
         var out: [String] = ["(no journal entries for \(task); output stored with its last runs)"]
         for run in history.runs.reversed() {
             out.append("-- run \(run.runID) \(run.startedAt ?? run.scheduledAt ?? "") \(run.outcome.rawValue) \(Render.exit(run))")

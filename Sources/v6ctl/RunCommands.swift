@@ -19,7 +19,7 @@ struct RunNowCommand: ParsableCommand {
     @Flag(help: "Stream the output and exit with the task's exit code.") var wait = false
 
     func run() throws {
-        let payload = try Session.call(.runNow(task: task, force: force, wait: wait), options: global) { event in
+        let payload = try DaemonSession.call(.runNow(task: task, force: force, wait: wait), options: global) { event in
             guard !global.json else { return Output.write(eventJSON(event)) }
             switch event {
             case .output(_, let stream, let line):
@@ -30,8 +30,8 @@ struct RunNowCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("v6ctl: attempt \(run.attempt) \(run.outcome.rawValue): \(run.reason ?? "")\n".utf8))
             }
         }
-        if global.json { Session.printJSON(payload) }
-        let run = try Session.decode(payload, as: RunInfo.self)
+        if global.json { DaemonSession.printJSON(payload) }
+        let run = try DaemonSession.decode(payload, as: RunInfo.self)
         if !global.json {
             let detail = [Render.exit(run), Render.duration(run.durationMS), run.reason ?? ""].filter { !$0.isEmpty }.joined(separator: ", ")
             let message = "\(run.task): \(run.outcome.rawValue)" + (run.runID > 0 ? " (run \(run.runID))" : "") + (detail.isEmpty ? "" : ": \(detail)")
@@ -67,9 +67,9 @@ struct HistoryCommand: ParsableCommand {
     }
 
     func run() throws {
-        let payload = try Session.call(.history(task: task, limit: limit), options: global)
-        if global.json { return Session.printJSON(payload) }
-        let result = try Session.decode(payload, as: HistoryResult.self)
+        let payload = try DaemonSession.call(.history(task: task, limit: limit), options: global)
+        if global.json { return DaemonSession.printJSON(payload) }
+        let result = try DaemonSession.decode(payload, as: HistoryResult.self)
         let rows = result.runs.map { run in
             [String(run.runID), Render.cut(run.task, 26), run.trigger.rawValue, Render.short(run.scheduledAt ?? run.startedAt),
              Render.outcome(run.outcome), Render.exit(run), Render.duration(run.durationMS)]
@@ -89,9 +89,9 @@ struct NextCommand: ParsableCommand {
     }
 
     func run() throws {
-        let payload = try Session.call(.next(limit: limit), options: global)
-        if global.json { return Session.printJSON(payload) }
-        let result = try Session.decode(payload, as: NextResult.self)
+        let payload = try DaemonSession.call(.next(limit: limit), options: global)
+        if global.json { return DaemonSession.printJSON(payload) }
+        let result = try DaemonSession.decode(payload, as: NextResult.self)
         Output.write(Output.table(["time", "in", "task"], result.runs.map { [$0.at, Render.relative($0.at), $0.task] }))
     }
 }
@@ -103,9 +103,9 @@ struct ReloadCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let payload = try Session.call(.reload, options: global)
-        if global.json { return Session.printJSON(payload) }
-        let result = try Session.decode(payload, as: ReloadResult.self)
+        let payload = try DaemonSession.call(.reload, options: global)
+        if global.json { return DaemonSession.printJSON(payload) }
+        let result = try DaemonSession.decode(payload, as: ReloadResult.self)
         Output.write("reloaded: \(result.tasks) tasks\n")
         for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
     }

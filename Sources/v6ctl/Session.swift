@@ -13,7 +13,7 @@ struct GlobalOptions: ParsableArguments {
 }
 
 /// One request to the daemon and its answer, with the exit codes of the contract.
-enum Session {
+enum DaemonSession {
     /// Sends `request`; returns the result payload or throws a `CLIError` (exit 1 for a
     /// refused request, 3 when the daemon cannot be reached).
     static func call(_ request: Request, options: GlobalOptions, onEvent: ((RunEvent) -> Void)? = nil) throws -> ResultPayload {

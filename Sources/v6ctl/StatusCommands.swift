@@ -12,9 +12,9 @@ struct StatusCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let payload = try Session.call(.status, options: global)
-        if global.json { return Session.printJSON(payload) }
-        let status = try Session.decode(payload, as: StatusResult.self)
+        let payload = try DaemonSession.call(.status, options: global)
+        if global.json { return DaemonSession.printJSON(payload) }
+        let status = try DaemonSession.decode(payload, as: StatusResult.self)
         var lines: [String] = []
         let uptime = Duration.words(Int64(status.uptimeSeconds)).replacingOccurrences(of: "in ", with: "")
         lines.append("v6-scheduler \(status.version) (pid \(status.pid)), up \(uptime), config \(status.configPath)")
@@ -36,9 +36,9 @@ struct ListCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
 
     func run() throws {
-        let payload = try Session.call(.tasks, options: global)
-        if global.json { return Session.printJSON(payload) }
-        let result = try Session.decode(payload, as: TasksResult.self)
+        let payload = try DaemonSession.call(.tasks, options: global)
+        if global.json { return DaemonSession.printJSON(payload) }
+        let result = try DaemonSession.decode(payload, as: TasksResult.self)
         Output.write(TaskTable.lines(result.tasks).joined(separator: "\n") + "\n")
     }
 }
@@ -71,9 +71,9 @@ struct ShowCommand: ParsableCommand {
     @Flag(help: "Include the output tail of the last runs.") var output = false
 
     func run() throws {
-        let payload = try Session.call(.task(name: task, output: output), options: global)
-        if global.json { return Session.printJSON(payload) }
-        let detail = try Session.decode(payload, as: TaskDetail.self)
+        let payload = try DaemonSession.call(.task(name: task, output: output), options: global)
+        if global.json { return DaemonSession.printJSON(payload) }
+        let detail = try DaemonSession.decode(payload, as: TaskDetail.self)
         let s = detail.status
         var lines = [
             "\(s.name)",

@@ -45,9 +45,9 @@ struct ClearCommand: ParsableCommand {
 
 enum Toggle {
     static func send(_ request: Request, global: GlobalOptions) throws {
-        let payload = try Session.call(request, options: global)
-        if global.json { return Session.printJSON(payload) }
-        let result = try Session.decode(payload, as: ToggleResult.self)
+        let payload = try DaemonSession.call(request, options: global)
+        if global.json { return DaemonSession.printJSON(payload) }
+        let result = try DaemonSession.decode(payload, as: ToggleResult.self)
         let until = result.until.map { " until \($0)" } ?? ""
         Output.write("\(result.task): \(result.enabled ? "enabled" : "disabled") (\(result.source)\(until))\n")
     }

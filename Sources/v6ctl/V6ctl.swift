@@ -34,7 +34,7 @@ struct V6ctl: AsyncParsableCommand {
     /// Runs the command; maps every failure to one stderr line and a documented exit code.
     static func main() async {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(globalOptionsMovedAfterSubcommand(Array(CommandLine.arguments.dropFirst())))
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -56,6 +56,33 @@ struct V6ctl: AsyncParsableCommand {
             Foundation.exit(CLIError.usage)
         }
     }
+}
+
+/// `v6ctl --socket X status` means `v6ctl status --socket X`: global options may come first.
+func globalOptionsMovedAfterSubcommand(_ arguments: [String]) -> [String] {
+    var leading: [String] = []
+    var index = 0
+    while index < arguments.count {
+        let argument = arguments[index]
+        if argument == "--json" || argument.hasPrefix("--socket=") {
+            leading.append(argument)
+            index += 1
+        } else if argument == "--socket", index + 1 < arguments.count {
+            leading += [argument, arguments[index + 1]]
+            index += 2
+        } else {
+            break
+        }
+    }
+    guard !leading.isEmpty, index < arguments.count else { return arguments }
+    // Subcommand path (e.g. "calendar day") first, then the moved options, then the rest.
+    var path = [arguments[index]]
+    var rest = Array(arguments[(index + 1)...])
+    if arguments[index] == "calendar", let sub = rest.first, !sub.hasPrefix("-") {
+        path.append(sub)
+        rest.removeFirst()
+    }
+    return path + leading + rest
 }
 
 /// A failure with its exit code; the message is one line naming the problem and the fix.

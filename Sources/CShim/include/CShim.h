@@ -3,6 +3,10 @@
 #include <sys/types.h>
 #include <stdint.h>
 
+/// `struct ucred` (SO_PEERCRED), which Glibc's Swift module hides behind _GNU_SOURCE: read
+/// through NIO's getsockopt by type, so the layout must match the kernel's.
+typedef struct { pid_t pid; uid_t uid; gid_t gid; } v6_ucred;
+
 /// Peer credentials of a connected Unix socket (SO_PEERCRED); 0 on success, -1 with errno.
 int v6_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 

@@ -1,4 +1,5 @@
 import CShim
+import Glibc
 import ControlProtocol
 import Logging
 import NIOCore

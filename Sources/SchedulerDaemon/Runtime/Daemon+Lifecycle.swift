@@ -1,3 +1,4 @@
+import ControlProtocol
 import Dispatch
 import Foundation
 import Logging
@@ -157,7 +158,7 @@ extension Daemon {
     func runFailureHook(_ c: RunCompletion, tail: Data) {
         guard let task = core.config.task(named: c.task), let argv = task.onFailure ?? core.config.onFailure, !argv.isEmpty else { return }
         let tailPath = (NSTemporaryDirectory() as NSString).appendingPathComponent("v6-\(c.runID).tail")
-        FileManager.default.createFile(atPath: tailPath, contents: tail, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: tailPath, contents: tail, attributes: [.posixPermissions: 0o600])
         var environment = options.environment
         environment["V6_TASK"] = c.task
         environment["V6_RUN_ID"] = c.runID
