@@ -35,10 +35,13 @@ test: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 
-## run: the daemon in the foreground on the demo config, state under ./.v6/
+## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it)
 run: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
-	$$($(SWIFT) build --show-bin-path)/v6ctl calendar day
+	@bin=$$($(SWIFT) build --show-bin-path); \
+	echo "v6-scheduler: demo config config/demo.yaml; state, socket and logs in ./.v6/"; \
+	echo "in another terminal:  export V6_SOCKET=$$PWD/.v6/control.sock PATH=$$bin:\$$PATH; v6ctl status"; \
+	exec $$bin/v6-scheduler run --config config/demo.yaml --log-target stderr
 
 ## bench: release build, every benchmark, table to stdout and docs/benchmarks.md
 bench: release
