@@ -26,6 +26,9 @@ extension Daemon {
             for run in try store.markAbandoned(now: now) {
                 logger.warning("abandoned: the daemon stopped before the run finished", metadata: meta(run.task, run.runID))
             }
+            for toggle in try store.dropLapsedToggles(now: now) {
+                logger.info("runtime toggle of \(toggle.task) lapsed while the daemon was down")
+            }
             for (task, toggle) in try store.toggles() where core.config.task(named: task) != nil {
                 try? core.setToggle(task, RuntimeToggle(enabled: toggle.enabled, until: toggle.until))
             }
@@ -84,7 +87,7 @@ extension Daemon {
         source.schedule(deadline: .now() + interval / 2, repeating: interval / 2, leeway: .milliseconds(100))
         source.setEventHandler { [weak self] in
             guard let self else { return }
-            Task { await self.pingWatchdog() }
+            Task(priority: .high) { await self.pingWatchdog() }
         }
         source.resume()
         sources.append(source)
