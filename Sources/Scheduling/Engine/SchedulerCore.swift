@@ -146,7 +146,12 @@ public struct SchedulerCore: Sendable {
         let state = states[index]
         if !force {
             let today = calendar.zone.local(now).date
-            let verdict = state.config.days.check(today, calendar: calendar, force: state.config.ignoresHolidays)
+            var verdict = state.config.days.check(today, calendar: calendar, force: state.config.ignoresHolidays)
+            if case .cron = state.config.schedule, !state.config.daysExplicit {
+                // A cron task's days come from its fields; for a manual run only NYSE closures count.
+                verdict = today.isWeekend || state.config.ignoresHolidays ? .run
+                    : DayRule.weekdays.check(today, calendar: calendar, force: false)
+            }
             if case .skip(let why) = verdict {
                 throw SchedulerError(code: .notToday, message: "\(task) does not run today: \(why); add --force to run it anyway")
             }
@@ -280,7 +285,8 @@ public struct SchedulerCore: Sendable {
         guard let i = indexOf[start.task] else { return }
         let timeout = states[i].config.timeoutSeconds
         active[start.runID] = ActiveRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
-                                        attempt: start.attempt, deadline: now + Int64(timeout), stopping: nil)
+                                        // Whole seconds: `now` may be up to a second old, so round the deadline up.
+                                        attempt: start.attempt, deadline: now + Int64(timeout) + 1, stopping: nil)
         activeByTask[start.task] = start.runID
         actions.append(.start(RunStart(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
                                        attempt: start.attempt, waitedSeconds: now - start.since, timeoutSeconds: timeout)))
