@@ -119,7 +119,7 @@ extension FaultTests {
             #expect(survivors.isEmpty, """
                 task processes outlived their timeout after kill -9 of their daemon: \
                 \(survivors.map { "\($0.task) run \($0.runID) \($0.process)" }); \
-                the restarted daemon should end the processes of the runs it marks abandoned (V6_RUN_ID in /proc)
+                the restarted daemon should end the processes of the runs it marks abandoned (found by V6_RUN_KEY in /proc)
                 """)
             #expect(daemon.stop() == 0)
             for orphan in orphans { ProcessProbe.kill(orphan.process) }
