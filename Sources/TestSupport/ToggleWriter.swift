@@ -11,7 +11,9 @@ public final class ToggleWriter: @unchecked Sendable {
         public let enable: Bool
         /// The daemon answered success (exit 0): the toggle was in the database before the answer.
         public let acknowledged: Bool
-        /// v6ctl could not even connect (exit 3): the request never reached a daemon.
+        /// v6ctl could not even connect: the request never reached a daemon. (Exit 3 alone does not
+        /// tell: v6ctl also exits 3 when the daemon closed the connection without answering, after
+        /// which the toggle may have been saved; only the "cannot connect" message is certain.)
         public let neverSent: Bool
         /// Neither: the connection broke mid-request; the toggle may or may not have landed.
         public var inDoubt: Bool { !acknowledged && !neverSent }
@@ -34,8 +36,9 @@ public final class ToggleWriter: @unchecked Sendable {
                 let enable = Bool.random()
                 let result = try? self.daemon.v6ctl([enable ? "enable" : "disable", task])
                 let status = result?.status ?? -1
+                let refused = status == 3 && (result?.stderr.contains("cannot connect to") ?? false)
                 self.commands.withLock {
-                    $0.append(Command(task: task, enable: enable, acknowledged: status == 0, neverSent: status == 3))
+                    $0.append(Command(task: task, enable: enable, acknowledged: status == 0, neverSent: refused))
                 }
             }
         }

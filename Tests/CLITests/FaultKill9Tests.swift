@@ -8,7 +8,7 @@ extension FaultTests {
     /// the killed daemon had open are `abandoned`, and no task process outlives its timeout
     /// (the killed daemon's task groups are orphans: only the next daemon can end them).
     @Suite struct Kill9 {
-        static let iterations = 10
+        static let iterations = 15
         /// The sleeper's timeout and grace: its `sleep 30` must be gone this long after the kill.
         static let sleeperTimeout = 3.0, killGrace = 1.0, slack = 3.0
         static let toggled = ["alpha", "beta"]
@@ -50,7 +50,7 @@ extension FaultTests {
 
         /// Tallies for the FIGURE lines.
         struct Tally {
-            var acknowledged = 0, inDoubt = 0, neverSent = 0, strictChecks = 0, ambiguousChecks = 0
+            var acknowledged = 0, inDoubt = 0, inDoubtLanded = 0, neverSent = 0, strictChecks = 0, ambiguousChecks = 0
             var abandoned = 0, orphans = 0, survivors: [Orphan] = [], restartMs: [Double] = []
         }
 
@@ -83,6 +83,10 @@ extension FaultTests {
                         #expect(observed.map(possible.contains) == true,
                                 "iteration \(iteration): \(task) is \(String(describing: observed)), expected one of \(possible)")
                         if possible.count == 1 { tally.strictChecks += 1 } else { tally.ambiguousChecks += 1 }
+                        // Did a request cut off by the kill land? (Saved, then the daemon died before answering.)
+                        let settled = ToggleWriter.possibleStates(of: task, after: lastCommands.filter { !$0.inDoubt },
+                                                                  before: states[task] ?? true)
+                        if let observed, !settled.contains(observed) { tally.inDoubtLanded += 1 }
                     }
                     states[task] = observed
                 }
@@ -124,7 +128,7 @@ extension FaultTests {
             #expect(daemon.stop() == 0)
             for orphan in orphans { ProcessProbe.kill(orphan.process) }
             let ms = tally.restartMs
-            print("FIGURE: kill9 iterations=\(Self.iterations) kills=\(Self.iterations) acknowledged_toggles=\(tally.acknowledged) in_doubt=\(tally.inDoubt) never_sent=\(tally.neverSent) strict_state_checks=\(tally.strictChecks) ambiguous_state_checks=\(tally.ambiguousChecks)")
+            print("FIGURE: kill9 iterations=\(Self.iterations) kills=\(Self.iterations) acknowledged_toggles=\(tally.acknowledged) in_doubt=\(tally.inDoubt) in_doubt_that_landed=\(tally.inDoubtLanded) never_sent=\(tally.neverSent) strict_state_checks=\(tally.strictChecks) ambiguous_state_checks=\(tally.ambiguousChecks)")
             print(String(format: "FIGURE: kill9 abandoned_runs_checked=%d task_processes_alive_at_kill=%d survived_timeout=%d restart_ms p50=%.0f max=%.0f",
                          tally.abandoned, tally.orphans, survivors.count, LogScan.percentile(ms, 50) ?? -1, ms.max() ?? -1))
         }

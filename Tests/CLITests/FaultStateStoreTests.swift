@@ -65,6 +65,12 @@ extension FaultTests {
             #expect(LogScan.lines(in: daemon.logPath, containing: "state store recovered").count >= 1)
             let before = Fault.startCount(daemon, "tick")
             #expect(Fault.waitForStarts(daemon, "tick", beyond: before), "\(what): tick still fires")
+            // And its runs are recorded again.
+            let formatter = ISO8601DateFormatter()
+            #expect(waitUntil(timeout: 10, interval: 0.5) {
+                let newest = (try? Fault.history(daemon, "tick", limit: 1))?.first?["started_at"] as? String
+                return (newest.flatMap(formatter.date(from:)) ?? .distantPast) >= since.addingTimeInterval(-1)
+            }, "\(what): tick's runs are in the history again")
         }
 
         @Test(.enabled("needs root to mount a tmpfs (CI runs as root)") { canMount("state directory full") })
