@@ -53,14 +53,18 @@ public enum ProcessProbe {
         return nil
     }
 
-    /// Live processes whose environment holds exactly `entry` (e.g. "V6_RUN_ID=42").
-    public static func carriers(of entry: String) -> [Identity] {
-        let wanted = Array(entry.utf8)
+    /// Live processes with an environment entry starting with `prefix` (e.g. the daemon's
+    /// `V6_RUN_KEY=<state dir>/`: whatever is left of any of its runs).
+    public static func carriers(withPrefix prefix: String) -> [Identity] {
+        let wanted = Array(prefix.utf8)
         let me = getpid()
         let names = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
         return names.compactMap { Int32($0) }.filter { $0 != me && $0 > 1 }.compactMap { pid in
-            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ"),
-                  data.split(separator: 0).contains(where: { $0.elementsEqual(wanted) }) else { return nil }
+            // /proc files report size 0: read to the end rather than by size.
+            guard let handle = FileHandle(forReadingAtPath: "/proc/\(pid)/environ") else { return nil }
+            defer { try? handle.close() }
+            guard let data = try? handle.readToEnd(),
+                  data.split(separator: 0).contains(where: { $0.starts(with: wanted) }) else { return nil }
             return identity(pid)
         }
     }

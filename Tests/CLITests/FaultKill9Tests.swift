@@ -127,6 +127,10 @@ extension FaultTests {
                 """)
             #expect(daemon.stop() == 0)
             for orphan in orphans { ProcessProbe.kill(orphan.process) }
+            // Nothing of any of its runs is left, in or out of the pid files.
+            let leftovers = ProcessProbe.carriers(withPrefix: "V6_RUN_KEY=\(daemon.stateDirectory)/")
+            #expect(leftovers.isEmpty, "processes of this daemon's runs still alive after it stopped: \(leftovers)")
+            leftovers.forEach { ProcessProbe.kill($0) }
             let ms = tally.restartMs
             print("FIGURE: kill9 iterations=\(Self.iterations) kills=\(Self.iterations) acknowledged_toggles=\(tally.acknowledged) in_doubt=\(tally.inDoubt) in_doubt_that_landed=\(tally.inDoubtLanded) never_sent=\(tally.neverSent) strict_state_checks=\(tally.strictChecks) ambiguous_state_checks=\(tally.ambiguousChecks)")
             print(String(format: "FIGURE: kill9 abandoned_runs_checked=%d task_processes_alive_at_kill=%d survived_timeout=%d restart_ms p50=%.0f max=%.0f",
