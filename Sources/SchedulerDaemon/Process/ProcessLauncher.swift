@@ -32,8 +32,10 @@ enum ProcessLauncher {
 
         var environment = request.environment
         environment["V6_RUN_ID"] = nil
-        // V6_RUN_ID first: the clean-up reads it from /proc/PID/environ, cheapest at the front.
-        let envp = ["V6_RUN_ID=\(request.runID)"] + environment.map { "\($0.key)=\($0.value)" }.sorted()
+        environment["V6_RUN_KEY"] = nil
+        // The clean-up's marker first: it is read from /proc/PID/environ, cheapest at the front.
+        let marker = request.instance.isEmpty ? [] : [request.cleanupMarker]
+        let envp = marker + ["V6_RUN_ID=\(request.runID)"] + environment.map { "\($0.key)=\($0.value)" }.sorted()
         var pid: pid_t = 0
         let rc = withCStrings(request.argv) { argv in
             withCStrings(envp) { envp in
@@ -87,6 +89,9 @@ enum ProcessLauncher {
         let runID = request.runID
         if runID.isEmpty || runID.utf8.contains(0) || runID.contains("=") {
             throw .invalid("run id \"\(runID)\" must be non-empty, without '=' or NUL (it becomes V6_RUN_ID)")
+        }
+        if request.instance.utf8.contains(0) {
+            throw .invalid("the instance name contains a NUL byte (it becomes part of V6_RUN_KEY)")
         }
     }
 

@@ -3,8 +3,9 @@ import Dispatch
 import Glibc
 
 /// Ends every process of one run: SIGTERM (and SIGCONT, so stopped ones see it) to the
-/// process group and to every process carrying the run's `V6_RUN_ID`, then, once `grace`
-/// seconds have passed with anything still alive, SIGKILL to the same.
+/// process group and to every process carrying the run's marker (`V6_RUN_KEY`, or `V6_RUN_ID`
+/// outside a daemon), then, once `grace` seconds have passed with anything still alive,
+/// SIGKILL to the same. Without a group (a run of an earlier daemon instance), by marker only.
 ///
 /// Event-driven on the task's serial queue: each process found is watched through a pidfd
 /// (readable when it exits, for any process, child or not; via `ProcessEventLoop`), and /proc
@@ -20,8 +21,8 @@ final class ProcessSweeper: @unchecked Sendable {
     /// Retry delay when a pidfd cannot be opened for a reason other than "already gone".
     static let retryDelay = 0.1
 
-    private let group: pid_t
-    private let runID: String
+    private let group: pid_t?
+    private let marker: String
     private let leader: pid_t
     private let grace: Double
     private let queue: DispatchQueue
@@ -34,10 +35,10 @@ final class ProcessSweeper: @unchecked Sendable {
     private var deadlineGeneration = 0
 
     /// `onDone` gets how many processes other than `leader` were found alive.
-    init(group: pid_t, runID: String, leader: pid_t, grace: Double, queue: DispatchQueue,
+    init(group: pid_t?, marker: String, leader: pid_t, grace: Double, queue: DispatchQueue,
          onDone: @escaping (Int) -> Void) {
         self.group = group
-        self.runID = runID
+        self.marker = marker
         self.leader = leader
         self.grace = max(0, grace)
         self.queue = queue
@@ -59,13 +60,13 @@ final class ProcessSweeper: @unchecked Sendable {
         let signal = phase == .terminating ? SIGTERM : SIGKILL
         // Scan first, then signal: what is found is counted before it can die. A process forked
         // between the two still gets the group's signal, or is found by the next round.
-        let live = ProcessTable.members(ofGroup: group, runID: runID)
+        let live = ProcessTable.members(ofGroup: group, marker: marker)
         if live.isEmpty {
             complete()
             return
         }
         strays.formUnion(live.lazy.filter { $0 != self.leader })
-        send(signal, to: -group)
+        if let group { send(signal, to: -group) }
         for pid in live where signalled.insert(pid).inserted {
             send(signal, to: pid)
         }

@@ -78,10 +78,11 @@ enum ProcessTable {
     }
 
     /// Live processes (not zombies) that belong to a run: members of process group `group`,
-    /// or carriers of `V6_RUN_ID=runID` (descendants that left the group). Never this process.
-    static func members(ofGroup group: pid_t, runID: String) -> [pid_t] {
+    /// or carriers of the environment entry `marker`, e.g. `V6_RUN_KEY=/var/lib/v6/7`
+    /// (descendants that left the group). Never this process.
+    static func members(ofGroup group: pid_t?, marker: String) -> [pid_t] {
         let me = getpid()
-        let marker = Array("V6_RUN_ID=\(runID)".utf8)
+        let marker = Array(marker.utf8)
         var found: [pid_t] = []
         for pid in allPIDs() where pid != me && pid > 1 {
             guard let entry = entry(pid), !entry.isDead else { continue }

@@ -15,14 +15,32 @@ public struct SpawnRequest: Sendable, Equatable {
     /// Seconds between SIGTERM and SIGKILL when the run's leftovers are cleaned up after its
     /// main process exits on its own (`terminate(grace:)` takes its own grace).
     public var killGrace: Double
+    /// Which daemon the run belongs to (the daemon uses its state directory), or "" for none.
+    /// Run ids count up from 1 in every daemon, so with two daemons on one machine (or tests
+    /// side by side) `V6_RUN_ID` alone can name another daemon's run, and the clean-up would
+    /// kill it. With an instance, `V6_RUN_KEY=<instance>/<runID>` is exported too and the
+    /// clean-up looks for that instead.
+    public var instance: String
 
     public init(argv: [String], environment: [String: String], workingDirectory: String, runID: String,
-                killGrace: Double = 10) {
+                killGrace: Double = 10, instance: String = "") {
         self.argv = argv
         self.environment = environment
         self.workingDirectory = workingDirectory
         self.runID = runID
         self.killGrace = killGrace
+        self.instance = instance
+    }
+
+    /// The environment entry by which the clean-up recognizes the run's processes.
+    public var cleanupMarker: String {
+        instance.isEmpty ? "V6_RUN_ID=\(runID)" : Self.cleanupMarker(instance: instance, runID: runID)
+    }
+
+    /// `V6_RUN_KEY=<instance>/<runID>`: the marker of run `runID` of daemon `instance`, also for
+    /// finding what is left of a run after the daemon that started it was killed.
+    public static func cleanupMarker(instance: String, runID: String) -> String {
+        "V6_RUN_KEY=\(instance)/\(runID)"
     }
 }
 

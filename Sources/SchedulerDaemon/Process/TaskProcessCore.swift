@@ -26,6 +26,8 @@ final class TaskProcessCore: @unchecked Sendable {
 
     let pid: pid_t
     let runID: String
+    /// The environment entry that marks the run's processes (`SpawnRequest.cleanupMarker`).
+    let marker: String
     let killGrace: Double
     let queue: DispatchQueue
     let shared = Mutex(TaskProcessShared())
@@ -43,6 +45,7 @@ final class TaskProcessCore: @unchecked Sendable {
         pid = launched.pid
         pidfd = launched.pidfd
         runID = request.runID
+        marker = request.cleanupMarker
         killGrace = request.killGrace
         queue = DispatchQueue(label: "v6.task.\(request.runID)")
         let buffer = ReadBuffer()
@@ -116,7 +119,7 @@ final class TaskProcessCore: @unchecked Sendable {
     }
 
     private func startSweep(grace: Double) {
-        let sweeper = ProcessSweeper(group: pid, runID: runID, leader: pid, grace: grace, queue: queue) { [self] count in
+        let sweeper = ProcessSweeper(group: pid, marker: marker, leader: pid, grace: grace, queue: queue) { [self] count in
             self.sweepFinished(strays: count)
         }
         self.sweeper = sweeper

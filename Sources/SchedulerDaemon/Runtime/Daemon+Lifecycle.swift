@@ -23,9 +23,11 @@ extension Daemon {
     func restoreState(now: Instant) {
         guard let store else { return }
         do {
-            for run in try store.markAbandoned(now: now) {
+            let abandoned = try store.markAbandoned(now: now)
+            for run in abandoned {
                 logger.warning("abandoned: the daemon stopped before the run finished", metadata: meta(run.task, run.runID))
             }
+            endLeftovers(of: abandoned)
             for toggle in try store.dropLapsedToggles(now: now) {
                 logger.info("runtime toggle of \(toggle.task) lapsed while the daemon was down")
             }
@@ -34,6 +36,31 @@ extension Daemon {
             }
         } catch {
             storeFailed(error)
+        }
+    }
+
+    /// Names this daemon in its tasks' `V6_RUN_KEY`: the state directory, which is what makes
+    /// run ids unique (they count up per database), and which stays the same across restarts.
+    var instanceName: String { core.config.stateDirectory }
+
+    /// Ends what is left of runs an earlier instance had open when it died (kill -9, OOM, a
+    /// watchdog abort outside systemd's cgroup clean-up): their processes were orphaned with
+    /// nobody to enforce their timeout, and a new run of the same task could overlap them.
+    /// Found by their `V6_RUN_KEY` (their process group died with the old daemon's knowledge);
+    /// SIGTERM, then SIGKILL after the task's kill grace. Runs in the background.
+    func endLeftovers(of runs: [RunRecord]) {
+        for run in runs {
+            let grace = Double(core.config.task(named: run.task)?.killGraceSeconds ?? core.config.killGraceSeconds)
+            let marker = SpawnRequest.cleanupMarker(instance: instanceName, runID: run.runID)
+            let queue = DispatchQueue(label: "v6.leftovers.\(run.runID)")
+            let logger = self.logger
+            let metadata = meta(run.task, run.runID)
+            let sweeper = ProcessSweeper(group: nil, marker: marker, leader: 0, grace: grace, queue: queue) { count in
+                guard count > 0 else { return }
+                logger.warning("ended \(count) leftover process(es) of the abandoned run", metadata: metadata)
+            }
+            // The sweeper keeps itself alive through its timers and pidfd sources until done.
+            queue.async { sweeper.start() }
         }
     }
 
@@ -173,7 +200,7 @@ extension Daemon {
         environment["V6_OUTPUT_FILE"] = tailPath
         // The hook carries the failed run's id (its own processes were all ended before this).
         let request = SpawnRequest(argv: argv, environment: environment, workingDirectory: core.config.workingDirectory,
-                                   runID: c.runID, killGrace: 5)
+                                   runID: c.runID, killGrace: 5, instance: instanceName)
         let output = outputs.taskOutput
         let logger = self.logger
         do {

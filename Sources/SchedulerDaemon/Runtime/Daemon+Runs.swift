@@ -66,7 +66,7 @@ extension Daemon {
         environment["V6_ATTEMPT"] = String(run.attempt)
         environment["V6_TRIGGER"] = run.trigger.rawValue
         let request = SpawnRequest(argv: task.command, environment: environment, workingDirectory: core.config.workingDirectory,
-                                   runID: run.runID, killGrace: Double(task.killGraceSeconds))
+                                   runID: run.runID, killGrace: Double(task.killGraceSeconds), instance: instanceName)
         let output = outputs.taskOutput
         let watchers = RunWatcherBox(registry: watchRegistry, runID: run.runID)
         let process: TaskProcess

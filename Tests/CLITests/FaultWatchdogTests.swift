@@ -1,0 +1,64 @@
+import Foundation
+import Testing
+import TestSupport
+
+extension FaultTests {
+    /// The watchdog pings' timing, against a notify socket of our own (systemd's end of it).
+    ///
+    /// With WATCHDOG_USEC=1000000 the daemon pings WATCHDOG=1 every 0.5 s. A daemon stopped with
+    /// SIGSTOP (or stuck in a loop) sends none: under systemd, WatchdogSec= elapsing without a
+    /// ping makes systemd kill the service with SIGABRT (WatchdogSignal=) and, with
+    /// Restart=on-failure as in systemd/v6-scheduler.service (WatchdogSec=30s, RestartSec=5s),
+    /// start it again; runs it had open then show as `abandoned`. Here nobody
+    /// restarts it: the test checks the silence, then that pings resume after SIGCONT.
+    @Suite struct Watchdog {
+        static let config = Fault.header() + Fault.tick
+
+        @Test func pingsStopWhileTheDaemonIsStoppedAndResumeAfter() throws {
+            let daemon = try DaemonHarness(config: Self.config, label: "v6fault-watchdog")
+            let listener = try NotifyListener(path: daemon.directory.file("notify.sock"))
+            defer { listener.close() }
+            try daemon.start(environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "1000000"])
+            let pid = daemon.pid
+            defer {
+                kill(pid, SIGCONT)  // a stopped daemon would hold SIGTERM pending forever
+                daemon.stop()
+            }
+
+            // Running: pings about every 0.5 s.
+            Thread.sleep(forTimeInterval: 3.2)
+            let running = listener.times(of: "WATCHDOG=1", from: pid)
+            let runningGaps = zip(running.dropFirst(), running).map { $0 - $1 }
+            #expect(running.count >= 4, "pings while running: \(running.count) in ~3 s")
+            let median = LogScan.percentile(runningGaps, 50) ?? 0
+            #expect((0.3...0.8).contains(median), "median interval \(median) s, expected about 0.5 s")
+
+            // Stopped for 2 s, twice the watchdog interval: silence.
+            kill(pid, SIGSTOP)
+            #expect(waitUntil(timeout: 5) { ProcessProbe.stat(pid)?.state == "T" }, "the daemon is stopped")
+            let stoppedAt = NotifyListener.now()
+            Thread.sleep(forTimeInterval: 2.0)
+            let resumedAt = NotifyListener.now()
+            // A datagram sent just before the stop may arrive a moment after it.
+            let during = listener.times(of: "WATCHDOG=1", from: pid).filter { $0 > stoppedAt + 0.05 && $0 < resumedAt }
+            #expect(during.isEmpty, "no pings while stopped, got \(during.count)")
+            let lastBefore = listener.times(of: "WATCHDOG=1", from: pid).last { $0 <= stoppedAt + 0.05 } ?? stoppedAt
+
+            // Continued: pings resume.
+            kill(pid, SIGCONT)
+            Thread.sleep(forTimeInterval: 2.2)
+            let after = listener.times(of: "WATCHDOG=1", from: pid).filter { $0 >= resumedAt }
+            #expect(after.count >= 2, "pings after SIGCONT: \(after.count) in ~2 s")
+            let silence = (after.first ?? resumedAt) - lastBefore
+            #expect(silence > 1.0, "the silence exceeded the 1 s watchdog interval (what makes systemd act)")
+            let afterGaps = zip(after.dropFirst(), after).map { $0 - $1 }
+
+            // The daemon still works after its stop.
+            #expect(try daemon.v6ctl(["status"]).status == 0)
+            func ms(_ seconds: Double?) -> String { seconds.map { String(format: "%.0f", $0 * 1000) } ?? "-" }
+            print("FIGURE: watchdog WATCHDOG_USEC=1000000 running pings=\(running.count) interval_ms p50=\(ms(median)) min=\(ms(runningGaps.min())) max=\(ms(runningGaps.max())); intervals_ms=[\(runningGaps.map { ms($0) }.joined(separator: ","))]")
+            print("FIGURE: watchdog SIGSTOP 2 s: pings_while_stopped=\(during.count) silence_ms=\(ms(silence)) first_ping_after_SIGCONT_ms=\(ms((after.first ?? resumedAt) - resumedAt)) pings_after=\(after.count) intervals_after_ms=[\(afterGaps.map { ms($0) }.joined(separator: ","))]")
+            #expect(daemon.stop() == 0)
+        }
+    }
+}
