@@ -33,7 +33,7 @@ STATIC ?= 1
 INSTALL_FROM ?= $(RELEASE_DIR)
 # Man pages and completion scripts, generated from the binaries (extras).
 EXTRAS_DIR := .build/v6-extras
-# The binary `make test` runs the systemd end-to-end test with: release (what install ships) or debug.
+# Which build e2e-systemd (and so `make test` as root) installs: release (what install ships) or debug.
 E2E_BUILD ?= release
 E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
 PROGRAMS := v6-scheduler v6ctl
@@ -168,7 +168,9 @@ install-files:
 	if ldd "$$d$(BINDIR)/v6-scheduler" | grep -q libswiftCore; then \
 	  echo "make install: NOTE: dynamic build: the binaries need the Swift runtime from $$(dirname $$(dirname $(SWIFT)))/lib/swift/linux"; fi; \
 	echo "make install: installed into $${d:-/}: $(BINDIR)/{v6-scheduler,v6ctl}, $(UNITDIR)/v6-scheduler.{service,socket}, $(DOCDIR)"; \
-	if [ -n "$$d" ]; then exit 0; fi; \
+	if [ -n "$$d" ]; then \
+	  echo "make install: DESTDIR install: on the target, run systemd-sysusers and systemd-tmpfiles --create for v6-scheduler.conf"; \
+	  exit 0; fi; \
 	if [ -d /run/systemd/system ]; then \
 	  systemd-sysusers "$(SYSUSERSDIR)/v6-scheduler.conf"; \
 	  systemd-tmpfiles --create "$(TMPFILESDIR)/v6-scheduler.conf"; \

@@ -158,8 +158,8 @@ check "socket: control.sock is v6-scheduler:v6 0660 after the service started" s
 v6gid=$(inns getent group v6 | cut -d: -f3)
 root_status() { v6ctl status | shows "^tick "; }
 check "v6ctl status (root) answers and lists the tasks" root_status
-member_run() { v6ctl_as "$v6gid" run-now tick --wait 2>&1 | shows "^tick from tick run"; }
-check "v6ctl run-now tick --wait as a member of group v6 (uid nobody): runs, streams the output" member_run
+member_run() { v6ctl_as "$v6gid" run-now hello --wait 2>&1 | shows "^hello from hello run"; }
+check "v6ctl run-now hello --wait as a member of group v6 (uid nobody): runs, streams the output" member_run
 refused() { ! v6ctl_as "" status >"$work/out" 2>&1 && cat "$work/out" && grep -qi "permission denied" "$work/out"; }
 check "v6ctl as a non-member of v6 is refused at connect (SocketMode=0660)" refused
 journal_task() {
@@ -174,7 +174,7 @@ reloaded() {
     { cat "$here/e2e.yaml"; printf '    added_on_reload:\n      command: ["/bin/true"]\n      at: "03:00"\n      days: [sunday]\n'; } \
         >"$root/etc/v6-scheduler/production.yaml"
     inns timeout 60 systemctl reload v6-scheduler.service || return 1
-    wait_for 30 jhas "$mark" "reloaded \(SIGHUP\): 3 tasks" || { jsince "$mark" | tail -5; return 1; }
+    wait_for 30 jhas "$mark" "reloaded \(SIGHUP\): [0-9]+ tasks" || { jsince "$mark" | tail -5; return 1; }
     [ "$(prop MainPID)" = "$pid" ] && v6ctl list | shows "^added_on_reload "
 }
 check "reload: systemctl reload (SIGHUP) applies the new config in the same process; journal says reloaded" reloaded
@@ -257,7 +257,7 @@ self_bound() {
     local mark; mark=$(jmark)
     inns timeout 120 systemctl start v6-scheduler.service || return 1
     local got; got=$(inns stat -c '%U:%G %a' /run/v6-scheduler/control.sock); note "control.sock: $got"
-    [ "$got" = "v6-scheduler:v6 660" ] && v6ctl_as "$v6gid" run-now tick --wait >/dev/null && ! jhas "$mark" "passed by systemd" || return 1
+    [ "$got" = "v6-scheduler:v6 660" ] && v6ctl_as "$v6gid" run-now hello --wait >/dev/null && ! jhas "$mark" "passed by systemd" || return 1
     inns systemctl stop v6-scheduler.service && ! inns test -e /run/v6-scheduler/control.sock
 }
 check "no socket unit (masked): the daemon binds the socket itself (v6, 0660) and removes it at stop" self_bound
