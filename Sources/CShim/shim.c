@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -126,6 +127,33 @@ int v6_is_child_subreaper(void) {
     int value = 0;
     if (prctl(PR_GET_CHILD_SUBREAPER, (unsigned long)&value, 0UL, 0UL, 0UL) != 0) return -1;
     return value ? 1 : 0;
+}
+
+// MARK: - epoll
+
+int v6_epoll_create(void) {
+    return epoll_create1(EPOLL_CLOEXEC);
+}
+
+int v6_epoll_watch(int epfd, int fd, uint64_t token, int add) {
+    struct epoll_event event;
+    memset(&event, 0, sizeof(event));
+    event.events = EPOLLIN | EPOLLONESHOT;
+    event.data.u64 = token;
+    return epoll_ctl(epfd, add ? EPOLL_CTL_ADD : EPOLL_CTL_MOD, fd, &event);
+}
+
+int v6_epoll_unwatch(int epfd, int fd) {
+    struct epoll_event unused;  // non-NULL for kernels before 2.6.9
+    return epoll_ctl(epfd, EPOLL_CTL_DEL, fd, &unused);
+}
+
+int v6_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms) {
+    struct epoll_event events[64];
+    if (max > 64) max = 64;
+    int n = epoll_wait(epfd, events, max, timeout_ms);
+    for (int i = 0; i < n; i++) tokens[i] = events[i].data.u64;
+    return n;
 }
 
 const int v6_WNOHANG = WNOHANG;

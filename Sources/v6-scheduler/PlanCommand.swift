@@ -30,22 +30,37 @@ struct PlanCommand: ParsableCommand {
         let loaded = try LoadedConfigCommand.load(options)
         let zone = loaded.config.makeCalendar().zone
         let entries = Planner.plan(loaded.config, from: start, through: end)
-        var out = ""
+        var writer = ISO8601Writer(zone: zone)
+        var out: [UInt8] = []
+        out.reserveCapacity(entries.count * 60 + 64)
         switch format {
         case .csv:
-            out.reserveCapacity(entries.count * 56 + 16)
-            out += "time,task\n"
-            for e in entries { out += zone.iso8601(e.time) + "," + e.task + "\n" }
-        case .table:
-            out += "TIME                       TASK\n"
-            for e in entries { out += zone.iso8601(e.time) + "  " + e.task + "\n" }
-        case .json:
-            out += "["
-            for (i, e) in entries.enumerated() {
-                out += (i == 0 ? "\n" : ",\n") + "  {\"time\":\"" + zone.iso8601(e.time) + "\",\"task\":\"" + e.task + "\"}"
+            out += Array("time,task\n".utf8)
+            for e in entries {
+                writer.append(e.time, to: &out)
+                out.append(UInt8(ascii: ","))
+                out += e.task.utf8
+                out.append(10)
             }
-            out += entries.isEmpty ? "]\n" : "\n]\n"
+        case .table:
+            out += Array("TIME                       TASK\n".utf8)
+            for e in entries {
+                writer.append(e.time, to: &out)
+                out += Array("  ".utf8)
+                out += e.task.utf8
+                out.append(10)
+            }
+        case .json:
+            out.append(UInt8(ascii: "["))
+            for (i, e) in entries.enumerated() {
+                out += Array((i == 0 ? "\n  {\"time\":\"" : ",\n  {\"time\":\"").utf8)
+                writer.append(e.time, to: &out)
+                out += Array("\",\"task\":\"".utf8)
+                out += e.task.utf8
+                out += Array("\"}".utf8)
+            }
+            out += Array((entries.isEmpty ? "]\n" : "\n]\n").utf8)
         }
-        FileHandle.standardOutput.write(Data(out.utf8))
+        FileHandle.standardOutput.write(Data(out))
     }
 }

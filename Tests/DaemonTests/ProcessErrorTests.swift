@@ -91,7 +91,7 @@ import TestSupport
         #expect(spawnError(Support.request(["/bin/true"], in: dir.path, environment: ["A=B": "c"]))?.code == .invalidRequest)
     }
 
-    @Test func failedSpawnsLeaveNoDescriptors() throws {
+    @Test func failedSpawnsLeaveNoDescriptors() async throws {
         let dir = try TemporaryDirectory("v6proc")
         try dir.write("job", "echo no shebang line\n", mode: 0o755)
         let before = Support.openDescriptorCount()
@@ -104,7 +104,7 @@ import TestSupport
         var growth = Support.openDescriptorCount() - before
         let deadline = Date().addingTimeInterval(30)
         while growth >= 10 && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.1)
+            try await Task.sleep(nanoseconds: 100_000_000)
             growth = Support.openDescriptorCount() - before
         }
         #expect(growth < 10)

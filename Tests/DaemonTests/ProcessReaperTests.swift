@@ -10,11 +10,14 @@ import TestSupport
 /// the scenario runs in a second copy of this test binary: `ProcessReaperHarness` below, which
 /// only runs there (V6_REAPER_HARNESS set) and reports to a file.
 @Suite struct ProcessReaperTests {
-    @Test func orphansAreReapedByTheSubreaperDaemon() throws {
+    @Test func orphansAreReapedByTheSubreaperDaemon() async throws {
         let dir = try TemporaryDirectory("v6reaper")
         let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let result = try Command.run(binary, ["--testing-library", "swift-testing", "--filter", "ProcessReaperHarness"],
-                                     environment: ["V6_REAPER_HARNESS": dir.path])
+        let path = dir.path
+        let result = try await ProcessTestSupport.offPool {
+            try Command.run(binary, ["--testing-library", "swift-testing", "--filter", "ProcessReaperHarness"],
+                            environment: ["V6_REAPER_HARNESS": path])
+        }
         let report = try? String(contentsOfFile: dir.file("report"), encoding: .utf8)
         #expect(result.status == 0, "harness stdout:\n\(result.stdout.suffix(4000))\nstderr:\n\(result.stderr.suffix(2000))")
         #expect(report == "ok", "harness report: \(report ?? "none (did the harness run?)")")

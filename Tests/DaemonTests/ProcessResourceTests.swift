@@ -12,6 +12,7 @@ import TestSupport
         let dir = try TemporaryDirectory("v6proc")
         _ = try await Support.run(Support.request(["sh", "-c", "echo warm-up"], in: dir.path))
         let before = Support.openDescriptorCount()
+        let watchesBefore = ProcessEventLoop.shared.watchCount
         var pipes: Set<String> = []
         var pids: Set<pid_t> = []
         for index in 0..<50 {
@@ -33,6 +34,13 @@ import TestSupport
         // Overall count, with slack for other tests opening files meanwhile; 50 leaks would show.
         let after = Support.openDescriptorCount()
         #expect(after - before < 25, "open descriptors went from \(before) to \(after)")
+        // Event-loop registrations (3 a run, and one per leftover found) are all removed; other
+        // tests' runs may still hold some, so wait for the count to settle.
+        let deadline = Date().addingTimeInterval(30)
+        while ProcessEventLoop.shared.watchCount - watchesBefore >= 10 && Date() < deadline {
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        #expect(ProcessEventLoop.shared.watchCount - watchesBefore < 10)
     }
 
     @Test func aFinishedRunLeavesNoZombie() async throws {
@@ -53,6 +61,25 @@ import TestSupport
             #expect(entry == nil || entry?.parent != getpid(), "pid \(pid): \(String(describing: entry))")
             #expect(!ChildRegistry.isTracked(pid))
         }
+    }
+
+    @Test func aFinishedRunIsFreed() async throws {
+        let dir = try TemporaryDirectory("v6proc")
+        weak var plain: TaskProcessCore?
+        weak var swept: TaskProcessCore?
+        do {
+            let (first, _, _) = try await Support.run(Support.request(["sh", "-c", "echo out; echo err >&2"], in: dir.path))
+            plain = first.core
+            let (second, _, _) = try await Support.run(
+                Support.request(["sh", "-c", "sleep 100 & echo started"], in: dir.path, killGrace: 0.1))
+            swept = second.core
+            #expect(second.sweptProcessCount == 1)
+        }
+        // Nothing (event loop, queues, sweeper, timers) keeps a finished run alive.
+        let deadline = Date().addingTimeInterval(30)
+        while (plain != nil || swept != nil) && Date() < deadline { try await Task.sleep(nanoseconds: 50_000_000) }
+        #expect(plain == nil)
+        #expect(swept == nil)
     }
 
     /// This process's descriptors: link target, and for a pidfd the pid it refers to.

@@ -107,7 +107,12 @@ import TestSupport
         let dir = try TemporaryDirectory("v6proc")
         // Own session and an empty environment: neither the group nor V6_RUN_ID finds it, and it
         // keeps stdout open. The run must still end (the pipes are closed after a short drain).
-        let script = "setsid env -i /bin/sleep 100 & echo escaped $!; exit 0"
+        let script = """
+            setsid env -i /bin/sleep 100 &
+            while [ "$(cat /proc/$!/comm)" != sleep ]; do sleep 0.01; done
+            echo escaped $!
+            exit 0
+            """
         let (process, termination, lines) = try await Support.run(Support.request(["sh", "-c", script], in: dir.path))
         let escaped = await Support.number(after: "escaped ", in: lines, timeout: 1)
         if let escaped, let command = ProcFiles.read("/proc/\(escaped)/cmdline", limit: 100),

@@ -258,6 +258,16 @@ import Testing
         #expect(throws: SchedulerError.self) { _ = try core.runNow("tt", force: true, at: Build.at("2026-11-26T12:00")) }
     }
 
+    @Test func runNowOfACronTaskFollowsItsFieldsNotTheDefaultDays() throws {
+        let cron = try CronExpression(parsing: "0 9 * * 6")
+        let config = Build.config([Build.task("weekly", .cron(cron))])
+        var core = SchedulerCore(config: config, now: Build.at("2026-11-28T12:00"))
+        let (_, actions) = try core.runNow("weekly", force: false, at: Build.at("2026-11-28T12:00"))  // a Saturday
+        #expect(actions.count == 1)
+        var holiday = SchedulerCore(config: config, now: Build.at("2026-11-26T12:00"))
+        #expect(throws: SchedulerError.self) { _ = try holiday.runNow("weekly", force: false, at: Build.at("2026-11-26T12:00")) }
+    }
+
     @Test func shutdownStopsEverythingAndAbandons() {
         let config = Build.config([Build.task("t", .at([Build.wall("10:00")]), retries: 3, timeout: 1000)])
         var core = SchedulerCore(config: config, now: Build.at("2026-11-25T09:59"))

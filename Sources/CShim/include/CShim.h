@@ -47,6 +47,23 @@ int v6_set_child_subreaper(int on);
 /// prctl(PR_GET_CHILD_SUBREAPER): 1 if this process is a subreaper, 0 if not, -1 with errno.
 int v6_is_child_subreaper(void);
 
+// MARK: - epoll, for the task processes' event loop
+// (struct epoll_event is packed on x86_64; these keep it on the C side.)
+
+/// epoll_create1(EPOLL_CLOEXEC); -1 with errno.
+int v6_epoll_create(void);
+
+/// Watches `fd` for input (EPOLLIN, and hang-up/error, which epoll always reports), one-shot:
+/// after one report the descriptor stays disarmed until `v6_epoll_rearm`. `token` comes back
+/// with the event. `add` = 1 to add, 0 to re-arm an added one. 0 on success, -1 with errno.
+int v6_epoll_watch(int epfd, int fd, uint64_t token, int add);
+
+/// Stops watching `fd` (call before closing it). 0 on success, -1 with errno.
+int v6_epoll_unwatch(int epfd, int fd);
+
+/// epoll_wait into parallel arrays of tokens; returns the count, -1 with errno (EINTR included).
+int v6_epoll_wait(int epfd, uint64_t *tokens, int max, int timeout_ms);
+
 /// The flag values Glibc's Swift module hides behind _GNU_SOURCE, for `v6_waitid_pidfd`.
 extern const int v6_WNOHANG;
 extern const int v6_WNOWAIT;

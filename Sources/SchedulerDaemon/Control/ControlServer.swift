@@ -24,6 +24,9 @@ final class ControlServer: Sendable {
     static func start(socketPath: String, group controlGroup: String?, daemon: Daemon, logger: Logger) throws -> ControlServer {
         let connections = NIOLockedValueBox(0)
         let groupID = controlGroup.flatMap(Authorization.groupID(named:))
+        if let controlGroup, groupID == nil {
+            logger.warning("control_group \(controlGroup) does not exist on this system: only root and the daemon's user may change tasks (create it: groupadd \(controlGroup))")
+        }
         let authorization = Authorization(daemonUID: getuid(), controlGroupID: groupID)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 128)

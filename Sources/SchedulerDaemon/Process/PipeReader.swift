@@ -9,22 +9,25 @@ final class ReadBuffer: @unchecked Sendable {
     deinit { bytes.deallocate() }
 }
 
-/// Reads one of a task's output pipes as data arrives: a DispatchSource read source on the
-/// task's serial queue (epoll underneath: no thread per pipe, no polling). Each chunk goes to
-/// `onBytes` (the tail), then its lines to `onLine`, in order. Confined to the task's queue
-/// (hence @unchecked Sendable: its closures run only on that queue).
+/// Reads one of a task's output pipes as data arrives (readiness from `ProcessEventLoop`, reads
+/// on the task's serial queue). Each chunk goes to `onBytes` (the tail), then its lines to
+/// `onLine`, in order. Confined to the task's queue (hence @unchecked Sendable: its closures
+/// run only on that queue).
 final class PipeReader: @unchecked Sendable {
+    /// Reads per readiness before yielding the queue: a writer faster than us must not keep
+    /// the task's queue (its exit handling, its timers) waiting forever.
+    static let burst = 16
+
     let stream: OutputLine.Stream
     private let fd: Int32
-    private let source: DispatchSourceRead
-    private let buffer: ReadBuffer
     private let queue: DispatchQueue
+    private let buffer: ReadBuffer
     private var splitter = LineSplitter()
     private let onBytes: (UnsafeRawBufferPointer) -> Void
     private let onLine: (OutputLine) -> Void
-    /// EOF (or a read error) was seen, or the reader was closed by force.
-    private(set) var isFinished = false
-    /// The descriptor is closed: the source's cancel handler ran.
+    private let onClosed: () -> Void
+    private var watch: ProcessEventLoop.Watch?
+    /// EOF (or a read error) was seen, or the reader was closed by force; the fd is closed.
     private(set) var isClosed = false
 
     /// `fd` must be non-blocking; the reader owns it and closes it.
@@ -33,48 +36,42 @@ final class PipeReader: @unchecked Sendable {
          onClosed: @escaping () -> Void) {
         self.fd = fd
         self.stream = stream
-        self.buffer = buffer
         self.queue = queue
+        self.buffer = buffer
         self.onBytes = onBytes
         self.onLine = onLine
-        source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        // The handlers keep the reader alive until the source is cancelled (always: EOF or closeNow).
-        source.setEventHandler { [self] in self.readAvailable() }
-        // Dispatch may still watch the descriptor until the cancel handler runs: close it only here.
-        source.setCancelHandler { [self] in
-            close(self.fd)
-            self.isClosed = true
-            onClosed()
-        }
+        self.onClosed = onClosed
     }
 
-    func start() { source.resume() }
+    /// Starts watching the pipe; false (errno set) if it cannot be watched.
+    func start() -> Bool {
+        watch = ProcessEventLoop.shared.watch(fd, queue: queue) { [self] in self.readable() }
+        return watch != nil
+    }
 
-    /// Reads until the pipe is empty (EAGAIN) or ends. Why not one read per event: libdispatch
-    /// on Linux unregisters a descriptor when epoll reports EPOLLHUP, after one last event; if
-    /// the last data and the hang-up come together, no later event would bring the EOF.
-    /// A writer faster than us could keep the pipe full forever, so after `burst` reads the
-    /// rest is left to a fresh turn on the queue, letting the task's other work in.
-    private func readAvailable() {
+    /// Reads until the pipe is empty (EAGAIN) or ends, at most `burst` chunks, then re-arms.
+    private func readable() {
+        guard !isClosed, let watch else { return }
         for _ in 0..<Self.burst {
-            guard readOnce() else { return }
+            switch readOnce() {
+            case .data: continue
+            case .empty: ProcessEventLoop.shared.rearm(watch); return
+            case .end: close(); return
+            }
         }
-        queue.async { [self] in self.readAvailable() }
+        ProcessEventLoop.shared.rearm(watch)  // still more: level-triggered, it fires again at once
     }
 
-    static let burst = 16
+    private enum ReadResult { case data, empty, end }
 
-    /// Reads one chunk. False when there is nothing more to read now (EAGAIN) or ever (EOF).
-    private func readOnce() -> Bool {
-        guard !isFinished else { return false }
+    private func readOnce() -> ReadResult {
         let n = read(fd, buffer.bytes.baseAddress, buffer.bytes.count)
         if n > 0 {
             deliver(UnsafeRawBufferPointer(rebasing: buffer.bytes[0..<n]))
-            return true
+            return .data
         }
-        if n < 0 && (errno == EAGAIN || errno == EINTR) { return false }
-        finish()  // EOF, or an error that will not go away
-        return false
+        if n < 0 && (errno == EAGAIN || errno == EINTR) { return .empty }
+        return .end  // EOF, or an error that will not go away
     }
 
     private func deliver(_ chunk: UnsafeRawBufferPointer) {
@@ -83,20 +80,24 @@ final class PipeReader: @unchecked Sendable {
         splitter.feed(chunk) { onLine(OutputLine(stream: stream, text: $0)) }
     }
 
-    /// Delivers the unfinished last line and stops reading.
-    private func finish() {
-        guard !isFinished else { return }
-        isFinished = true
+    /// Delivers the unfinished last line, stops watching and closes the pipe.
+    private func close() {
+        guard !isClosed else { return }
+        isClosed = true
         let stream = self.stream
         splitter.finish { onLine(OutputLine(stream: stream, text: $0)) }
-        source.cancel()
+        if let watch { ProcessEventLoop.shared.unwatch(watch) }
+        Glibc.close(fd)
+        onClosed()
     }
 
-    /// Takes what is already in the pipe (bounded: the writer may still be writing), then stops.
+    /// Takes what is already in the pipe (bounded: the writer may still be writing), then closes.
     /// For the end of a run whose pipe is held open by a process the clean-up could not find.
     func closeNow() {
-        var reads = 0
-        while !isFinished, reads < 8, readOnce() { reads += 1 }
-        finish()
+        guard !isClosed else { return }
+        for _ in 0..<Self.burst {
+            guard readOnce() == .data else { break }
+        }
+        close()
     }
 }

@@ -7,8 +7,9 @@ import Glibc
 /// seconds have passed with anything still alive, SIGKILL to the same.
 ///
 /// Event-driven on the task's serial queue: each process found is watched through a pidfd
-/// (readable when it exits, for any process, child or not), and /proc is scanned again when
-/// all watched ones have exited (they may have forked meanwhile). No polling, no blocking.
+/// (readable when it exits, for any process, child or not; via `ProcessEventLoop`), and /proc
+/// is scanned again when all watched ones have exited (they may have forked meanwhile).
+/// No polling, no blocking.
 /// Confined to the task's queue (hence @unchecked Sendable: its closures hop only onto that queue).
 final class ProcessSweeper: @unchecked Sendable {
     private enum Phase { case terminating, killing, done }
@@ -27,9 +28,10 @@ final class ProcessSweeper: @unchecked Sendable {
     private let onDone: (Int) -> Void
     private var phase = Phase.terminating
     private var signalled: Set<pid_t> = []
-    private var watchers: [pid_t: DispatchSourceRead] = [:]
+    private var watchers: [pid_t: ProcessEventLoop.Watch] = [:]
     private var strays: Set<pid_t> = []
-    private var timer: DispatchSourceTimer?
+    /// Bumped when the deadline changes, so an outdated asyncAfter does nothing.
+    private var deadlineGeneration = 0
 
     /// `onDone` gets how many processes other than `leader` were found alive.
     init(group: pid_t, runID: String, leader: pid_t, grace: Double, queue: DispatchQueue,
@@ -44,7 +46,7 @@ final class ProcessSweeper: @unchecked Sendable {
 
     func start() {
         if grace > 0 {
-            arm(after: grace) { [self] in self.escalate() }
+            arm(after: grace) { [unowned self] in self.escalate() }
             round()
         } else {
             escalate()
@@ -87,20 +89,31 @@ final class ProcessSweeper: @unchecked Sendable {
         if signal == SIGTERM { kill(target, SIGCONT) }
     }
 
-    /// Watches `pid` through a pidfd; false (errno set) if it cannot be opened.
+    /// Watches `pid` through a pidfd; false (errno set) if it cannot be opened or watched.
     private func watch(_ pid: pid_t) -> Bool {
         let fd = v6_pidfd_open(pid)
         guard fd >= 0 else { return false }
-        let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        source.setEventHandler { [source] in source.cancel() }
-        source.setCancelHandler { [self] in
-            close(fd)
-            self.watchers[pid] = nil
+        let token = Box<ProcessEventLoop.Watch?>(nil)
+        guard let watch = ProcessEventLoop.shared.watch(fd, queue: queue, handler: { [self] in
+            // Dropped if this watch was already removed (complete()) or replaced.
+            guard let watch = token.value, self.watchers[pid] == watch else { return }
+            self.stopWatching(pid, watch)
             if self.watchers.isEmpty { self.round() }
+        }) else {
+            let error = errno
+            close(fd)
+            errno = error
+            return false
         }
-        watchers[pid] = source
-        source.resume()
+        token.value = watch
+        watchers[pid] = watch
         return true
+    }
+
+    private func stopWatching(_ pid: pid_t, _ watch: ProcessEventLoop.Watch) {
+        ProcessEventLoop.shared.unwatch(watch)
+        close(watch.fd)
+        watchers[pid] = nil
     }
 
     /// The grace is over: SIGKILL everything; or, after SIGKILL, give up waiting.
@@ -109,7 +122,7 @@ final class ProcessSweeper: @unchecked Sendable {
         case .terminating:
             phase = .killing
             signalled = []
-            arm(after: Self.killWait) { [self] in self.escalate() }
+            arm(after: Self.killWait) { [unowned self] in self.escalate() }
             round()
         case .killing:
             complete()
@@ -118,21 +131,28 @@ final class ProcessSweeper: @unchecked Sendable {
         }
     }
 
-    private func arm(after seconds: Double, _ handler: @escaping () -> Void) {
-        timer?.cancel()
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + seconds)
-        timer.setEventHandler(handler: handler)
-        timer.resume()
-        self.timer = timer
+    private func arm(after seconds: Double, _ handler: @escaping @Sendable () -> Void) {
+        deadlineGeneration += 1
+        let generation = deadlineGeneration
+        // Weak: a finished sweep is not kept alive (with its task) until an old deadline passes.
+        queue.asyncAfter(deadline: .now() + seconds) { [weak self] in
+            guard let self, self.deadlineGeneration == generation, self.phase != .done else { return }
+            handler()
+        }
     }
 
     private func complete() {
         guard phase != .done else { return }
         phase = .done
-        timer?.cancel()
-        timer = nil
-        for source in watchers.values { source.cancel() }
+        deadlineGeneration += 1
+        for (pid, watch) in watchers { stopWatching(pid, watch) }
         onDone(strays.count)
     }
+}
+
+/// A mutable cell for a value a closure needs but that exists only after the closure is made.
+/// Touched only on the task's queue.
+final class Box<Value>: @unchecked Sendable {
+    var value: Value
+    init(_ value: Value) { self.value = value }
 }

@@ -47,7 +47,9 @@ public struct OutputLine: Sendable, Equatable {
 
 /// How a task's main process ended.
 public enum Termination: Sendable, Equatable, CustomStringConvertible {
-    /// exit(code) or return from main.
+    /// exit(code) or return from main. `.exited(-1)` means the status was lost: something else
+    /// in the daemon reaped the process (a stray waitpid(-1)); it cannot happen while every
+    /// child is a TaskProcess.
     case exited(Int32)
     /// Killed by a signal (with or without a core dump).
     case signaled(Int32)

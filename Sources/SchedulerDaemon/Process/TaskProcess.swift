@@ -7,11 +7,12 @@ import Synchronization
 /// output read line by line while it runs, its end detected through a pidfd, and everything it
 /// started cleaned up when it ends, so nothing outlives its run.
 ///
-/// Threading: each TaskProcess has a serial DispatchQueue; its pipes, its pidfd, its clean-up
-/// timers are DispatchSources on that queue (epoll underneath, shared by all tasks: no thread
-/// per task, no polling). `onLine` is called on that queue, one call at a time, in order per
-/// stream; it should be quick (a slow callback slows the task, whose pipe fills up).
-/// The public members are safe from any thread or task.
+/// Threading: one thread for all tasks (`ProcessEventLoop`) waits in epoll on every pipe and
+/// pidfd and hands each readiness to the task's serial DispatchQueue, where all of the task's
+/// work happens: reads, line splitting, `onLine`, exit handling, clean-up, its timers
+/// (asyncAfter). No thread per task, no polling. `onLine` is called on that queue, one call at
+/// a time, in order per stream; it should be quick (a slow callback slows the task, whose pipe
+/// fills up). The public members are safe from any thread or task.
 ///
 /// Lifecycle: when the main process exits (on its own or after `terminate`), the rest of its
 /// process group and every process carrying its `V6_RUN_ID` get SIGTERM, then SIGKILL after
@@ -21,7 +22,7 @@ public final class TaskProcess: Sendable {
     /// The main process's pid, which is also its process group and session id.
     public let pid: Int32
     public let runID: String
-    private let core: TaskProcessCore
+    let core: TaskProcessCore
 
     private init(pid: Int32, runID: String, core: TaskProcessCore) {
         self.pid = pid
@@ -36,7 +37,9 @@ public final class TaskProcess: Sendable {
     {
         let started = try ProcessLauncher.launch(request)
         let core = TaskProcessCore(launched: started, request: request, onLine: onLine)
-        core.start()
+        if let error = core.start() {
+            throw .spawnFailed(request.argv[0], cwd: request.workingDirectory, errno: error)
+        }
         return TaskProcess(pid: started.pid, runID: request.runID, core: core)
     }
 

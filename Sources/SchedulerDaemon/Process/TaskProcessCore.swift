@@ -30,16 +30,13 @@ final class TaskProcessCore: @unchecked Sendable {
     let queue: DispatchQueue
     let shared = Mutex(TaskProcessShared())
     private let pidfd: Int32
-    private let onLine: @Sendable (OutputLine) -> Void
     private var readers: [PipeReader] = []
-    private var exitSource: DispatchSourceRead?
+    private var exitWatch: ProcessEventLoop.Watch?
     private var mainExit: Termination?
-    /// The pidfd source's cancel handler ran: the pidfd may now be closed.
-    private var exitSourceDone = false
     private var sweeper: ProcessSweeper?
     private var sweepDone = false
     private var reaped = false
-    private var drainTimer: DispatchSourceTimer?
+    private var draining = false
     private var finished = false
 
     init(launched: LaunchedProcess, request: SpawnRequest, onLine: @escaping @Sendable (OutputLine) -> Void) {
@@ -47,7 +44,6 @@ final class TaskProcessCore: @unchecked Sendable {
         pidfd = launched.pidfd
         runID = request.runID
         killGrace = request.killGrace
-        self.onLine = onLine
         queue = DispatchQueue(label: "v6.task.\(request.runID)")
         let buffer = ReadBuffer()
         readers = [(launched.stdoutFD, OutputLine.Stream.stdout), (launched.stderrFD, .stderr)].map { fd, stream in
@@ -58,28 +54,37 @@ final class TaskProcessCore: @unchecked Sendable {
         }
     }
 
-    func start() {
-        queue.async { [self] in
-            let source = DispatchSource.makeReadSource(fileDescriptor: pidfd, queue: queue)
-            source.setEventHandler { [self] in self.mainMayHaveExited() }
-            source.setCancelHandler { [self] in
-                self.exitSourceDone = true
-                self.mainExited()
+    /// Starts watching the pidfd and the pipes. If that fails (out of descriptors), the child is
+    /// killed and reaped, everything is closed, and the errno is returned.
+    func start() -> Int32? {
+        queue.sync {
+            exitWatch = ProcessEventLoop.shared.watch(pidfd, queue: queue) { [self] in self.mainMayHaveExited() }
+            if exitWatch != nil && readers.allSatisfy({ $0.start() }) { return nil }
+            let error = errno
+            if let exitWatch { ProcessEventLoop.shared.unwatch(exitWatch) }
+            kill(-pid, SIGKILL)
+            ChildRegistry.withLock { tracked in
+                var code: Int32 = 0, status: Int32 = 0
+                _ = v6_waitid_pidfd(pidfd, 0, &code, &status)  // blocking, but SIGKILL is prompt
+                tracked.remove(pid)
             }
-            exitSource = source
-            source.resume()
-            for reader in readers { reader.start() }
+            close(pidfd)
+            finished = true  // readerClosed must not finish anything
+            for reader in readers { reader.closeNow() }
+            return error
         }
     }
 
     // MARK: - Main process
 
     private func mainMayHaveExited() {
+        guard let exitWatch, mainExit == nil else { return }
         var code: Int32 = 0, status: Int32 = 0
         // WNOWAIT: look, do not reap yet (see the type's comment).
         switch v6_waitid_pidfd(pidfd, v6_WNOHANG | v6_WNOWAIT, &code, &status) {
         case 0:
-            return  // not yet (spurious wake-up)
+            ProcessEventLoop.shared.rearm(exitWatch)  // not yet (spurious wake-up)
+            return
         case 1:
             mainExit = Self.termination(code: code, status: status)
         default:
@@ -87,11 +92,8 @@ final class TaskProcessCore: @unchecked Sendable {
             mainExit = .exited(-1)
             reaped = true
         }
-        exitSource?.cancel()
-    }
-
-    private func mainExited() {
-        exitSource = nil
+        ProcessEventLoop.shared.unwatch(exitWatch)
+        self.exitWatch = nil
         if sweepDone {
             reapAndDrain()
         } else if sweeper == nil {
@@ -124,7 +126,7 @@ final class TaskProcessCore: @unchecked Sendable {
     private func sweepFinished(strays: Int) {
         sweeper = nil
         shared.withLock { $0.sweptProcessCount += strays }
-        if exitSourceDone {
+        if mainExit != nil {
             sweepDone = true
             reapAndDrain()
             return
@@ -134,47 +136,42 @@ final class TaskProcessCore: @unchecked Sendable {
             // The main process is still running (the scan missed it): straight to SIGKILL.
             startSweep(grace: 0)
         } else {
-            sweepDone = true  // it has exited; the pidfd source will report it
+            sweepDone = true  // it has exited; its pidfd event is on its way
         }
     }
 
     private func reapAndDrain() {
-        guard exitSourceDone, !finished else { return }
-        if !reaped {
-            ChildRegistry.withLock { tracked in
+        guard mainExit != nil, !draining, !finished else { return }
+        draining = true
+        ChildRegistry.withLock { tracked in
+            if !reaped {
                 var code: Int32 = 0, status: Int32 = 0
                 _ = v6_waitid_pidfd(pidfd, v6_WNOHANG, &code, &status)
-                tracked.remove(pid)
             }
-            reaped = true
-        } else {
-            ChildRegistry.withLock { _ = $0.remove(pid) }
+            tracked.remove(pid)
         }
+        reaped = true
         close(pidfd)
         OrphanReaper.nudge()
         if readers.allSatisfy(\.isClosed) {
             finish()
             return
         }
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + Self.drainTimeout)
-        timer.setEventHandler { [self] in
+        // Weak: a run that ends sooner is not kept alive by its timer.
+        queue.asyncAfter(deadline: .now() + Self.drainTimeout) { [weak self] in
+            guard let self, !self.finished else { return }
             self.shared.withLock { $0.pipesHeldOpen = true }
-            for reader in readers where !reader.isFinished { reader.closeNow() }
+            for reader in self.readers where !reader.isClosed { reader.closeNow() }
         }
-        drainTimer = timer
-        timer.resume()
     }
 
     private func readerClosed() {
-        if reaped && exitSourceDone && readers.allSatisfy(\.isClosed) { finish() }
+        if draining && readers.allSatisfy(\.isClosed) { finish() }
     }
 
     private func finish() {
         guard !finished else { return }
         finished = true
-        drainTimer?.cancel()
-        drainTimer = nil
         readers = []
         let termination = mainExit ?? .exited(-1)
         let waiters = shared.withLock { state -> [CheckedContinuation<Termination, Never>] in

@@ -26,6 +26,9 @@ extension Daemon {
             for run in try store.markAbandoned(now: now) {
                 logger.warning("abandoned: the daemon stopped before the run finished", metadata: meta(run.task, run.runID))
             }
+            for toggle in try store.dropLapsedToggles(now: now) {
+                logger.info("runtime toggle of \(toggle.task) lapsed while the daemon was down")
+            }
             for (task, toggle) in try store.toggles() where core.config.task(named: task) != nil {
                 try? core.setToggle(task, RuntimeToggle(enabled: toggle.enabled, until: toggle.until))
             }
@@ -84,7 +87,7 @@ extension Daemon {
         source.schedule(deadline: .now() + interval / 2, repeating: interval / 2, leeway: .milliseconds(100))
         source.setEventHandler { [weak self] in
             guard let self else { return }
-            Task { await self.pingWatchdog() }
+            Task(priority: .high) { await self.pingWatchdog() }
         }
         source.resume()
         sources.append(source)
@@ -156,7 +159,8 @@ extension Daemon {
     /// Runs the task's (or the global) `on_failure` argv after a final failed attempt, with
     /// the run's identity and its output tail in a file.
     func runFailureHook(_ c: RunCompletion, tail: Data) {
-        guard let task = core.config.task(named: c.task), let argv = task.onFailure ?? core.config.onFailure, !argv.isEmpty else { return }
+        // The loader already resolved the task's hook: its own, the global default, or none (`on_failure: []`).
+        guard let task = core.config.task(named: c.task), let argv = task.onFailure, !argv.isEmpty else { return }
         let tailPath = (NSTemporaryDirectory() as NSString).appendingPathComponent("v6-\(c.runID).tail")
         _ = FileManager.default.createFile(atPath: tailPath, contents: tail, attributes: [.posixPermissions: 0o600])
         var environment = options.environment
@@ -167,13 +171,14 @@ extension Daemon {
         environment["V6_SIGNAL"] = c.signal.map(String.init) ?? ""
         environment["V6_REASON"] = c.reason ?? ""
         environment["V6_OUTPUT_FILE"] = tailPath
+        // The hook carries the failed run's id (its own processes were all ended before this).
         let request = SpawnRequest(argv: argv, environment: environment, workingDirectory: core.config.workingDirectory,
-                                   runID: c.runID + "-on_failure", killGrace: 5)
+                                   runID: c.runID, killGrace: 5)
         let output = outputs.taskOutput
         let logger = self.logger
         do {
             let hook = try TaskProcess.spawn(request) { line in
-                output.line(line.text, stream: line.stream == .stdout ? .stdout : .stderr, task: c.task, runID: c.runID + "-on_failure")
+                output.line(line.text, stream: line.stream == .stdout ? .stdout : .stderr, task: c.task, runID: c.runID)
             }
             Task.detached {
                 // A hook gets a minute: a notifier that hangs must not pile up.

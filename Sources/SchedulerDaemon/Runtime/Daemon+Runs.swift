@@ -84,7 +84,10 @@ extension Daemon {
         runs[run.runID] = RunHandle(start: run, process: process, startedAt: Date(), killGrace: Double(task.killGraceSeconds))
         var metadata = meta(run)
         metadata["pid"] = "\(process.pid)"
-        metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
+        // Lateness means something only for a run that had a due instant.
+        if run.trigger == .schedule {
+            metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
+        }
         logger.info("started \(task.command.joined(separator: " "))", metadata: metadata)
         announceStart(run, now: now)
         Task { [weak self] in

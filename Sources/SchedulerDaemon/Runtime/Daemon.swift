@@ -90,7 +90,8 @@ public actor Daemon {
         do {
             timer = try WallClockTimer(queue: queue) { [weak self] wake in
                 guard let self else { return }
-                Task { await self.wake(wake) }
+                // Ahead of control requests: a flood of them must not delay a due task.
+                Task(priority: .high) { await self.wake(wake) }
             }
         } catch {
             logger.critical("cannot create the timer: \(error)")

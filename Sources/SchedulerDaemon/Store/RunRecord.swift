@@ -11,7 +11,8 @@ extension Trigger {
 
 extension Outcome {
     /// A run still in progress: one a daemon that stops leaves behind as ``abandoned``.
-    public var isActive: Bool { self == .running || self == .queued || self == .retrying }
+    /// (`retrying` is a finished attempt whose retry was planned.)
+    public var isActive: Bool { self == .running || self == .queued }
 }
 
 /// One run of a task, as stored in `state.db`'s `runs` table.

@@ -42,7 +42,7 @@ extension RunStore {
     /// Inserts `run`, or updates the stored run with the same `runID` (a run is typically
     /// recorded as `queued` or `running`, then again when it finishes).
     ///
-    /// When `run` is finished (not running, queued or retrying), the task's history is pruned to
+    /// When `run` is finished (not running or queued), the task's history is pruned to
     /// its newest `historyLimit` runs (at least 1; in-progress runs are never pruned), and the
     /// task's slot claims older than ``slotRetentionSeconds`` before `finishedAt` are dropped
     /// (the newest claim is always kept, for ``lastSlot(task:)``).
@@ -57,14 +57,14 @@ extension RunStore {
         }
     }
 
-    /// At start: every run a previous instance left running, queued or retrying becomes
+    /// At start: every run a previous instance left running or queued becomes
     /// `abandoned`, finished at `now`, with ``abandonedReason``. Returns the updated runs, oldest
     /// first, so the daemon can log them. Their slot claims stay: a slot runs at most once.
     @discardableResult
     public func markAbandoned(now: Instant) throws(StoreError) -> [RunRecord] {
         try write("mark unfinished runs abandoned") { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT * FROM runs WHERE outcome IN ('running', 'queued', 'retrying') ORDER BY seq
+                SELECT * FROM runs WHERE outcome IN ('running', 'queued') ORDER BY seq
                 """)
             var abandoned: [RunRecord] = []
             for row in rows {
@@ -129,7 +129,7 @@ extension RunStore {
         // The (keep+1)-th newest run and everything older goes, unless still in progress.
         try db.execute(sql: """
             DELETE FROM runs WHERE task = ?1
-            AND outcome NOT IN ('running', 'queued', 'retrying')
+            AND outcome NOT IN ('running', 'queued')
             AND seq <= (SELECT seq FROM runs WHERE task = ?1 ORDER BY seq DESC LIMIT 1 OFFSET ?2)
             """, arguments: [task, keep])
     }

@@ -9,7 +9,7 @@ extension SchedulerCore {
     /// jitter, never into the task's next occurrence nor past its phase window; exit 2 is
     /// fatal; anything else is a failure that is not retried.
     func judge(_ run: ActiveRun, _ result: RunResult, now: Instant) -> RunCompletion {
-        let config = tasks[run.task]?.config
+        let index = indexOf[run.task]
         var outcome: Outcome
         var recoverable = false
         var reason: String? = nil
@@ -25,7 +25,7 @@ extension SchedulerCore {
             if case .exited = result { exitCode = code } else { signal = code }
             outcome = .timeout
             recoverable = true
-            reason = "timed out after \(config?.timeoutSeconds ?? 0)s"
+            reason = "timed out after \(index.map { states[$0].config.timeoutSeconds } ?? 0)s"
         case (_, .shutdown?):
             outcome = .abandoned
             reason = "the daemon stopped"
@@ -54,10 +54,10 @@ extension SchedulerCore {
             reason = "killed by signal \(s): not retried"
         }
         var retryAt: Instant? = nil
-        if recoverable, let config, !isShuttingDown, run.attempt <= config.retries {
-            let at = now + backoff(config: config, runID: run.runID, attempt: run.attempt)
-            var limit = tasks[run.task]?.nextDue
-            if let s = run.scheduledAt, let windowEnd = tasks[run.task]?.schedule.phaseWindowEnd(of: s) {
+        if recoverable, let index, !isShuttingDown, run.attempt <= states[index].config.retries {
+            let at = now + backoff(config: states[index].config, runID: run.runID, attempt: run.attempt)
+            var limit = states[index].nextDue
+            if let s = run.scheduledAt, let windowEnd = states[index].schedule.phaseWindowEnd(of: s) {
                 limit = min(limit ?? windowEnd, windowEnd)
             }
             if let limit, at >= limit {

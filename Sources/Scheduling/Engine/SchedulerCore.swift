@@ -9,7 +9,10 @@ import MarketCalendar
 public struct SchedulerCore: Sendable {
     public private(set) var config: SchedulerConfig
     public private(set) var calendar: NYSECalendar
-    var tasks: [String: TaskState] = [:]
+    /// Per-task state in `config.tasks` order (sorted by name), and each name's index:
+    /// the hot path works on indices and mutates in place.
+    var states: [TaskState] = []
+    var indexOf: [String: Int] = [:]
     var due = Heap<DueEntry>()
     var active: [String: ActiveRun] = [:]            // by run id
     var activeByTask: [String: String] = [:]         // task -> its current (non-replaced) run id
@@ -47,11 +50,12 @@ public struct SchedulerCore: Sendable {
     }
 
     /// The next scheduled occurrence of a task (nil when none within eight years).
-    public func nextOccurrence(of task: String) -> Instant? { tasks[task]?.nextDue }
+    public func nextOccurrence(of task: String) -> Instant? { indexOf[task].flatMap { states[$0].nextDue } }
 
     /// Upcoming occurrences of a task, without moving the scheduler's own cursor.
     public func upcoming(of task: String, limit: Int) -> [Instant] {
-        guard let state = tasks[task], let first = state.nextDue else { return [] }
+        guard let i = indexOf[task], let first = states[i].nextDue else { return [] }
+        let state = states[i]
         var cursor = OccurrenceCursor(schedule: state.schedule, after: first)
         var result = [first]
         while result.count < limit, let next = cursor.next() { result.append(next) }
@@ -60,9 +64,9 @@ public struct SchedulerCore: Sendable {
 
     /// Enabled after runtime toggles (lapsed ones ignored), environment and YAML.
     public func isEnabled(_ task: String, at now: Instant) -> Bool {
-        guard let state = tasks[task] else { return false }
-        if let toggle = effectiveToggle(task, at: now) { return toggle.enabled }
-        return state.config.enabled
+        guard let i = indexOf[task] else { return false }
+        if !toggles.isEmpty, let toggle = effectiveToggle(task, at: now) { return toggle.enabled }
+        return states[i].config.enabled
     }
 
     /// The runtime toggle in force at `now`, if any.
@@ -75,7 +79,7 @@ public struct SchedulerCore: Sendable {
     public var runningRunIDs: [String] { Array(active.keys) }
     public func runningRun(of task: String) -> String? { activeByTask[task] }
     public var runningCount: Int { active.count }
-    public func schedule(of task: String) -> TaskSchedule? { tasks[task]?.schedule }
+    public func schedule(of task: String) -> TaskSchedule? { indexOf[task].map { states[$0].schedule } }
 
     // MARK: - Time
 
@@ -88,30 +92,31 @@ public struct SchedulerCore: Sendable {
         }
         for (task, retry) in retries where retry.at <= now {
             retries[task] = nil
-            guard tasks[task] != nil else { continue }
+            guard indexOf[task] != nil else { continue }
             offer(PendingStart(runID: makeRunID(), task: task, trigger: .retry, scheduledAt: retry.scheduledAt,
                                attempt: retry.attempt, since: now), now: now, into: &actions)
         }
         while let top = due.min, top.instant <= now {
             _ = due.removeMin()
-            guard var state = tasks[top.task], state.generation == top.generation, let occurrence = state.nextDue else { continue }
+            let i = top.index
+            guard let occurrence = states[i].nextDue else { continue }
             // Everything due by now: the latest runs, earlier ones (a clock step, a suspend) are skipped.
             var latest = occurrence, missed = 0
-            var next = state.cursor.next()
+            var next = states[i].cursor.next()
             while let n = next, n <= now {
                 missed += 1
                 latest = n
-                next = state.cursor.next()
+                next = states[i].cursor.next()
             }
-            state.nextDue = next
-            tasks[top.task] = state
-            if let next { due.insert(DueEntry(instant: next, task: top.task, generation: state.generation)) }
-            guard !isShuttingDown, isEnabled(top.task, at: now) else { continue }
+            states[i].nextDue = next
+            if let next { due.insert(DueEntry(instant: next, index: i)) }
+            let name = states[i].config.name
+            guard !isShuttingDown, isEnabled(name, at: now) else { continue }
             if missed > 0 {
-                actions.append(.skipped(SkippedRun(runID: makeRunID(), task: top.task, trigger: .schedule, scheduledAt: occurrence,
+                actions.append(.skipped(SkippedRun(runID: makeRunID(), task: name, trigger: .schedule, scheduledAt: occurrence,
                     reason: "\(missed) occurrence(s) from \(calendar.zone.iso8601(occurrence)) missed (clock step or suspend); running the latest only")))
             }
-            offer(PendingStart(runID: makeRunID(), task: top.task, trigger: .schedule, scheduledAt: latest, attempt: 1, since: now),
+            offer(PendingStart(runID: makeRunID(), task: name, trigger: .schedule, scheduledAt: latest, attempt: 1, since: now),
                   now: now, into: &actions)
         }
         processedUntil = max(processedUntil, now)
@@ -137,10 +142,16 @@ public struct SchedulerCore: Sendable {
 
     /// `v6ctl run-now`: a manual run, subject to the calendar unless forced, and to `overlap`.
     public mutating func runNow(_ task: String, force: Bool, at now: Instant) throws(SchedulerError) -> (runID: String, actions: [SchedulerAction]) {
-        guard let state = tasks[task] else { throw .unknownTask(task, known: Array(tasks.keys)) }
+        guard let index = indexOf[task] else { throw .unknownTask(task, known: Array(indexOf.keys)) }
+        let state = states[index]
         if !force {
             let today = calendar.zone.local(now).date
-            let verdict = state.config.days.check(today, calendar: calendar, force: state.config.ignoresHolidays)
+            var verdict = state.config.days.check(today, calendar: calendar, force: state.config.ignoresHolidays)
+            if case .cron = state.config.schedule, !state.config.daysExplicit {
+                // A cron task's days come from its fields; for a manual run only NYSE closures count.
+                verdict = today.isWeekend || state.config.ignoresHolidays ? .run
+                    : DayRule.weekdays.check(today, calendar: calendar, force: false)
+            }
             if case .skip(let why) = verdict {
                 throw SchedulerError(code: .notToday, message: "\(task) does not run today: \(why); add --force to run it anyway")
             }
@@ -160,7 +171,7 @@ public struct SchedulerCore: Sendable {
     // MARK: - Toggles, reload, shutdown
 
     public mutating func setToggle(_ task: String, _ toggle: RuntimeToggle?) throws(SchedulerError) {
-        guard tasks[task] != nil else { throw .unknownTask(task, known: Array(tasks.keys)) }
+        guard indexOf[task] != nil else { throw .unknownTask(task, known: Array(indexOf.keys)) }
         toggles[task] = toggle
     }
 
@@ -170,9 +181,9 @@ public struct SchedulerCore: Sendable {
         config = newConfig
         calendar = newConfig.makeCalendar()
         rebuildTasks()
-        for task in retries.keys where tasks[task] == nil { retries[task] = nil }
-        queuedBehind = queuedBehind.filter { tasks[$0.key] != nil }
-        waiting.removeAll { tasks[$0.task] == nil }
+        for task in retries.keys where indexOf[task] == nil { retries[task] = nil }
+        queuedBehind = queuedBehind.filter { indexOf[$0.key] != nil }
+        waiting.removeAll { indexOf[$0.task] == nil }
     }
 
     /// Stop scheduling; stop every running run. Completions still come through `runFinished`.
@@ -193,8 +204,9 @@ public struct SchedulerCore: Sendable {
     /// latest one after the last claimed slot runs once if its window has not passed.
     public mutating func catchUp(lastSlots: [String: Instant], now: Instant) -> [SchedulerAction] {
         var actions: [SchedulerAction] = []
-        for name in tasks.keys.sorted() {
-            guard let state = tasks[name], state.config.catchUp, isEnabled(name, at: now), let last = lastSlots[name] else { continue }
+        for state in states {
+            let name = state.config.name
+            guard state.config.catchUp, isEnabled(name, at: now), let last = lastSlots[name] else { continue }
             var cursor = OccurrenceCursor(schedule: state.schedule, after: last)
             var missed: Instant? = nil
             while let t = cursor.next(), t < now { missed = t }
@@ -209,17 +221,18 @@ public struct SchedulerCore: Sendable {
     // MARK: - Internals
 
     private mutating func rebuildTasks() {
-        var rebuilt: [String: TaskState] = [:]
-        due = Heap()
-        for task in config.tasks {
-            let generation = (tasks[task.name]?.generation ?? 0) + 1
+        states = []
+        indexOf = [:]
+        var entries: [DueEntry] = []
+        for (i, task) in config.tasks.enumerated() {
             let schedule = TaskSchedule(task: task, calendar: calendar)
             var cursor = OccurrenceCursor(schedule: schedule, after: processedUntil)
             let next = cursor.next()
-            rebuilt[task.name] = TaskState(config: task, schedule: schedule, cursor: cursor, nextDue: next, generation: generation)
-            if let next { due.insert(DueEntry(instant: next, task: task.name, generation: generation)) }
+            states.append(TaskState(config: task, schedule: schedule, cursor: cursor, nextDue: next))
+            indexOf[task.name] = i
+            if let next { entries.append(DueEntry(instant: next, index: i)) }
         }
-        tasks = rebuilt
+        due = Heap(entries)
     }
 
     private mutating func makeRunID() -> String {
@@ -229,22 +242,23 @@ public struct SchedulerCore: Sendable {
 
     /// Applies the task's overlap policy to a run that is due.
     private mutating func offer(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
-        guard let config = tasks[start.task]?.config else { return }
+        guard let i = indexOf[start.task] else { return }
+        let overlap = states[i].config.overlap
         let busy = activeByTask[start.task] != nil || waiting.contains { $0.task == start.task }
         guard busy else { return startOrWait(start, now: now, into: &actions) }
-        switch config.overlap {
+        switch overlap {
         case .skip:
             actions.append(.skipped(SkippedRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
                                                reason: "previous run still running (overlap: skip)")))
         case .queue, .replace:
             if queuedBehind[start.task] != nil {
                 actions.append(.skipped(SkippedRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
-                                                   reason: "a run is already waiting for the running one (overlap: \(config.overlap.rawValue))")))
+                                                   reason: "a run is already waiting for the running one (overlap: \(overlap.rawValue))")))
                 return
             }
             queuedBehind[start.task] = start
-            actions.append(.queued(runID: start.runID, task: start.task, reason: "waiting for the running run (overlap: \(config.overlap.rawValue))"))
-            if config.overlap == .replace, let current = activeByTask[start.task], active[current]?.stopping == nil {
+            actions.append(.queued(runID: start.runID, task: start.task, reason: "waiting for the running run (overlap: \(overlap.rawValue))"))
+            if overlap == .replace, let current = activeByTask[start.task], active[current]?.stopping == nil {
                 active[current]?.stopping = .replaced
                 actions.append(.stop(runID: current, reason: .replaced))
             }
@@ -268,12 +282,14 @@ public struct SchedulerCore: Sendable {
     }
 
     private mutating func begin(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
-        guard let config = tasks[start.task]?.config else { return }
+        guard let i = indexOf[start.task] else { return }
+        let timeout = states[i].config.timeoutSeconds
         active[start.runID] = ActiveRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
-                                        attempt: start.attempt, deadline: now + Int64(config.timeoutSeconds), stopping: nil)
+                                        // Whole seconds: `now` may be up to a second old, so round the deadline up.
+                                        attempt: start.attempt, deadline: now + Int64(timeout) + 1, stopping: nil)
         activeByTask[start.task] = start.runID
         actions.append(.start(RunStart(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
-                                       attempt: start.attempt, waitedSeconds: now - start.since, timeoutSeconds: config.timeoutSeconds)))
+                                       attempt: start.attempt, waitedSeconds: now - start.since, timeoutSeconds: timeout)))
     }
 }
 
@@ -284,16 +300,15 @@ struct TaskState: Sendable {
     var schedule: TaskSchedule
     var cursor: OccurrenceCursor
     var nextDue: Instant?
-    var generation: Int
 }
 
+/// A task's next occurrence in the heap. Indices follow the tasks' name order, so ties
+/// at one instant pop in task-name order.
 struct DueEntry: Comparable, Sendable {
     let instant: Instant
-    let task: String
-    let generation: Int
+    let index: Int
 
-    static func < (a: DueEntry, b: DueEntry) -> Bool { (a.instant, a.task) < (b.instant, b.task) }
-    static func == (a: DueEntry, b: DueEntry) -> Bool { a.instant == b.instant && a.task == b.task && a.generation == b.generation }
+    static func < (a: DueEntry, b: DueEntry) -> Bool { (a.instant, a.index) < (b.instant, b.index) }
 }
 
 struct PendingStart: Sendable {
