@@ -126,6 +126,7 @@ check "enable: systemctl enable v6-scheduler also enables v6-scheduler.socket (A
 configure() {
     inns install -d -m 0755 /run/v6e2e/work
     cp "$here/e2e.yaml" "$root/etc/v6-scheduler/production.yaml"
+    echo "E2E_FROM_ENV_FILE=yes" >>"$root/etc/v6-scheduler/scheduler.env"
     mkdir -p "$root/etc/systemd/system/v6-scheduler.service.d"
     printf '[Service]\nReadWritePaths=/run/v6e2e/work\nRestartSec=1s\n' >"$root/etc/systemd/system/v6-scheduler.service.d/e2e.conf"
     inns systemctl daemon-reload
@@ -162,8 +163,10 @@ check "socket: control.sock is v6-scheduler:v6 0660 after the service started" s
 v6gid=$(inns getent group v6 | cut -d: -f3)
 root_status() { v6ctl status | shows "^tick "; }
 check "v6ctl status (root) answers and lists the tasks" root_status
-member_run() { v6ctl_as "$v6gid" run-now hello --wait 2>&1 | shows "^hello from hello run"; }
-check "v6ctl run-now hello --wait as a member of group v6 (uid nobody): runs, streams the output" member_run
+member_run() {
+    v6ctl_as "$v6gid" run-now hello --wait 2>&1 | shows "^hello from hello run [0-9]+, systemd variables: 0, env file: yes$"
+}
+check "v6ctl run-now hello --wait as a member of v6 (uid nobody): output streamed; task env has scheduler.env, no NOTIFY_SOCKET/LISTEN_*/WATCHDOG_*" member_run
 refused() { ! v6ctl_as "" status >"$work/out" 2>&1 && cat "$work/out" && grep -qi "permission denied" "$work/out"; }
 check "v6ctl as a non-member of v6 is refused at connect (SocketMode=0660)" refused
 journal_task() {
