@@ -167,6 +167,13 @@ member_run() {
     v6ctl_as "$v6gid" run-now hello --wait 2>&1 | shows "^hello from hello run [0-9]+, systemd variables: 0, env file: yes$"
 }
 check "v6ctl run-now hello --wait as a member of v6 (uid nobody): output streamed; task env has scheduler.env, no NOTIFY_SOCKET/LISTEN_*/WATCHDOG_*" member_run
+hook_environment() {
+    local mark; mark=$(jmark)
+    v6ctl run-now boom --wait; note "run-now boom exited $?"
+    wait_for 30 jhas "$mark" "hook for boom" || return 1
+    jsince "$mark" | shows "^hook for boom, systemd variables: 0$"
+}
+check "on_failure hook: runs after the failure, without NOTIFY_SOCKET/LISTEN_*/WATCHDOG_*" hook_environment
 refused() { ! v6ctl_as "" status >"$work/out" 2>&1 && cat "$work/out" && grep -qi "permission denied" "$work/out"; }
 check "v6ctl as a non-member of v6 is refused at connect (SocketMode=0660)" refused
 journal_task() {
