@@ -124,7 +124,8 @@ check "enable: systemctl enable v6-scheduler also enables v6-scheduler.socket (A
 
 # The operator's part: the desk's configuration and the drop-in for the project directory.
 configure() {
-    inns install -d -m 0755 /run/v6e2e/work
+    # The project checkout belongs to the service user, as install tells the operator.
+    inns install -d -m 0755 -o v6-scheduler -g v6-scheduler /run/v6e2e/work
     cp "$here/e2e.yaml" "$root/etc/v6-scheduler/production.yaml"
     echo "E2E_FROM_ENV_FILE=yes" >>"$root/etc/v6-scheduler/scheduler.env"
     mkdir -p "$root/etc/systemd/system/v6-scheduler.service.d"
@@ -174,6 +175,15 @@ hook_environment() {
     jsince "$mark" | shows "^hook for boom, systemd variables: 0$"
 }
 check "on_failure hook: runs after the failure, without NOTIFY_SOCKET/LISTEN_*/WATCHDOG_*" hook_environment
+sandboxed() {
+    v6ctl run-now sandbox --wait | shows "^sandbox: project yes, tmp yes, etc no, usr no, inet: Connection refused$"
+}
+check "hardening: a task writes its project dir (ReadWritePaths=) and /tmp, not /etc or /usr; opens IP sockets" sandboxed
+directories() {
+    inns stat -c '%U:%G %a %n' /var/lib/v6-scheduler /var/lib/v6-scheduler/state.db /var/log/v6-scheduler /var/log/v6-scheduler/v6-scheduler.log &&
+    [ "$(inns stat -c %U /var/lib/v6-scheduler/state.db)" = v6-scheduler ] && inns grep -q "ready:" /var/log/v6-scheduler/v6-scheduler.log
+}
+check "StateDirectory=, LogsDirectory=: state.db and the plain-file log written by user v6-scheduler" directories
 refused() { ! v6ctl_as "" status >"$work/out" 2>&1 && cat "$work/out" && grep -qi "permission denied" "$work/out"; }
 check "v6ctl as a non-member of v6 is refused at connect (SocketMode=0660)" refused
 journal_task() {
