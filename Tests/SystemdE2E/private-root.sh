@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs inside systemd-ns's namespaces (`systemd-ns exec bash private-root.sh DIR`): gives that
-# private systemd writable views of /etc, /usr/local, /var/lib and /var/log that the host never
+# private systemd writable views of /etc, /usr/local, /var/lib, /var/log and /srv that the host never
 # sees. Each becomes an overlayfs whose lower layer is the host's directory and whose upper layer
 # is DIR/<name>/upper (on the host's disk, removed by run.sh): `make install` without DESTDIR,
-# systemd-sysusers, StateDirectory= and LogsDirectory= then behave as on a real machine, while
-# the host's /etc/passwd, /usr/local and /var/lib stay untouched.
+# systemd-sysusers, StateDirectory=, LogsDirectory= and the project in /srv/trading-bot then
+# behave as on a real machine, while the host's /etc/passwd, /usr/local, /var and /srv stay untouched.
 #
 # systemd-ns mounts private tmpfs copies under some of these (/etc/systemd, /var/lib/systemd,
 # /var/log/journal): an overlay would hide them, so they are moved aside and back on top.
@@ -17,7 +17,7 @@ die() { echo "private-root: $*" >&2; exit 1; }
 [ "$(cat /proc/1/comm)" = systemd ] && [ "$(hostname)" = systemd-ns ] || die "not inside systemd-ns"
 [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ] || die "not in PID 1's mount namespace"
 
-for dir in /etc /usr/local /var/lib /var/log; do
+for dir in /etc /usr/local /var/lib /var/log /srv; do
     [ "$(findmnt -n -o FSTYPE --mountpoint "$dir" || true)" != overlay ] || continue   # done already
     name=$(echo "${dir#/}" | tr / _)
     mkdir -p "$top/$name/upper" "$top/$name/work" "$keep/$name"
@@ -34,4 +34,4 @@ for dir in /etc /usr/local /var/lib /var/log; do
     for m in "${moved[@]}"; do mkdir -p "$m"; mount -n --move "$keep/$name/$i" "$m"; i=$((i + 1)); done
     [ "$(findmnt -n -o FSTYPE --mountpoint "$dir")" = overlay ] || die "$dir is not an overlay"
 done
-echo "private-root: /etc /usr/local /var/lib /var/log are private overlays (upper layers in $top)"
+echo "private-root: /etc /usr/local /var/lib /var/log /srv are private overlays (upper layers in $top)"

@@ -38,7 +38,7 @@ ns_pid=""
 host_snapshot() {
     getent passwd v6-scheduler; getent group v6
     ls -d /usr/local/bin/v6ctl /usr/local/bin/v6-scheduler /usr/local/lib/systemd/system/v6-scheduler.service \
-        /etc/v6-scheduler /var/lib/v6-scheduler /var/log/v6-scheduler /run/v6-scheduler 2>/dev/null
+        /etc/v6-scheduler /var/lib/v6-scheduler /var/log/v6-scheduler /run/v6-scheduler /srv/trading-bot 2>/dev/null
     true
 }
 host_snapshot >"$work/host-before"
@@ -55,7 +55,7 @@ finish() {
         if [ "$("$ns" pid 2>/dev/null)" = "$ns_pid" ]; then "$ns" stop >"$detail_file" 2>&1; else : >"$detail_file"; fi
         host_snapshot >"$work/host-after"
         if grep -q "no processes left" "$detail_file" && diff "$work/host-before" "$work/host-after" >>"$detail_file"; then
-            pass "cleanup: systemd-ns stopped, no process left; the host's users, /usr/local, /etc, /var unchanged"
+            pass "cleanup: systemd-ns stopped, no process left; the host's users, /usr/local, /etc, /var, /srv unchanged"
         else
             fail "cleanup: systemd-ns stop or the host changed (diff of host state before/after)"
         fi
@@ -83,7 +83,7 @@ boot() {
 }
 if boot; then pass "boot: private systemd running (systemd-ns, host pid $ns_pid)"; else fail "boot: systemd-ns start"; exit 1; fi
 root=$("$ns" root)
-check "isolation: private overlays of /etc, /usr/local, /var/lib, /var/log" inns bash "$here/private-root.sh" "$work/overlay" || exit 1
+check "isolation: private overlays of /etc, /usr/local, /var/lib, /var/log, /srv" inns bash "$here/private-root.sh" "$work/overlay" || exit 1
 [ "$failed" = 0 ] || exit 1
 
 # --- make install, as an operator runs it -----------------------------------------------------
@@ -124,12 +124,13 @@ check "enable: systemctl enable v6-scheduler also enables v6-scheduler.socket (A
 
 # The operator's part: the desk's configuration and the drop-in for the project directory.
 configure() {
-    # The project checkout belongs to the service user, as install tells the operator.
-    inns install -d -m 0755 -o v6-scheduler -g v6-scheduler /run/v6e2e/work
+    # The project checkout belongs to the service user, as install tells the operator; the
+    # other folder too, but it is not in ReadWritePaths=.
+    inns install -d -m 0755 -o v6-scheduler -g v6-scheduler /srv/trading-bot /srv/v6e2e-outside
     cp "$here/e2e.yaml" "$root/etc/v6-scheduler/production.yaml"
     echo "E2E_FROM_ENV_FILE=yes" >>"$root/etc/v6-scheduler/scheduler.env"
     mkdir -p "$root/etc/systemd/system/v6-scheduler.service.d"
-    printf '[Service]\nReadWritePaths=/run/v6e2e/work\nRestartSec=1s\n' >"$root/etc/systemd/system/v6-scheduler.service.d/e2e.conf"
+    printf '[Service]\nRestartSec=1s\n' >"$root/etc/systemd/system/v6-scheduler.service.d/e2e.conf"
     inns systemctl daemon-reload
 }
 configure >"$detail_file" 2>&1 || { fail "setup: test configuration and drop-in"; exit 1; }
@@ -176,9 +177,9 @@ hook_environment() {
 }
 check "on_failure hook: runs after the failure, without NOTIFY_SOCKET/LISTEN_*/WATCHDOG_*" hook_environment
 sandboxed() {
-    v6ctl run-now sandbox --wait | shows "^sandbox: project yes, tmp yes, etc no, usr no, inet: Connection refused$"
+    v6ctl run-now sandbox --wait | shows "^sandbox: project yes, tmp yes, outside no, run no, inet: Connection refused$"
 }
-check "hardening: a task writes its project dir (ReadWritePaths=) and /tmp, not /etc or /usr; opens IP sockets" sandboxed
+check "hardening: a task writes its project (ReadWritePaths=/srv/trading-bot) and /tmp, not its other folder or /run; opens IP sockets" sandboxed
 directories() {
     inns stat -c '%U:%G %a %n' /var/lib/v6-scheduler /var/lib/v6-scheduler/state.db /var/log/v6-scheduler /var/log/v6-scheduler/v6-scheduler.log &&
     [ "$(inns stat -c %U /var/lib/v6-scheduler/state.db)" = v6-scheduler ] && inns grep -q "ready:" /var/log/v6-scheduler/v6-scheduler.log
