@@ -231,15 +231,17 @@ check "start again after fixing the config" start_again
 # --- Stop with a running task, socket activation ------------------------------------------------
 stopped() {
     v6ctl run-now sleeper || return 1
-    wait_for 30 has_process "sleep 3001" && wait_for 30 has_process "sleep 3002" || { note "sleeper did not start"; return 1; }
+    wait_for 30 has_process "sleep 3001" && wait_for 30 has_process "sleep 3002" && wait_for 30 has_process "sleep 3003" ||
+        { note "sleeper did not start"; return 1; }
     local mark; mark=$(jmark)
     inns timeout 120 systemctl stop v6-scheduler.service || return 1
     note "after stop: $(prop ActiveState)/$(prop SubState) result $(prop Result)"
     [ "$(prop ActiveState)" = inactive ] && [ "$(prop Result)" = success ] || return 1
     jsince "$mark" | grep -E "stopping|abandoned|stopped" >>"$detail_file"
-    no_process "sleep 3001" && no_process "sleep 3002" && jhas "$mark" "v6-scheduler stopped"
+    jsince "$mark" | grep "Killing process" >>"$detail_file"
+    no_process "sleep 3001" && no_process "sleep 3002" && no_process "sleep 3003" && jhas "$mark" "v6-scheduler stopped"
 }
-check "stop: a running task (ignoring SIGTERM, with an escaped grandchild) is killed; the daemon exits cleanly" stopped
+check "stop: a task ignoring SIGTERM, its escaped grandchildren (one unknown to the daemon: KillMode=mixed) are killed; clean exit" stopped
 kept_socket() {
     inns test -S /run/v6-scheduler/control.sock && [ "$(prop ActiveState v6-scheduler.socket)" = active ]
 }
