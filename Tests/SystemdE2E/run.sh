@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end test of what `make install` gives an operator, under a real systemd: boots a
 # private systemd (../shared/tools/systemd-ns), gives it private overlays of /etc, /usr/local,
-# /var/lib and /var/log (private-root.sh: the host is never written), runs `make install`
+# /var/lib, /var/log and /srv (private-root.sh: the host is never written), runs `make install`
 # there exactly as an operator would (no DESTDIR: sysusers, tmpfiles), then drives the units
 # with systemctl, journalctl and v6ctl. Prints PASS/FAIL per check and, last,
 # "N passed, M failed"; exits non-zero when a check failed.
@@ -84,7 +84,6 @@ boot() {
 if boot; then pass "boot: private systemd running (systemd-ns, host pid $ns_pid)"; else fail "boot: systemd-ns start"; exit 1; fi
 root=$("$ns" root)
 check "isolation: private overlays of /etc, /usr/local, /var/lib, /var/log, /srv" inns bash "$here/private-root.sh" "$work/overlay" || exit 1
-[ "$failed" = 0 ] || exit 1
 
 # --- make install, as an operator runs it -----------------------------------------------------
 installed() {
@@ -122,7 +121,7 @@ enabled() {
 }
 check "enable: systemctl enable v6-scheduler also enables v6-scheduler.socket (Also=)" enabled
 
-# The operator's part: the desk's configuration and the drop-in for the project directory.
+# The operator's part: the project folder and the desk's configuration; a drop-in for quick restarts.
 configure() {
     # The project checkout belongs to the service user, as install tells the operator; the
     # other folder too, but it is not in ReadWritePaths=.
