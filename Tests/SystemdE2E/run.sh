@@ -43,9 +43,11 @@ host_snapshot() {
 }
 host_snapshot >"$work/host-before"
 
+exec 8>&1 9>&2   # the script's own output: an interruption may land inside a check's redirection
 finish() {
     local status=$?
     trap - EXIT INT TERM
+    exec 1>&8 2>&9
     if [ -n "$ns_pid" ]; then
         if [ "$failed" -gt 0 ]; then
             echo "--- journal of v6-scheduler.service and .socket (last 60 lines) ---"
@@ -66,7 +68,7 @@ finish() {
     exit 0
 }
 trap finish EXIT
-trap 'echo "interrupted"; failed=$((failed + 1)); exit 1' INT TERM
+trap 'echo "FAIL interrupted (signal)" >&8; failed=$((failed + 1)); exit 1' INT TERM
 
 # --- Boot -------------------------------------------------------------------------------------
 boot() {
