@@ -1,15 +1,44 @@
 # v6-scheduler. `make run` and `make test` work on a fresh Debian machine: they install
 # what they need first (`make deps`).
 SHELL := /bin/bash
-PREFIX ?= /usr/local
-DESTDIR ?=
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FLAGS ?=
 DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
+DEBUG_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
-.PHONY: deps build release test run bench install uninstall clean
+# Install layout: `make install PREFIX=/usr`, `make install DESTDIR=/tmp/pkg` (packaging).
+# systemd reads units, sysusers.d and tmpfiles.d under /usr/local/lib as well as /usr/lib
+# (`systemd-analyze unit-paths`), so the lib directories follow PREFIX; /etc/systemd/system
+# stays the administrator's (drop-ins, `systemctl edit`). With another PREFIX, set UNITDIR,
+# SYSUSERSDIR and TMPFILESDIR to directories systemd reads (install warns otherwise).
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share
+DOCDIR ?= $(DATADIR)/doc/v6-scheduler
+MANDIR ?= $(DATADIR)/man
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+BASHCOMPDIR ?= $(DATADIR)/bash-completion/completions
+ZSHCOMPDIR ?= $(DATADIR)/zsh/site-functions
+FISHCOMPDIR ?= $(DATADIR)/fish/vendor_completions.d
+# Fixed: the unit's ExecStart= and ConfigurationDirectory= name /etc/v6-scheduler.
+CONFDIR := /etc/v6-scheduler
+# 1: link the Swift runtime in (--static-swift-stdlib); 0: the dynamic build (needs the toolchain).
+STATIC ?= 1
+# Where install-files takes the binaries from (install: the release build).
+INSTALL_FROM ?= $(RELEASE_DIR)
+# Man pages and completion scripts, generated from the binaries (extras).
+EXTRAS_DIR := .build/v6-extras
+# Which build e2e-systemd (and so `make test` as root) installs: release (what install ships) or debug.
+E2E_BUILD ?= release
+E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
+PROGRAMS := v6-scheduler v6ctl
+
+.PHONY: deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
 
 ## deps: install the Debian packages the build needs, when missing (sudo only when not root)
 deps:
@@ -26,14 +55,36 @@ deps:
 build: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
 
-## release: optimized binaries
+## release: optimized binaries with the Swift runtime linked in (--static-swift-stdlib: they need
+## only libc, libstdc++, libsqlite3 and libsystemd), checked to load America/New_York (a static
+## build can lose Foundation's zone lookup); falls back to the dynamic runtime, and says so
 release: deps
-	$(SWIFT) build -c release $(SWIFT_FLAGS)
+	@if [ "$(STATIC)" = 1 ]; then \
+	  if $(SWIFT) build -c release --static-swift-stdlib $(SWIFT_FLAGS) && $(MAKE) --no-print-directory release-check; then exit 0; fi; \
+	  echo "make release: WARNING: the --static-swift-stdlib build failed or cannot load America/New_York;" \
+	    "building against the dynamic Swift runtime instead (the binaries then need $$(dirname $$(dirname $(SWIFT)))/lib/swift/linux)" >&2; \
+	fi; \
+	$(SWIFT) build -c release $(SWIFT_FLAGS) && $(MAKE) --no-print-directory release-check
 
-## test: the whole test suite (tests that need root say so when they skip)
+# The release binaries start and load the NYSE zone (ZoneRules fails loudly when it cannot).
+release-check:
+	@bin="$(RELEASE_DIR)"; \
+	"$$bin/v6ctl" calendar phase --at 2026-03-08T03:30 | grep -q -- "-04:00" && \
+	"$$bin/v6-scheduler" plan --config config/demo.yaml --from 2026-11-27 --to 2026-11-27 >/dev/null && \
+	if ldd "$$bin/v6-scheduler" | grep -q libswiftCore; then kind=dynamic; else kind=static; fi && \
+	echo "make release: $$kind Swift runtime; $$bin/v6-scheduler $$(du -h "$$bin/v6-scheduler" | cut -f1), v6ctl $$(du -h "$$bin/v6ctl" | cut -f1) (unstripped)"
+
+## test: the whole test suite (tests that need root say so when they skip); the units' syntax
+## (systemd-analyze verify); as root, also the install under a real systemd (e2e-systemd)
 test: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
+	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
+	@if [ "$$(id -u)" = 0 ]; then \
+	  $(MAKE) --no-print-directory e2e-systemd; \
+	else \
+	  echo "SKIP e2e-systemd: needs root (it boots a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd"; \
+	fi
 
 ## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it)
 run: deps
@@ -47,14 +98,112 @@ run: deps
 bench: release
 	bash Tests/Benchmarks/run.sh "$(RELEASE_DIR)"
 
-## install: release binaries and files under $(DESTDIR)$(PREFIX)
+## install: binaries (stripped), systemd units, sysusers.d and tmpfiles.d entries, man pages,
+## shell completions and docs under $(DESTDIR)$(PREFIX); /etc/v6-scheduler/production.yaml and
+## scheduler.env only when absent (else a .new copy beside them). Without DESTDIR, on a host
+## running systemd, it also creates the users (systemd-sysusers) and /run/v6-scheduler.
 install: release
-	install -d $(DESTDIR)$(PREFIX)/bin
-	install -m 0755 $(RELEASE_DIR)/v6ctl $(DESTDIR)$(PREFIX)/bin/v6ctl
+	@$(MAKE) --no-print-directory extras INSTALL_FROM="$(RELEASE_DIR)"
+	@$(MAKE) --no-print-directory install-files INSTALL_FROM="$(RELEASE_DIR)"
 
-## uninstall: remove what install put there
+# Man pages (swift-argument-parser's generate-manual plugin builds its tool offline; we run the
+# tool on the built binaries, since the plugin itself would rebuild them without the static
+# runtime) and bash/zsh/fish completions, from the binaries in INSTALL_FROM, into EXTRAS_DIR.
+extras:
+	@set -e; rm -rf $(EXTRAS_DIR); mkdir -p $(EXTRAS_DIR)/man $(EXTRAS_DIR)/completions; \
+	bin="$(INSTALL_FROM)"; \
+	for p in $(PROGRAMS); do \
+	  "$$bin/$$p" --generate-completion-script bash > $(EXTRAS_DIR)/completions/$$p.bash; \
+	  "$$bin/$$p" --generate-completion-script zsh > $(EXTRAS_DIR)/completions/_$$p; \
+	  "$$bin/$$p" --generate-completion-script fish > $(EXTRAS_DIR)/completions/$$p.fish; \
+	done; \
+	date=$$(git log -1 --format=%cs 2>/dev/null || date +%F); \
+	if $(SWIFT) package generate-manual --help >/dev/null 2>$(EXTRAS_DIR)/generate-manual.log && \
+	   tool="$(DEBUG_DIR)/generate-manual-tool" && [ -x "$$tool" ] && \
+	   for p in $(PROGRAMS); do "$$tool" "$$bin/$$p" --date $$date -o $(EXTRAS_DIR)/man || exit 1; done; then \
+	  echo "make extras: man pages $$(cd $(EXTRAS_DIR)/man && echo *.1), completions for bash, zsh and fish"; \
+	else \
+	  echo "make extras: WARNING: generate-manual failed (see $(EXTRAS_DIR)/generate-manual.log); installing --help text instead of man pages" >&2; \
+	  rm -f $(EXTRAS_DIR)/man/*; \
+	  for p in $(PROGRAMS); do "$$bin/$$p" --help > $(EXTRAS_DIR)/man/$$p.help.txt; done; \
+	fi
+
+# The files of `make install`, from INSTALL_FROM and EXTRAS_DIR (the e2e test calls it inside
+# a private systemd with the binaries it built). No build step: it runs no swift.
+install-files:
+	@set -e; \
+	d="$(DESTDIR)"; bin="$(INSTALL_FROM)"; \
+	[ -x "$$bin/v6-scheduler" ] && [ -x "$$bin/v6ctl" ] || { echo "make install: no binaries in '$$bin' (run make release)" >&2; exit 1; }; \
+	[ -d $(EXTRAS_DIR) ] || { echo "make install: no $(EXTRAS_DIR) (run make extras)" >&2; exit 1; }; \
+	for p in $(PROGRAMS); do install -D -m 0755 -s "$$bin/$$p" "$$d$(BINDIR)/$$p"; done; \
+	for u in service socket; do \
+	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/v6-scheduler.$$u > $(EXTRAS_DIR)/v6-scheduler.$$u; \
+	  install -D -m 0644 $(EXTRAS_DIR)/v6-scheduler.$$u "$$d$(UNITDIR)/v6-scheduler.$$u"; \
+	done; \
+	install -D -m 0644 systemd/v6-scheduler.sysusers "$$d$(SYSUSERSDIR)/v6-scheduler.conf"; \
+	install -D -m 0644 systemd/v6-scheduler.tmpfiles "$$d$(TMPFILESDIR)/v6-scheduler.conf"; \
+	if ls $(EXTRAS_DIR)/man/*.1 >/dev/null 2>&1; then \
+	  install -d "$$d$(MANDIR)/man1"; install -m 0644 $(EXTRAS_DIR)/man/*.1 "$$d$(MANDIR)/man1/"; \
+	else \
+	  install -d "$$d$(DOCDIR)"; install -m 0644 $(EXTRAS_DIR)/man/*.help.txt "$$d$(DOCDIR)/"; \
+	fi; \
+	for p in $(PROGRAMS); do \
+	  install -D -m 0644 $(EXTRAS_DIR)/completions/$$p.bash "$$d$(BASHCOMPDIR)/$$p"; \
+	  install -D -m 0644 $(EXTRAS_DIR)/completions/_$$p "$$d$(ZSHCOMPDIR)/_$$p"; \
+	  install -D -m 0644 $(EXTRAS_DIR)/completions/$$p.fish "$$d$(FISHCOMPDIR)/$$p.fish"; \
+	done; \
+	install -d "$$d$(DOCDIR)/examples"; \
+	install -m 0644 README.md docs/*.md "$$d$(DOCDIR)/"; \
+	install -m 0644 config/production.yaml systemd/scheduler.env "$$d$(DOCDIR)/examples/"; \
+	install -d -m 0755 "$$d$(CONFDIR)"; \
+	for f in production.yaml:config/production.yaml:0644 scheduler.env:systemd/scheduler.env:0640; do \
+	  name=$${f%%:*}; rest=$${f#*:}; src=$${rest%%:*}; mode=$${rest#*:}; target="$$d$(CONFDIR)/$$name"; \
+	  if [ ! -e "$$target" ]; then install -m $$mode "$$src" "$$target"; \
+	  elif cmp -s "$$src" "$$target"; then :; \
+	  else install -m $$mode "$$src" "$$target.new"; \
+	    echo "make install: kept your $(CONFDIR)/$$name; the shipped version is $(CONFDIR)/$$name.new (diff them)"; fi; \
+	done; \
+	case "$(UNITDIR)" in /etc/systemd/system|/usr/local/lib/systemd/system|/usr/lib/systemd/system|/lib/systemd/system) ;; \
+	  *) echo "make install: WARNING: systemd does not read units from $(UNITDIR) (see systemd-analyze unit-paths); set UNITDIR=, SYSUSERSDIR=, TMPFILESDIR=" >&2;; esac; \
+	if ldd "$$d$(BINDIR)/v6-scheduler" | grep -q libswiftCore; then \
+	  echo "make install: NOTE: dynamic build: the binaries need the Swift runtime from $$(dirname $$(dirname $(SWIFT)))/lib/swift/linux"; fi; \
+	echo "make install: installed into $${d:-/}: $(BINDIR)/{v6-scheduler,v6ctl}, $(UNITDIR)/v6-scheduler.{service,socket}, $(DOCDIR)"; \
+	if [ -n "$$d" ]; then \
+	  echo "make install: DESTDIR install: on the target, run systemd-sysusers and systemd-tmpfiles --create for v6-scheduler.conf"; \
+	  exit 0; fi; \
+	if [ -d /run/systemd/system ]; then \
+	  systemd-sysusers "$(SYSUSERSDIR)/v6-scheduler.conf"; \
+	  systemd-tmpfiles --create "$(TMPFILESDIR)/v6-scheduler.conf"; \
+	  echo "make install: created user v6-scheduler, group v6 and /run/v6-scheduler. Next:"; \
+	  echo "  edit $(CONFDIR)/production.yaml (working_directory) and, if the project is not in /srv/trading-bot,"; \
+	  echo "  systemctl edit v6-scheduler  ->  [Service] ReadWritePaths=<the project directory>"; \
+	  echo "  systemctl daemon-reload && systemctl enable --now v6-scheduler"; \
+	else \
+	  echo "make install: systemd is not running here: at its next boot it creates the user (sysusers.d) and /run/v6-scheduler (tmpfiles.d)"; \
+	fi
+
+## uninstall: remove what install put there (stops and disables the units first when systemd
+## runs); keeps /etc/v6-scheduler, /var/lib/v6-scheduler, /var/log/v6-scheduler and the users
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/bin/v6ctl
+	@d="$(DESTDIR)"; \
+	if [ -z "$$d" ] && [ -d /run/systemd/system ] && [ -e "$(UNITDIR)/v6-scheduler.service" ]; then \
+	  systemctl disable --now v6-scheduler.service v6-scheduler.socket || true; fi; \
+	rm -f $(foreach p,$(PROGRAMS),"$$d$(BINDIR)/$(p)" "$$d$(MANDIR)/man1/$(p).1" "$$d$(BASHCOMPDIR)/$(p)" "$$d$(ZSHCOMPDIR)/_$(p)" "$$d$(FISHCOMPDIR)/$(p).fish") \
+	  "$$d$(UNITDIR)/v6-scheduler.service" "$$d$(UNITDIR)/v6-scheduler.socket" \
+	  "$$d$(SYSUSERSDIR)/v6-scheduler.conf" "$$d$(TMPFILESDIR)/v6-scheduler.conf"; \
+	rm -rf "$$d$(DOCDIR)"; \
+	if [ -z "$$d" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi; \
+	echo "make uninstall: removed the binaries, units, man pages, completions and docs."; \
+	echo "  Kept (remove by hand if you mean it): $(CONFDIR) (configuration), /var/lib/v6-scheduler (run history),"; \
+	echo "  /var/log/v6-scheduler (logs), user v6-scheduler and group v6 (userdel v6-scheduler; groupdel v6)."
+
+## e2e-systemd: (root) install into a private systemd (../shared/tools/systemd-ns) and check the
+## units end to end: start via READY=1, status, v6ctl, socket activation, journal, reload,
+## stop, watchdog restart. Prints PASS/FAIL per check and "N passed, M failed".
+e2e-systemd: deps
+	@if [ "$(E2E_BUILD)" = release ]; then $(MAKE) --no-print-directory release; else $(SWIFT) build $(SWIFT_FLAGS); fi
+	@$(MAKE) --no-print-directory extras INSTALL_FROM="$(E2E_BIN)"
+	bash Tests/SystemdE2E/run.sh "$(E2E_BIN)"
 
 clean:
 	rm -rf .build .v6

@@ -183,6 +183,16 @@ extension Daemon {
 
     // MARK: - on_failure hook
 
+    /// The daemon's environment for a task or hook, without what systemd meant for the daemon
+    /// alone (notify socket, watchdog, passed sockets).
+    func childEnvironment() -> [String: String] {
+        var environment = options.environment
+        for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
+            environment[key] = nil
+        }
+        return environment
+    }
+
     /// Runs the task's (or the global) `on_failure` argv after a final failed attempt, with
     /// the run's identity and its output tail in a file.
     func runFailureHook(_ c: RunCompletion, tail: Data) {
@@ -190,7 +200,7 @@ extension Daemon {
         guard let task = core.config.task(named: c.task), let argv = task.onFailure, !argv.isEmpty else { return }
         let tailPath = (NSTemporaryDirectory() as NSString).appendingPathComponent("v6-\(c.runID).tail")
         _ = FileManager.default.createFile(atPath: tailPath, contents: tail, attributes: [.posixPermissions: 0o600])
-        var environment = options.environment
+        var environment = childEnvironment()
         environment["V6_TASK"] = c.task
         environment["V6_RUN_ID"] = c.runID
         environment["V6_OUTCOME"] = c.outcome.rawValue

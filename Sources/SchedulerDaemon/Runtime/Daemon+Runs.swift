@@ -54,10 +54,7 @@ extension Daemon {
             save(record, task: run.task)
         }
         let scheduled = run.scheduledAt ?? now
-        var environment = options.environment
-        for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
-            environment[key] = nil
-        }
+        var environment = childEnvironment()
         environment.merge(task.environment) { $1 }
         environment["V6_TASK"] = task.name
         environment["V6_RUN_ID"] = run.runID
