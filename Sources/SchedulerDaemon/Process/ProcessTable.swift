@@ -79,15 +79,35 @@ enum ProcessTable {
 
     /// Live processes (not zombies) that belong to a run: members of process group `group`,
     /// or carriers of `V6_RUN_ID=runID` (descendants that left the group). Never this process.
+    ///
+    /// Run ids are only unique within one daemon (decimal, counting up), so another daemon's task
+    /// may carry the same V6_RUN_ID. As a subreaper this process inherits every orphan of its
+    /// tasks, so its runs' processes are all its descendants: a carrier elsewhere is not ours.
     static func members(ofGroup group: pid_t, runID: String) -> [pid_t] {
         let me = getpid()
         let marker = Array("V6_RUN_ID=\(runID)".utf8)
+        let descendantsOnly = ChildSubreaper.isEnabled
         var found: [pid_t] = []
         for pid in allPIDs() where pid != me && pid > 1 {
             guard let entry = entry(pid), !entry.isDead else { continue }
-            if entry.processGroup == group || environment(of: pid, contains: marker) { found.append(pid) }
+            if entry.processGroup == group {
+                found.append(pid)
+            } else if environment(of: pid, contains: marker), !descendantsOnly || isDescendant(entry, of: me) {
+                found.append(pid)
+            }
         }
         return found
+    }
+
+    /// Whether `entry`'s chain of parents reaches `ancestor`.
+    static func isDescendant(_ entry: Entry, of ancestor: pid_t) -> Bool {
+        var parent = entry.parent
+        for _ in 0..<4096 where parent > 1 {  // bounded: a chain read while processes exit may loop
+            if parent == ancestor { return true }
+            guard let next = Self.entry(parent) else { return false }
+            parent = next.parent
+        }
+        return false
     }
 
     /// Zombies whose parent is this process (what a subreaper must reap).
