@@ -68,6 +68,10 @@ extension Daemon {
         let request = SpawnRequest(argv: task.command, environment: environment, workingDirectory: core.config.workingDirectory,
                                    runID: run.runID, killGrace: Double(task.killGraceSeconds))
         let output = outputs.taskOutput
+        // Waiters (of a retried run too) hear `started` before the attempt can print its first
+        // line: its output is forwarded from the process's own queue as soon as it is spawned.
+        if run.trigger == .retry { _ = watchRegistry.retryStarted(task: run.task, runID: run.runID) }
+        announceStart(run, now: now)
         let watchers = RunWatcherBox(registry: watchRegistry, runID: run.runID)
         let process: TaskProcess
         do {
@@ -86,7 +90,6 @@ extension Daemon {
         metadata["pid"] = "\(process.pid)"
         metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
         logger.info("started \(task.command.joined(separator: " "))", metadata: metadata)
-        announceStart(run, now: now)
         Task { [weak self] in
             let termination = await process.waitForExit()
             await self?.exited(run.runID, termination)
