@@ -27,7 +27,10 @@ extension Daemon {
                 let record = RunRecord(runID: skip.runID, task: skip.task, trigger: skip.trigger, scheduledAt: skip.scheduledAt,
                                        finishedAt: now, outcome: .skipped, reason: skip.reason)
                 save(record, task: skip.task)
-                for watcher in watchRegistry.end(runID: skip.runID) { watcher.finish(runInfo(record, output: false)) }
+                var watchers = watchRegistry.end(runID: skip.runID)
+                // A skipped retry ends its chain: whoever waits for it gets this answer, not silence.
+                if skip.trigger == .retry { watchers += watchRegistry.dropRetry(task: skip.task) }
+                for watcher in watchers { watcher.finish(runInfo(record, output: false)) }
             case .queued(let runID, let task, let reason):
                 logger.info("queued: \(reason)", metadata: ["task": "\(task)", "run_id": "\(runID)"])
             case .completed(let completion):
