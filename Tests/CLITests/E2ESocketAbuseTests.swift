@@ -116,6 +116,8 @@ import TestSupport
             return rejected.count >= 36
         }
         #expect(rejected.count == 36)
+        let admitted = idle.indices.filter { !rejected.contains($0) }
+        #expect(admitted.allSatisfy { idle[$0].readLine(timeout: 0) == .timeout }, "an admitted idle connection was answered or closed")
 
         let crowded = try daemon.v6ctl(["status"])
         #expect(crowded.status == 1, "\(crowded.stdout)")
@@ -124,7 +126,7 @@ import TestSupport
         let firing = Self.tickerRuns(daemon)
         #expect(E2E.poll(timeout: 10) { Self.tickerRuns(daemon) > firing }, "the 1 s task stopped firing while the slots were full")
         let freed = Self.tickerRuns(daemon)
-        for client in idle.prefix(10) { client.close() }
+        for index in admitted.prefix(10) { idle[index].close() }
         #expect(E2E.poll(timeout: 10) { (try? daemon.v6ctl(["status"]).status) == 0 }, "status did not answer after slots freed up")
         #expect(E2E.poll(timeout: 10) { Self.tickerRuns(daemon) > freed }, "the 1 s task stopped firing")
         for client in idle { client.close() }
