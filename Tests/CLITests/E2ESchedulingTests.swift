@@ -49,7 +49,7 @@ import TestSupport
 
         // Exit 2 is fatal: one run, no retry, even with retries: 2.
         #expect(try daemon.v6ctl(["run-now", "e2e_fatal", "--wait"]).status == 2)
-        Thread.sleep(forTimeInterval: 3)  // a retry would come after about 1 s: absence needs a wait
+        Thread.sleep(forTimeInterval: 2)  // a retry would come after about 1 s: absence needs a wait
         let fatal = try daemon.runs(of: "e2e_fatal")
         #expect(fatal.count == 1, "\(fatal)")
         #expect(fatal.first?["outcome"] as? String == "fatal")
