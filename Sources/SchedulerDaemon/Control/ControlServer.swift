@@ -101,4 +101,3 @@ private final class TurnAwayHandler: ChannelInboundHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // whatever it sent is not read
 }
-
