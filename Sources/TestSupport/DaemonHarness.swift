@@ -13,6 +13,10 @@ public final class DaemonHarness: @unchecked Sendable {
     public let logPath: String
     public private(set) var process: Process?
     private var logHandle: FileHandle?
+    /// A program (and its arguments) that runs the daemon, e.g. `nsenter --mount=... --` to
+    /// start it in another mount namespace; it must exec the daemon in the same process
+    /// (no fork), so that `pid` is the daemon's. Empty: run the daemon directly.
+    public var launcher: [String] = []
 
     public init(config template: String, label: String = "v6e2e") throws {
         directory = try TemporaryDirectory(label)
@@ -32,8 +36,9 @@ public final class DaemonHarness: @unchecked Sendable {
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
         log.seekToEndOfFile()
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Command.path(of: "v6-scheduler"))
-        process.arguments = ["run", "--config", configPath, "--log-target", "stderr"] + arguments
+        let argv = launcher + [Command.path(of: "v6-scheduler"), "run", "--config", configPath, "--log-target", "stderr"] + arguments
+        process.executableURL = URL(fileURLWithPath: argv[0])
+        process.arguments = Array(argv.dropFirst())
         var env = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "JOURNAL_STREAM"] { env[key] = nil }
         env.merge(environment) { $1 }

@@ -14,7 +14,7 @@ struct LogsCommand: ParsableCommand {
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The task name.") var task: String
     @Flag(name: .shortAndLong, help: "Follow new entries.") var follow = false
-    @Option(name: .customShort("n"), help: "How many lines (default 50).") var lines: Int = 50
+    @Option(name: [.customShort("n"), .long], help: ArgumentHelp("How many lines.", valueName: "n")) var lines: Int = 50
 
     func run() throws {
         guard task.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) else {

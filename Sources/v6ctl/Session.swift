@@ -18,8 +18,11 @@ enum DaemonSession {
     /// refused request, 3 when the daemon cannot be reached).
     static func call(_ request: Request, options: GlobalOptions, onEvent: ((RunEvent) -> Void)? = nil) throws -> ResultPayload {
         let client = try ControlClient(path: options.socketPath)
-        try client.send(Array(RequestEncoder.encode(request, id: 1).dropLast()))
-        while let line = try client.readLine(wait: onEvent != nil) {
+        // A daemon that turns the connection away (busy: too many connections) answers and hangs
+        // up at once, maybe before the request is written: its answer is still there to read.
+        var sendFailure: CLIError? = nil
+        do { try client.send(Array(RequestEncoder.encode(request, id: 1).dropLast())) } catch let error as CLIError { sendFailure = error }
+        while let line = try readLine(client, wait: onEvent != nil, after: sendFailure) {
             switch ResponseDecoder.decode(line: line) {
             case .failure(let error):
                 throw CLIError(message: "unreadable answer from the daemon: \(error.message)", code: CLIError.failed)
@@ -31,8 +34,15 @@ enum DaemonSession {
                 throw CLIError(message: "\(error.message) [\(error.code.rawValue)]", code: CLIError.failed)
             }
         }
+        if let sendFailure { throw sendFailure }
         throw CLIError(message: "the daemon closed the connection without answering; check: journalctl -u v6-scheduler -n 50",
                        code: CLIError.daemonDown)
+    }
+
+    /// The next line; after a failed send, a failed read reports the send's failure instead.
+    private static func readLine(_ client: ControlClient, wait: Bool, after sendFailure: CLIError?) throws -> [UInt8]? {
+        guard let sendFailure else { return try client.readLine(wait: wait) }
+        do { return try client.readLine(wait: wait) } catch { throw sendFailure }
     }
 
     static func decode<T: Decodable>(_ payload: ResultPayload, as type: T.Type) throws -> T {

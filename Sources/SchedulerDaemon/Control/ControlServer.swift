@@ -37,10 +37,11 @@ final class ControlServer: Sendable {
                     return true
                 }
                 guard admitted else {
-                    var buffer = channel.allocator.buffer(capacity: 128)
-                    buffer.writeBytes(ResponseEncoder.failure(id: nil, code: .busy,
-                        message: "too many connections (\(ProtocolLimits.maxConnections)); try again"))
-                    return channel.writeAndFlush(buffer).flatMap { channel.close() }
+                    // The channel is not registered yet here: a write would never complete (and the
+                    // connection would hang, its fd leaked). Answer once it is active instead.
+                    return channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(TurnAwayHandler())
+                    }
                 }
                 channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0 -= 1 } }
                 return channel.eventLoop.makeCompletedFuture {
@@ -88,4 +89,18 @@ final class ControlServer: Sendable {
         channel.close(promise: nil)
         if !activated { unlink(path) }
     }
+}
+
+/// Answers a connection over the limit with `busy` and closes it.
+private final class TurnAwayHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+
+    func channelActive(context: ChannelHandlerContext) {
+        let line = ResponseEncoder.failure(id: nil, code: .busy,
+                                           message: "too many connections (\(ProtocolLimits.maxConnections)); try again")
+        let channel = context.channel
+        context.writeAndFlush(NIOAny(ByteBuffer(bytes: line))).whenComplete { _ in channel.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {}  // whatever it sent is not read
 }

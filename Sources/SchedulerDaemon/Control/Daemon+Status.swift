@@ -74,7 +74,9 @@ extension Daemon {
     func runInfo(_ run: RunRecord, output: Bool) -> RunInfo {
         let zone = core.calendar.zone
         let tail: [String]? = output ? run.outputTail.map { data in
-            String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+            if lines.last == "" { lines.removeLast() }  // the newline ending the last line starts no line
+            return lines
         } : nil
         return RunInfo(runID: Int64(run.runID) ?? 0, task: run.task, trigger: RunTrigger(rawValue: run.trigger.rawValue) ?? .manual,
                        scheduledAt: run.scheduledAt.map(zone.iso8601), startedAt: run.startedAt.map(zone.iso8601),
@@ -103,9 +105,8 @@ extension Daemon {
         }
     }
 
-    /// A run started: watchers of a retried run follow the new attempt.
+    /// A run started: its watchers (those of a retried run joined in `startRun`) hear of it.
     func announceStart(_ run: RunStart, now: Instant) {
-        if run.trigger == .retry { _ = watchRegistry.retryStarted(task: run.task, runID: run.runID) }
         let watchers = watchRegistry.watchers(of: run.runID)
         guard !watchers.isEmpty else { return }
         let record = RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,

@@ -86,7 +86,11 @@ enum ProcessTable {
         var found: [pid_t] = []
         for pid in allPIDs() where pid != me && pid > 1 {
             guard let entry = entry(pid), !entry.isDead else { continue }
-            if entry.processGroup == group || environment(of: pid, contains: marker) { found.append(pid) }
+            if entry.processGroup == group {
+                found.append(pid)
+            } else if environment(of: pid, contains: marker) {
+                found.append(pid)
+            }
         }
         return found
     }

@@ -27,7 +27,10 @@ extension Daemon {
                 let record = RunRecord(runID: skip.runID, task: skip.task, trigger: skip.trigger, scheduledAt: skip.scheduledAt,
                                        finishedAt: now, outcome: .skipped, reason: skip.reason)
                 save(record, task: skip.task)
-                for watcher in watchRegistry.end(runID: skip.runID) { watcher.finish(runInfo(record, output: false)) }
+                var watchers = watchRegistry.end(runID: skip.runID)
+                // A skipped retry ends its chain: whoever waits for it gets this answer, not silence.
+                if skip.trigger == .retry { watchers += watchRegistry.dropRetry(task: skip.task) }
+                for watcher in watchers { watcher.finish(runInfo(record, output: false)) }
             case .queued(let runID, let task, let reason):
                 logger.info("queued: \(reason)", metadata: ["task": "\(task)", "run_id": "\(runID)"])
             case .completed(let completion):
@@ -65,6 +68,10 @@ extension Daemon {
         let request = SpawnRequest(argv: task.command, environment: environment, workingDirectory: core.config.workingDirectory,
                                    runID: run.runID, killGrace: Double(task.killGraceSeconds), instance: instanceName)
         let output = outputs.taskOutput
+        // Waiters (of a retried run too) hear `started` before the attempt can print its first
+        // line: its output is forwarded from the process's own queue as soon as it is spawned.
+        if run.trigger == .retry { _ = watchRegistry.retryStarted(task: run.task, runID: run.runID) }
+        announceStart(run, now: now)
         let watchers = RunWatcherBox(registry: watchRegistry, runID: run.runID)
         let process: TaskProcess
         do {
@@ -86,7 +93,6 @@ extension Daemon {
             metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
         }
         logger.info("started \(task.command.joined(separator: " "))", metadata: metadata)
-        announceStart(run, now: now)
         Task { [weak self] in
             let termination = await process.waitForExit()
             await self?.exited(run.runID, termination)
