@@ -79,7 +79,7 @@ def side_by_side(bin_dir, busybox, seconds):
            peer=peer, peer_value=round(theirs["max"], 1),
            notes="busybox crond sleeps whole seconds from its own start: its lateness is the sub-second phase it "
                  "started at (0-1000 ms)")
-    record("4d", "every-minute job, the daemon's own lateness_ms (after posix_spawn), p50 / max",
+    record("4d", "every-minute job, the daemon's own lateness_ms (after posix_spawn), p50",
            round(logged["p50"], 2), "ms", notes=f"max {logged['max']:.2f} ms over {logged['n']} runs")
     record("4e", "resident memory during the comparison (VmRSS)", round(daemon_rss / 1024, 1), "MiB",
            peer=peer, peer_value=round(crond_rss / 1024, 2),

@@ -55,12 +55,29 @@ def at_rest(bin_dir, repo):
                    round(statistics.median(starts) * 1000, 0), "ms",
                    notes=f"median of {runs} fresh starts (new state.db each): "
                          + ", ".join(f"{s * 1000:.0f}" for s in starts) + " ms")
+            answer_ms, answer_bytes = raw_status(daemon.socket_path)
             record(status_id, f"`v6ctl status`, {name}: whole v6ctl process",
-                   round(status["median"], 1), "ms", notes=timing_note(status))
+                   round(status["median"], 1), "ms",
+                   notes=f"{timing_note(status)}; the daemon's answer alone (raw socket round trip, median of 10): "
+                         f"{answer_ms:.1f} ms, {answer_bytes:,} bytes")
             if key == "5a":
                 socket_round_trips(daemon.socket_path)
         finally:
             daemon.stop()
+
+
+def raw_status(path, runs=10):
+    """(median ms, bytes) of a `status` request on an open connection, without v6ctl."""
+    client = ControlClient(path)
+    try:
+        times, size = [], 0
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            size = len(client.request())
+            times.append((time.perf_counter() - t0) * 1000)
+    finally:
+        client.close()
+    return statistics.median(times), size
 
 
 async def closed_loop(path, clients, seconds):
@@ -128,7 +145,9 @@ def switches(bin_dir, seconds):
         total_v += v - v0
         total_nv += nv - nv0
         if v - v0 or nv - nv0:
-            per_thread.append(f"{name}[{tid}] {v - v0}")
+            # libdispatch names its worker threads with the tail of their root queue's label.
+            label = "libdispatch " + name if name.endswith("qos.overcommit") or name.endswith(".default-qos") else name
+            per_thread.append(f"{label}[{tid}] {v - v0}")
     record("6a", f"voluntary context switches of the idle daemon over {seconds} s, all threads", total_v, "switches",
            notes=f"{len(after)} threads; those that woke: {', '.join(per_thread) or 'none'}; "
                  f"involuntary {total_nv}; VmRSS {rss / 1024:.1f} MiB")

@@ -123,6 +123,35 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
 
 The p99 of a small sample (tens of starts) is close to its maximum: the notes give n.
 Timing targets live here only, never in the tests.
+
+## Why the figures are what they are
+
+From profiling done when these benchmarks were written (perf, strace, 2026-11-26); re-check
+after the code changes.
+
+- **Plan** needs about 2.1-2.3 s of CPU for ten years (795,000 rows), so it misses 2 s even on an
+  idle machine. In a perf profile, about 64 % is `Planner.plan` driving `SchedulerCore` once per
+  fire (`advance`, `offer`, `begin`, `runFinished`: String-keyed dictionary lookups and copies of
+  `TaskState` values dominate), about 22 % `ZoneRules.iso8601` formatting each row, the rest the
+  csv string. It is linear in the range (about 230 ms a year).
+- **200 tasks at one instant**: the daemon starts them one after the other in one actor turn;
+  each start commits its slot claim to SQLite with `synchronous=FULL` (an fdatasync) and then
+  spawns. Meanwhile every finished run starts a leftover sweep that reads `/proc/*/stat` and
+  `/proc/*/environ` of every process on the machine (`ProcessTable.members`), and the orphan
+  reaper reads `/proc/*/stat` again: in a profile of the daemon during the bursts these scans
+  took about 45 % of its CPU and the start path about 5 %, on a 2-core machine where they compete
+  with the starts. So the 200th start comes about 5 ms × 200 after the instant.
+- **Idle wake-ups**: about one a second on one libdispatch thread: on Linux libdispatch monitors
+  its worker pool with a 1 s timer (`HAVE_DISPATCH_WORKQ_MONITORING`), whatever the daemon does;
+  the orphan reaper's 10 s safety timer adds the rest.
+- **`v6ctl status` with 10,000 tasks**: the answer is about 1.5 MB of JSON; the daemon builds it
+  in tens of ms (see the note), most of the client's time is decoding and rendering it.
+- **crond**: its lateness is the sub-second phase of its start, not a cost of running the job;
+  the daemon arms a CLOCK_REALTIME timerfd at the exact second and is late by its wake-up, the
+  slot claim (fdatasync) and the spawn.
+- **Holidays**: a `cron:` task skips NYSE closures even with `days: every_day` (an explicit
+  `days:` only narrows cron's days); the side-by-side task sets `force_run: true` so that it runs
+  every minute like the crontab line, holidays included.
 """
 
 
