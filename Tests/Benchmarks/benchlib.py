@@ -52,8 +52,12 @@ def time_command(argv, runs, warmup=1, name="cmd"):
     hyperfine (no shell, output to /dev/null) when installed, else the same loop in Python."""
     if shutil.which("hyperfine"):
         out = os.path.join(WORK, f"hyperfine-{name}.json")
-        subprocess.run(["hyperfine", "--style", "none", "-N", "--warmup", str(warmup), "--runs", str(runs),
-                        "--export-json", out, shlex.join(argv)], check=True, stdout=subprocess.DEVNULL)
+        # Its outlier warnings go with the notes' min/max/sd; its stderr is shown only on failure.
+        done = subprocess.run(["hyperfine", "--style", "none", "-N", "--warmup", str(warmup), "--runs", str(runs),
+                               "--export-json", out, shlex.join(argv)], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True)
+        if done.returncode != 0:
+            raise RuntimeError(f"hyperfine failed on {shlex.join(argv)}:\n{done.stderr}")
         with open(out) as f:
             r = json.load(f)["results"][0]
         times = [t * 1000 for t in r["times"]]

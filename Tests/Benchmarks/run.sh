@@ -47,22 +47,40 @@ if [ ! -x "$BUSYBOX" ]; then
   rm -rf "$BUSYBOX_DIR.unpacked" "$download"
 fi
 "$BUSYBOX" crond --help >/dev/null 2>&1 || { echo "$BUSYBOX has no crond applet" >&2; exit 1; }
+if ! command -v python3 >/dev/null; then
+  say "installing python3"
+  apt_update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3 python3-pip >/dev/null
+fi
 # The interpreter itself, not a shim (pyenv's adds tens of ms to every timed python3 run).
 PY=$(python3 -c 'import sys; print(sys.executable)')
 if ! "$PY" -c 'import exchange_calendars' 2>/dev/null; then
   say "installing exchange_calendars==4.13.2 (pip)"
-  "$PY" -m pip install -q exchange_calendars==4.13.2
+  if ! "$PY" -m pip --version >/dev/null 2>&1; then
+    apt_update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-pip >/dev/null
+  fi
+  # Debian's own python3 is "externally managed" (PEP 668): pip needs the override there.
+  $SUDO "$PY" -m pip install -q exchange_calendars==4.13.2 ||
+    $SUDO "$PY" -m pip install -q --break-system-packages exchange_calendars==4.13.2
 fi
 
 # --- a private folder, and every process we start stopped at the end --------------------------
 BENCH_WORK=$(mktemp -d /tmp/v6bench.XXXXXX)
 export BENCH_WORK BENCH_STARTED=$(date +%s) BENCH_LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)" BENCH_REPO="$REPO"
 : > "$BENCH_WORK/pids"
-background=""
+background="" current=""
+
+# Each step runs in the background and is waited for: a signal then reaches the trap at once
+# instead of after the step (bash runs traps only between foreground commands).
+step() {
+  "$@" &
+  current=$!
+  wait "$current"
+  current=""
+}
 
 cleanup() {
   local status=$?
-  [ -z "$background" ] || kill "$background" 2>/dev/null || true
+  for step_pid in $current $background; do kill "$step_pid" 2>/dev/null || true; done
   # Only the pids our steps registered, and only while they still run the program they were.
   while read -r pid path; do
     [ -n "$pid" ] && [ "$(readlink -f "/proc/$pid/exe" 2>/dev/null)" = "$(readlink -f "$path")" ] || continue
@@ -84,21 +102,21 @@ cd "$HERE"
 echo "v6-scheduler benchmarks: binaries in $BIN, work in $BENCH_WORK, load average $BENCH_LOAD_BEFORE"
 
 say "1-2: calendar and plan (whole processes)"
-"$PY" bench_offline.py "$BIN" "$REPO"
+step "$PY" bench_offline.py "$BIN" "$REPO"
 
 say "3: fire lateness, 1 task then 200 tasks (${LATENESS_SECONDS} s each)"
-"$PY" bench_lateness.py "$BIN" "$LATENESS_SECONDS" "$LATENESS_SECONDS"
+step "$PY" bench_lateness.py "$BIN" "$LATENESS_SECONDS" "$LATENESS_SECONDS"
 
 say "5 and 7: memory, start-up, v6ctl status, control socket"
-"$PY" bench_daemon.py "$BIN" "$REPO"
+step "$PY" bench_daemon.py "$BIN" "$REPO"
 
 say "4 and 6: beside busybox crond for ${CRON_SECONDS} s; an idle daemon's context switches for ${SWITCH_SECONDS} s meanwhile"
 "$PY" bench_daemon.py "$BIN" "$REPO" switches "$SWITCH_SECONDS" &
 background=$!
-"$PY" bench_cron.py "$BIN" "$BUSYBOX" "$CRON_SECONDS"
+step "$PY" bench_cron.py "$BIN" "$BUSYBOX" "$CRON_SECONDS"
 wait "$background"
 background=""
 
 say "results"
-"$PY" render.py "$BENCH_WORK/results.jsonl" "$REPO/docs/benchmarks.md"
+step "$PY" render.py "$BENCH_WORK/results.jsonl" "$REPO/docs/benchmarks.md"
 echo "total: $(( $(date +%s) - BENCH_STARTED )) s"
