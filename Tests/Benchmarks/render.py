@@ -100,7 +100,7 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
 4. **Beside busybox crond**: `busybox crond -f -c DIR -L LOG` (busybox-static from Debian,
    unpacked into `.build-bench/busybox`, not installed) and the daemon run concurrently, each with
    an every-minute job `/bin/sh -c 'date +%s.%N >> FILE'` (crontab `* * * * *` with `SHELL=/bin/sh`;
-   daemon `cron: "* * * * *"`, `days: every_day`). Lateness = the job's recorded start minus its
+   daemon `cron: "* * * * *"`, `days: every_day`, `force_run: true`). Lateness = the job's recorded start minus its
    minute boundary, for the boundaries after both were up. busybox crond sleeps with `sleep()`
    to the next whole minute counted in whole seconds from its own start, so its lateness is
    essentially the fraction of a second at which it was started: anywhere in 0-1000 ms, the same
@@ -129,8 +129,8 @@ Timing targets live here only, never in the tests.
 From profiling done when these benchmarks were written (perf, strace, 2026-11-26); re-check
 after the code changes.
 
-- **Plan** needs about 2.1-2.3 s of CPU for ten years (795,000 rows), so it misses 2 s even on an
-  idle machine. In a perf profile, about 64 % is `Planner.plan` driving `SchedulerCore` once per
+- **Plan** needs about 2.0-2.3 s of CPU for ten years (795,000 rows), so it misses 2 s even on a
+  quiet machine. In a perf profile, about 64 % is `Planner.plan` driving `SchedulerCore` once per
   fire (`advance`, `offer`, `begin`, `runFinished`: String-keyed dictionary lookups and copies of
   `TaskState` values dominate), about 22 % `ZoneRules.iso8601` formatting each row, the rest the
   csv string. It is linear in the range (about 230 ms a year).
@@ -140,7 +140,7 @@ after the code changes.
   `/proc/*/environ` of every process on the machine (`ProcessTable.members`), and the orphan
   reaper reads `/proc/*/stat` again: in a profile of the daemon during the bursts these scans
   took about 45 % of its CPU and the start path about 5 %, on a 2-core machine where they compete
-  with the starts. So the 200th start comes about 5 ms × 200 after the instant.
+  with the starts. So the 200th start comes a few ms × 200 after the instant (3.5-6 ms a start here).
 - **Idle wake-ups**: about one a second on one libdispatch thread: on Linux libdispatch monitors
   its worker pool with a 1 s timer (`HAVE_DISPATCH_WORKQ_MONITORING`), whatever the daemon does;
   the orphan reaper's 10 s safety timer adds the rest.
@@ -187,7 +187,7 @@ def markdown(rows, meta):
         "",
         "As root on a fresh Debian 12 machine, `run.sh` installs what it lacks: `hyperfine` (apt-get),",
         "`busybox-static` (downloaded with `apt-get download` and unpacked into `.build-bench/busybox`,",
-        "not installed) and `exchange_calendars==4.13.2` (pip). It takes about 8 minutes, most of it the",
+        "not installed) and `exchange_calendars==4.13.2` (pip). It takes about 7 minutes, most of it the",
         "5-minute side-by-side with crond; the release build before it takes 3-15 minutes on 2 cores",
         "when nothing is built yet. For a quicker look, `BENCH_CRON_SECONDS=60 BENCH_LATENESS_SECONDS=10`",
         "shorten the long steps (the figures get noisier). Run it on an otherwise idle machine: the",
