@@ -102,9 +102,12 @@ extension Daemon {
             case .unknownTask: return ResponseEncoder.failure(id: id, code: .unknownTask, message: error.message)
             case .busy: return ResponseEncoder.failure(id: id, code: .busy, message: error.message)
             case .notToday:
-                // Not an error of the request: the run is skipped, and the answer says why.
-                return ResponseEncoder.success(id: id, result: RunInfo(runID: 0, task: name, trigger: .manual,
-                                                                        outcome: .skipped, reason: error.message))
+                // Not an error of the request: the run is skipped, recorded, and the answer says why.
+                let record = RunRecord(runID: core.reserveRunID(), task: name, trigger: .manual, finishedAt: now,
+                                       outcome: .skipped, reason: error.message)
+                save(record, task: name)
+                logger.notice("run-now by \(peer) skipped: \(error.message)", metadata: meta(name, record.runID))
+                return ResponseEncoder.success(id: id, result: runInfo(record, output: false))
             }
         }
         logger.notice("run-now\(force ? " --force" : "") by \(peer)", metadata: meta(name, runID))

@@ -80,19 +80,41 @@ enum ProcessTable {
     /// Live processes (not zombies) that belong to a run: members of process group `group`,
     /// or carriers of the environment entry `marker`, e.g. `V6_RUN_KEY=/var/lib/v6/7`
     /// (descendants that left the group). Never this process.
+    ///
+    /// Reading every process's environment is the expensive part (hundreds of files per run
+    /// end). A subreaper inherits every orphan of its runs, so while it looks after its own
+    /// runs (`group` given) only its descendants can carry the marker; leftovers of runs of
+    /// a previous daemon instance (`group` nil) may be anywhere and get the full scan.
     static func members(ofGroup group: pid_t?, marker: String) -> [pid_t] {
         let me = getpid()
         let marker = Array(marker.utf8)
+        let entries = allPIDs().compactMap { pid -> Entry? in
+            guard pid != me, pid > 1, let entry = entry(pid), !entry.isDead else { return nil }
+            return entry
+        }
+        let candidates = group != nil && ChildSubreaper.isEnabled ? descendants(of: me, in: entries) : nil
         var found: [pid_t] = []
-        for pid in allPIDs() where pid != me && pid > 1 {
-            guard let entry = entry(pid), !entry.isDead else { continue }
+        for entry in entries {
             if entry.processGroup == group {
-                found.append(pid)
-            } else if environment(of: pid, contains: marker) {
-                found.append(pid)
+                found.append(entry.pid)
+            } else if candidates?.contains(entry.pid) ?? true, environment(of: entry.pid, contains: marker) {
+                found.append(entry.pid)
             }
         }
         return found
+    }
+
+    /// The pids below `ancestor` in the process tree of `entries`.
+    static func descendants(of ancestor: pid_t, in entries: [Entry]) -> Set<pid_t> {
+        var children: [pid_t: [pid_t]] = [:]
+        for entry in entries { children[entry.parent, default: []].append(entry.pid) }
+        var result = Set<pid_t>()
+        var stack = children[ancestor] ?? []
+        while let pid = stack.popLast() {
+            guard result.insert(pid).inserted else { continue }
+            stack.append(contentsOf: children[pid] ?? [])
+        }
+        return result
     }
 
     /// Zombies whose parent is this process (what a subreaper must reap).

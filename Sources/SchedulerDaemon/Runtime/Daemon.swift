@@ -42,6 +42,7 @@ public actor Daemon {
     var sources: [DispatchSourceProtocol] = []
     var stopped: CheckedContinuation<Void, Never>?
     var shuttingDown = false
+    var lastStatus = ""
     /// Waiters of `run_now --wait`.
     let watchRegistry = WatchRegistry()
 
@@ -122,7 +123,12 @@ public actor Daemon {
 
     func rearm() {
         timer?.arm(at: core.nextWakeUp)
-        notifier.status(statusLine())
+        // Only changes: every datagram to the notify socket costs PID 1 a wake-up.
+        let status = statusLine()
+        if status != lastStatus {
+            notifier.status(status)
+            lastStatus = status
+        }
     }
 }
 

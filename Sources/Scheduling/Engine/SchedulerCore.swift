@@ -235,6 +235,9 @@ public struct SchedulerCore: Sendable {
         due = Heap(entries)
     }
 
+    /// A fresh run id for a run the daemon records without the state machine (a refused run-now).
+    public mutating func reserveRunID() -> String { makeRunID() }
+
     private mutating func makeRunID() -> String {
         defer { nextRunID += 1 }
         return String(nextRunID)
