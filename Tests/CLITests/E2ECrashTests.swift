@@ -6,9 +6,8 @@ import TestSupport
 ///
 /// What happens to the task: it runs in its own session and process group, so the daemon's
 /// death does not touch it; it is reparented (to PID 1 here) and runs on. Under systemd,
-/// KillMode=control-group ends it with the unit; in this harness nothing does, so the test
-/// ends the group itself, by the pid the task wrote. The restarted daemon cannot know how
-/// the run ended: it records it as `abandoned`.
+/// KillMode=mixed ends it with the unit. Here the restarted daemon records the run as
+/// `abandoned` and ends its leftovers (SIGTERM, SIGKILL after the grace).
 @Suite(.serialized) struct E2ECrashTests {
     static let config = E2E.header + """
             e2e_long:
@@ -56,7 +55,8 @@ import TestSupport
         // Run ids go on counting after the crash.
         let next = try daemon.json(["run-now", "e2e_toggled"])
         #expect((next["run_id"] as? Int ?? 0) > runID)
-        // The restarted daemon does not know the orphan: it is still running until we end it.
-        #expect(ProcFS.isRunning(group))
+        // The restarted daemon ends what the abandoned run left behind (found by its V6_RUN_KEY).
+        #expect(E2E.poll(timeout: 20) { !ProcFS.isRunning(group) }, "the orphan of the abandoned run survived the restart")
+        #expect(daemon.waitForLog("leftover process(es) of the abandoned run"))
     }
 }
