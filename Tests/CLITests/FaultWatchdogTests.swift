@@ -16,10 +16,17 @@ extension FaultTests {
 
         @Test func pingsStopWhileTheDaemonIsStoppedAndResumeAfter() throws {
             let daemon = try DaemonHarness(config: Self.config, label: "v6fault-watchdog")
-            let listener = try NotifyListener(path: daemon.directory.file("notify.sock"))
-            defer { listener.close() }
+            let listener = try NotifySocketListener(path: daemon.directory.file("notify.sock"))
+            listener.startDraining()
+            defer { listener.stopDraining() }
             try daemon.start(environment: ["NOTIFY_SOCKET": listener.path, "WATCHDOG_USEC": "1000000"])
             let pid = daemon.pid
+            func now() -> Double { Date().timeIntervalSince1970 }
+            /// Arrival times of the daemon's WATCHDOG=1 datagrams.
+            func pings() -> [Double] {
+                listener.received(from: pid).filter { $0.text.split(separator: "\n").contains("WATCHDOG=1") }
+                    .map { $0.received.timeIntervalSince1970 }
+            }
             defer {
                 kill(pid, SIGCONT)  // a stopped daemon would hold SIGTERM pending forever
                 daemon.stop()
@@ -27,7 +34,7 @@ extension FaultTests {
 
             // Running: pings about every 0.5 s.
             Thread.sleep(forTimeInterval: 3.2)
-            let running = listener.times(of: "WATCHDOG=1", from: pid)
+            let running = pings()
             let runningGaps = zip(running.dropFirst(), running).map { $0 - $1 }
             #expect(running.count >= 4, "pings while running: \(running.count) in ~3 s")
             let median = LogScan.percentile(runningGaps, 50) ?? 0
@@ -36,18 +43,18 @@ extension FaultTests {
             // Stopped for 2 s, twice the watchdog interval: silence.
             kill(pid, SIGSTOP)
             #expect(waitUntil(timeout: 5) { ProcessProbe.stat(pid)?.state == "T" }, "the daemon is stopped")
-            let stoppedAt = NotifyListener.now()
+            let stoppedAt = now()
             Thread.sleep(forTimeInterval: 2.0)
-            let resumedAt = NotifyListener.now()
+            let resumedAt = now()
             // A datagram sent just before the stop may arrive a moment after it.
-            let during = listener.times(of: "WATCHDOG=1", from: pid).filter { $0 > stoppedAt + 0.05 && $0 < resumedAt }
+            let during = pings().filter { $0 > stoppedAt + 0.05 && $0 < resumedAt }
             #expect(during.isEmpty, "no pings while stopped, got \(during.count)")
-            let lastBefore = listener.times(of: "WATCHDOG=1", from: pid).last { $0 <= stoppedAt + 0.05 } ?? stoppedAt
+            let lastBefore = pings().last { $0 <= stoppedAt + 0.05 } ?? stoppedAt
 
             // Continued: pings resume.
             kill(pid, SIGCONT)
             Thread.sleep(forTimeInterval: 2.2)
-            let after = listener.times(of: "WATCHDOG=1", from: pid).filter { $0 >= resumedAt }
+            let after = pings().filter { $0 >= resumedAt }
             #expect(after.count >= 2, "pings after SIGCONT: \(after.count) in ~2 s")
             let silence = (after.first ?? resumedAt) - lastBefore
             #expect(silence > 1.0, "the silence exceeded the 1 s watchdog interval (what makes systemd act)")
