@@ -11,7 +11,7 @@ import Testing
 struct NotifierTests {
     @Test func sendsEachStateInOrderWithItsContents() throws {
         let directory = try TemporaryDirectory("v6notify")
-        let socket = try NotifySocket(path: directory.file("notify.sock"))
+        let socket = try NotifySocketListener(path: directory.file("notify.sock"))
         let notifier = Notifier()
         var before: UInt64 = 0, after: UInt64 = 0
         withEnvironment(["NOTIFY_SOCKET": socket.path]) {
@@ -25,22 +25,22 @@ struct NotifierTests {
             #expect(notifier.ready(status: "reloaded") == .sent)
             #expect(notifier.stopping() == .sent)
         }
-        #expect(socket.receive() == "READY=1")
-        #expect(socket.receive() == "STATUS=2 tasks running next: health_check")
-        #expect(socket.receive() == "WATCHDOG=1")
-        let reload = try #require(socket.receive()).split(separator: "\n").map(String.init)
+        #expect(socket.receive(from: getpid())?.text == "READY=1")
+        #expect(socket.receive(from: getpid())?.text == "STATUS=2 tasks running next: health_check")
+        #expect(socket.receive(from: getpid())?.text == "WATCHDOG=1")
+        let reload = try #require(socket.receive(from: getpid())?.text).split(separator: "\n").map(String.init)
         #expect(reload.count == 2)
         #expect(reload.first == "RELOADING=1")
         let stamp = try #require(reload.last.flatMap { $0.hasPrefix("MONOTONIC_USEC=") ? UInt64($0.dropFirst(15)) : nil },
                                  "second line should be MONOTONIC_USEC=<number>: \(reload)")
         #expect(stamp >= before && stamp <= after, "MONOTONIC_USEC \(stamp) outside [\(before), \(after)]")
-        #expect(socket.receive() == "READY=1\nSTATUS=reloaded")
-        #expect(socket.receive() == "STOPPING=1")
+        #expect(socket.receive(from: getpid())?.text == "READY=1\nSTATUS=reloaded")
+        #expect(socket.receive(from: getpid())?.text == "STOPPING=1")
     }
 
     @Test func isANoOpWithoutNotifySocket() throws {
         let directory = try TemporaryDirectory("v6notify")
-        let socket = try NotifySocket(path: directory.file("notify.sock"))
+        let socket = try NotifySocketListener(path: directory.file("notify.sock"))
         withEnvironment(["NOTIFY_SOCKET": nil]) {
             let notifier = Notifier()
             #expect(!notifier.isSupervised)
@@ -50,7 +50,7 @@ struct NotifierTests {
             #expect(notifier.reloading() == .notSupervised)
             #expect(notifier.stopping() == .notSupervised)
         }
-        #expect(socket.receive(timeout: 0.2) == nil)
+        #expect(socket.receive(from: getpid(), timeout: 0.2)?.text == nil)
     }
 
     @Test func reportsASocketNobodyListensOn() throws {
