@@ -30,7 +30,7 @@ enum CrontabExport {
             body += Exporter.header(firing, notes: taskNotes)
             body += entries
         }
-        let banner = Exporter.banner(.crontab, config: config, notes: [], extra: [
+        let banner = Exporter.banner(.crontab, config: config, notes: DaemonOnlyFeatures.configurationNotes(config), extra: [
             "# Install with `crontab FILE`. cronie (RHEL, Fedora, Arch) honours CRON_TZ; Debian's cron does not:",
             "# there, run the host in America/New_York (timedatectl set-timezone America/New_York)."])
         let text = (banner + ["CRON_TZ=America/New_York"] + body).joined(separator: "\n") + "\n"

@@ -49,7 +49,7 @@ enum KubernetesExport {
         func labelLines(_ indent: String) -> [String] { ["\(indent)labels:"] + labels.map { "\(indent)  \($0.0): \(q($0.1))" } }
         let gate = firing.gate(for: line)
         // Late starts: the gate's tolerance for at: times; a day's worth for catch-up (the gate bounds it).
-        let deadline = task.catchUp ? (line.at.isEmpty ? 43_200 : Int(gate.tolerance)) : Int(max(gate.tolerance, 60))
+        let deadline = task.catchUp ? (line.at.isEmpty ? 43_200 : Int(gate.tolerance)) : 60
         let command = [options.v6ctl, "gate"] + gate.arguments + ["--"] + task.command
         var out = ["apiVersion: batch/v1", "kind: CronJob", "metadata:", "  name: \(q(name))"]
         if let namespace = options.namespace { out.append("  namespace: \(q(namespace))") }

@@ -67,13 +67,31 @@ enum ExportProof {
     static let systemdAnalyze = ["/usr/bin/systemd-analyze", "/bin/systemd-analyze"].first { FileManager.default.isExecutableFile(atPath: $0) }
         ?? "/usr/bin/systemd-analyze"
 
-    /// An OnCalendar= expression's elapses over the year, from `systemd-analyze calendar`.
+    /// An OnCalendar= expression's elapses over the year, from `systemd-analyze calendar`
+    /// (about 3 ms an elapse here: each expression is expanded once, in two halves at once).
     static func systemdFirings(_ expression: String) throws -> [Instant] {
+        if let cached = firingsCache.withLock({ $0[expression] }) { return cached }
+        let middle = LocalDate(year: year, month: 7, day: 1)!
+        let halves = [(first.adding(days: -1), middle), (middle, last.adding(days: 2))]
+        nonisolated(unsafe) var results: [Result<[Instant], Error>] = Array(repeating: .success([]), count: 2)
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            let (from, to) = halves[i]
+            results[i] = Result { try elapses(expression, from: zone.startOfDay(from), to: zone.startOfDay(to)) }
+        }
+        let firings = try results[0].get() + results[1].get()
+        firingsCache.withLock { $0[expression] = firings }
+        return firings
+    }
+
+    private static let firingsCache = Locked<[String: [Instant]]>([:])
+
+    /// The elapses in [from, to).
+    private static func elapses(_ expression: String, from: Instant, to: Instant) throws -> [Instant] {
         var result: [Instant] = []
-        var base = zone.startOfDay(first.adding(days: -1))
-        let end = zone.startOfDay(last.adding(days: 2))
-        while base < end {
-            let output = try Command.run(systemdAnalyze, ["calendar", "--iterations=20000", "--base-time=@\(base.seconds)", expression],
+        var base = from - 1
+        var batchSize = 256
+        while base < to {
+            let output = try Command.run(systemdAnalyze, ["calendar", "--iterations=\(batchSize)", "--base-time=@\(base.seconds)", expression],
                                          environment: ["TZ": "UTC", "SYSTEMD_COLORS": "0"])
             guard output.status == 0 else { throw ProofError("systemd-analyze calendar '\(expression)': \(output.stderr)") }
             var batch: [Instant] = []
@@ -85,10 +103,11 @@ enum ExportProof {
                 batch.append(t)
             }
             result += batch
-            guard batch.count == 20000, let next = batch.last else { break }
+            guard batch.count == batchSize, let next = batch.last else { break }
             base = next
+            batchSize = min(batchSize * 4, 40_000)
         }
-        return result.filter { $0 < end }
+        return result.filter { $0 >= from && $0 < to }
     }
 
     /// Shell words (single and double quotes, backslashes), as cron's sh would split them.
@@ -181,6 +200,18 @@ enum ExportProof {
             lines.append(GatedLine(task: String(unit.dropFirst(prefix.count)), firings: firings.sorted(), gateArguments: args))
         }
         return lines
+    }
+}
+
+/// A value behind a lock (the tests of a suite may run at once).
+final class Locked<Value>: @unchecked Sendable {
+    private var value: Value
+    private let lock = NSLock()
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return try body(&value)
     }
 }
 
