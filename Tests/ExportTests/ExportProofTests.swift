@@ -3,6 +3,7 @@ import MarketCalendar
 import ScheduleExport
 import Scheduling
 import Testing
+@testable import v6ctl
 import TestSupport
 
 /// The proof of the exports: for the production configuration and a configuration of awkward
@@ -89,5 +90,30 @@ import TestSupport
         #expect(times("friday_13th", on: "2026-04-03").isEmpty)           // Good Friday
         #expect(times("friday_13th", on: "2026-01-13") == ["12:00:00"])   // a Tuesday the 13th
         #expect(times("snapshots", on: "2026-11-27").last == "12:55:00")
+    }
+}
+
+/// The bulk of the proof asks `GateRule` in-process; a sample goes through the real binary,
+/// which must agree on every one.
+@Suite struct GateBinarySampleTests {
+    @Test func theBinaryAgreesWithTheLibraryOnASampleOfFirings() throws {
+        let config = try ExportProof.load("Tests/Fixtures/export-awkward.yaml")
+        let result = ExportProof.export(config, .crontab)
+        let lines = try ExportProof.crontabLines(result.files[0].text, tasks: Set(config.tasks.map(\.name)))
+        var runs = 0, skips = 0
+        for line in lines {
+            let decider = GateRule.Decider(try GateCommand.parse(line.gateArguments).rule())
+            // Each line's first firings of the year and of the days around the autumn clock change and an early close.
+            let interesting = line.firings.filter { ["2026-01-02", "2026-11-01", "2026-11-27"].contains(ExportProof.zone.local($0).date.description) }
+            for t in (line.firings.prefix(2) + interesting.prefix(3)) {
+                let expected = decider.decide(at: t)
+                let now = ExportProof.zone.iso8601(t)
+                let binary = try Command.run("v6ctl", ["gate", "--check", "--now", now] + line.gateArguments,
+                                             removingEnvironment: ["FORCE_RUN", "SCHEDULER_FORCE_RUN"])
+                #expect(binary.status == (expected == .run ? 0 : 1), "\(line.task) at \(now): binary \(binary.status), library \(expected)")
+                if expected == .run { runs += 1 } else { skips += 1 }
+            }
+        }
+        #expect(runs >= 10 && skips >= 10, "the sample should hold both verdicts: \(runs) runs, \(skips) skips")
     }
 }
