@@ -60,7 +60,7 @@ public enum Exporter {
         return lines
     }
 
-    /// The task's command, as the daemon would run it (programs with a slash are already absolute).
+    /// The task's `environment:`, sorted by name.
     static func environment(_ task: TaskConfig) -> [(String, String)] {
         task.environment.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }

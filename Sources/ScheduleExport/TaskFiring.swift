@@ -71,7 +71,7 @@ struct TaskFiring: Sendable {
             }
             let inDay = Set(walls.filter { (0..<86_400).contains($0) })
             if inDay.count < walls.count {
-                notes.append(.all(task.name, "at: \(entry) falls on the day before when the close is early; those runs are not exported"))
+                notes.append(.all(task.name, "at: \(entry) leaves the session's day with some closes; those runs are not exported"))
             }
             if case .wall = entry {} else if let spring = context.spring, weekdays.contains(spring.weekday),
                 inDay.contains(where: { $0 < spring.wallStart + spring.shift }) {
@@ -84,13 +84,15 @@ struct TaskFiring: Sendable {
             for pattern in FirePattern.exact(Set(walls), days: days) {
                 lines.append(Line(pattern: pattern, at: entries))
             }
-            lines += springRepairs(walls, at: entries, onDays: weekdays.contains(context.spring?.weekday ?? .monday) ? context.spring?.days : nil, context)
+            if let spring = context.spring, weekdays.contains(spring.weekday) {
+                lines += springRepairs(walls, at: entries, onDays: spring.days, context)
+            }
         }
     }
 
     /// systemd skips wall times in the spring gap; the daemon runs them an hour later (RFC 5545).
-    private func springRepairs(_ walls: [Int], at: [AtTime], onDays days: PatternDays?, _ context: ExportContext) -> [Line] {
-        guard let spring = context.spring, let days else { return [] }
+    private func springRepairs(_ walls: [Int], at: [AtTime], onDays days: PatternDays, _ context: ExportContext) -> [Line] {
+        guard let spring = context.spring else { return [] }
         let moved = walls.filter { $0 >= spring.wallStart && $0 < spring.wallStart + spring.shift }.map { $0 + spring.shift }
         guard !moved.isEmpty else { return [] }
         return FirePattern.exact(Set(moved), days: days).map { Line(pattern: $0, at: at, systemdOnly: true) }

@@ -60,7 +60,7 @@ struct ExportCommand: ParsableCommand {
         for note in result.notes {
             FileHandle.standardError.write(Data("v6-scheduler export: not expressible in \(format.rawValue): \(note)\n".utf8))
         }
-        if let out { try write(result.files, into: out) } else { print(result.files, stdout: true) }
+        if let out { try write(result.files, into: out) } else { writeToStandardOutput(result.files) }
     }
 
     private func day() throws -> LocalDate {
@@ -69,7 +69,7 @@ struct ExportCommand: ParsableCommand {
         return date
     }
 
-    private func print(_ files: [ExportFile], stdout: Bool) {
+    private func writeToStandardOutput(_ files: [ExportFile]) {
         let text = files.count == 1 ? files[0].text : files.map { "# ==> \($0.name) <==\n" + $0.text }.joined(separator: "\n")
         FileHandle.standardOutput.write(Data(text.utf8))
     }

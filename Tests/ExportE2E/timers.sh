@@ -63,19 +63,7 @@ YAML
 check "export: v6-scheduler export --format systemd writes 10 units" \
     bash -c "'$work/v6-scheduler' export --config '$work/timers.yaml' --format systemd --v6ctl '$work/v6ctl' --prefix v6e- --out '$work/units' && [ \$(ls '$work/units' | wc -l) = 10 ]" || exit 1
 
-boot() {
-    local deadline=$((SECONDS + 600)) waited=0
-    while :; do
-        if ns_pid=$("$ns" start 2>"$work/ns-start.log"); then return 0; fi
-        ns_pid=""
-        if grep -Eq "already running|still has processes|another start/stop" "$work/ns-start.log" && [ "$SECONDS" -lt "$deadline" ]; then
-            [ "$waited" = 1 ] || echo "export timers: another systemd-ns instance is running; waiting for it (up to 10 min)"
-            waited=1; sleep 5; continue
-        fi
-        cat "$work/ns-start.log" >"$detail_file"; return 1
-    done
-}
-if boot; then pass "boot: private systemd running (host pid $ns_pid)"; else fail "boot: systemd-ns start"; exit 1; fi
+if ns_boot "export timers"; then pass "boot: private systemd running (host pid $ns_pid)"; else fail "boot: systemd-ns start"; exit 1; fi
 check "install: the exported units load" "$ns" install-unit "$work"/units/* || exit 1
 # The hourly ones are started by hand: their timers would wait for the next hour.
 check "start: timers of tick, skip and slow; services flaky and fatal" \

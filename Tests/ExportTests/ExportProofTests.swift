@@ -37,29 +37,19 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ExportProof.configs)
-    func crontabRunsAreThePlan(_ file: String) throws {
+    /// The crontab and the CronJobs: cron lines, read by the project's cron code.
+    @Test(arguments: ExportProof.configs, [ExportFormat.crontab, .k8s])
+    func cronLinesRunThePlan(_ file: String, _ format: ExportFormat) throws {
         let config = try ExportProof.load(file)
         let plan = ExportProof.plan(config)
-        let result = ExportProof.export(config, .crontab)
-        let lines = try ExportProof.crontabLines(result.files[0].text, tasks: Set(config.tasks.map(\.name)))
+        let result = ExportProof.export(config, format)
+        let text = result.files[0].text
+        let lines = format == .k8s ? try ExportProof.kubernetesLines(text)
+            : try ExportProof.crontabLines(text, tasks: Set(config.tasks.map(\.name)))
         let loss = Self.repeatedHourRuns(config, plan: plan)
-        Self.compare(try ExportProof.runs(lines), plan, allowedLoss: loss, label: "crontab \(file)")
+        Self.compare(try ExportProof.runs(lines), plan, allowedLoss: loss, label: "\(format) \(file)")
         for task in loss.keys {
-            #expect(result.notes.contains { $0.task == task && $0.message.contains("repeated hour") }, "crontab \(task): the loss is not noted")
-        }
-    }
-
-    @Test(arguments: ExportProof.configs)
-    func kubernetesRunsAreThePlan(_ file: String) throws {
-        let config = try ExportProof.load(file)
-        let plan = ExportProof.plan(config)
-        let result = ExportProof.export(config, .k8s)
-        let lines = try ExportProof.kubernetesLines(result.files[0].text)
-        let loss = Self.repeatedHourRuns(config, plan: plan)
-        Self.compare(try ExportProof.runs(lines), plan, allowedLoss: loss, label: "k8s \(file)")
-        for task in loss.keys {
-            #expect(result.notes.contains { $0.task == task && $0.message.contains("repeated hour") }, "k8s \(task): the loss is not noted")
+            #expect(result.notes.contains { $0.task == task && $0.message.contains("repeated hour") }, "\(format) \(task): the loss is not noted")
         }
     }
 
