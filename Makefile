@@ -4,6 +4,11 @@ SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FLAGS ?=
 DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
+# What the tests need besides the build: systemd-analyze (exports, units), a Python venv for
+# kubernetes-validate (pinned; it checks the exported CronJobs offline).
+TEST_DEB_PACKAGES := systemd python3 python3-venv
+VENV := .build/venv
+KUBERNETES_VALIDATE := kubernetes-validate==1.37.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 DEBUG_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
@@ -38,7 +43,7 @@ E2E_BUILD ?= release
 E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
 PROGRAMS := v6-scheduler v6ctl
 
-.PHONY: deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
+.PHONY: deps test-deps build release test run bench e2e-export release-check install install-files extras uninstall e2e-systemd clean
 
 ## deps: install the Debian packages the build needs, when missing (sudo only when not root)
 deps:
@@ -49,6 +54,21 @@ deps:
 	  echo "make deps: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## test-deps: what the tests need besides the build (Debian packages, kubernetes-validate in .build/venv)
+test-deps: deps
+	@missing=""; for p in $(TEST_DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ] && ! { command -v systemd-analyze >/dev/null && python3 -m venv --help >/dev/null 2>&1; }; then \
+	  echo "make test-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@if ! $(VENV)/bin/python -m pip show kubernetes-validate 2>/dev/null | grep -q "^Version: $(subst kubernetes-validate==,,$(KUBERNETES_VALIDATE))$$"; then \
+	  echo "make test-deps: installing $(KUBERNETES_VALIDATE) into $(VENV)"; \
+	  python3 -m venv $(VENV) && $(VENV)/bin/python -m pip install -q $(KUBERNETES_VALIDATE); \
 	fi
 
 ## build: debug build of everything
@@ -75,15 +95,17 @@ release-check:
 	echo "make release: $$kind Swift runtime; $$bin/v6-scheduler $$(du -h "$$bin/v6-scheduler" | cut -f1), v6ctl $$(du -h "$$bin/v6ctl" | cut -f1) (unstripped)"
 
 ## test: the whole test suite (tests that need root say so when they skip); the units' syntax
-## (systemd-analyze verify); as root, also the install under a real systemd (e2e-systemd)
-test: deps
+## (systemd-analyze verify); the exports (kubernetes-validate, systemd-analyze verify); as root,
+## also the install and the exported timers under a real systemd (e2e-systemd, e2e-export)
+test: test-deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
+	bash Tests/ExportE2E/check-exports.sh "$(DEBUG_DIR)" $(VENV)
 	@if [ "$$(id -u)" = 0 ]; then \
-	  $(MAKE) --no-print-directory e2e-systemd; \
+	  $(MAKE) --no-print-directory e2e-systemd && bash Tests/ExportE2E/timers.sh "$(DEBUG_DIR)"; \
 	else \
-	  echo "SKIP e2e-systemd: needs root (it boots a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd"; \
+	  echo "SKIP e2e-systemd, e2e-export: need root (they boot a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd e2e-export"; \
 	fi
 
 ## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it)
@@ -204,6 +226,12 @@ e2e-systemd: deps
 	@if [ "$(E2E_BUILD)" = release ]; then $(MAKE) --no-print-directory release; else $(SWIFT) build $(SWIFT_FLAGS); fi
 	@$(MAKE) --no-print-directory extras INSTALL_FROM="$(E2E_BIN)"
 	bash Tests/SystemdE2E/run.sh "$(E2E_BIN)"
+
+## e2e-export: (root) exported systemd timers of frequent test tasks under a private systemd:
+## they fire, the gate skips what it should, timeouts and retries hold
+e2e-export: deps
+	$(SWIFT) build $(SWIFT_FLAGS)
+	bash Tests/ExportE2E/timers.sh "$(DEBUG_DIR)"
 
 clean:
 	rm -rf .build .v6

@@ -34,6 +34,8 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        // Pure: configuration -> Kubernetes CronJobs, systemd timers, crontab (v6-scheduler export).
+        .target(name: "ScheduleExport", dependencies: ["Scheduling", "MarketCalendar"]),
         // Pure: the control socket's requests, responses, framing and error codes.
         .target(name: "ControlProtocol"),
         // libsystemd: sd_notify, sd_journal_sendv, sd_listen_fds.
@@ -54,15 +56,16 @@ let package = Package(
         .executableTarget(
             name: "v6-scheduler",
             dependencies: [
-                "SchedulerDaemon",
+                "SchedulerDaemon", "ScheduleExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The operator's client: control commands plus the offline calendar and gate.
+        // The operator's client: control commands plus the offline calendar and gate (whose decision,
+        // GateRule, is Scheduling's: see docs/architecture.md, "v6ctl gate and Scheduling").
         .executableTarget(
             name: "v6ctl",
             dependencies: [
-                "MarketCalendar", "ControlProtocol", "CShim",
+                "MarketCalendar", "Scheduling", "ControlProtocol", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -72,6 +75,10 @@ let package = Package(
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol"]),
         .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "TestSupport", "v6-scheduler", "v6ctl"]),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: ["ScheduleExport", "Scheduling", "TestSupport", "v6ctl", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "v6ctl", "v6-scheduler"]),
     ],
     swiftLanguageModes: [.v6]

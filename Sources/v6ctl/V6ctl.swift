@@ -53,9 +53,15 @@ struct V6ctl: AsyncParsableCommand {
             }
             let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
             FileHandle.standardError.write(Data("v6ctl: \(message) (see v6ctl --help)\n".utf8))
-            Foundation.exit(CLIError.usage)
+            Foundation.exit(usageExitCode(CommandLine.arguments))
         }
     }
+}
+
+/// 2, or 255 for `gate --check`: systemd's ExecCondition= would take 2 for "skip".
+func usageExitCode(_ arguments: [String]) -> Int32 {
+    let options = arguments.prefix { $0 != "--" }
+    return options.contains("gate") && options.contains("--check") ? GateCommand.checkUsageError : CLIError.usage
 }
 
 /// `v6ctl --socket X status` means `v6ctl status --socket X`: global options may come first.

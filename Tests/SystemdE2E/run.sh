@@ -90,19 +90,7 @@ trap finish EXIT
 trap 'echo "FAIL interrupted (signal)" >&8; failed=$((failed + 1)); exit 1' INT TERM
 
 # --- Boot -------------------------------------------------------------------------------------
-boot() {
-    local deadline=$((SECONDS + 600)) waited=0
-    while :; do
-        if ns_pid=$("$ns" start 2>"$work/ns-start.log"); then return 0; fi
-        ns_pid=""
-        if grep -Eq "already running|still has processes|another start/stop" "$work/ns-start.log" && [ "$SECONDS" -lt "$deadline" ]; then
-            [ "$waited" = 1 ] || echo "e2e-systemd: another systemd-ns instance is running; waiting for it (up to 10 min)"
-            waited=1; sleep 5; continue
-        fi
-        cat "$work/ns-start.log" >"$detail_file"; return 1
-    done
-}
-if boot; then pass "boot: private systemd running (systemd-ns, host pid $ns_pid)"; else fail "boot: systemd-ns start"; exit 1; fi
+if ns_boot "e2e-systemd"; then pass "boot: private systemd running (systemd-ns, host pid $ns_pid)"; else fail "boot: systemd-ns start"; exit 1; fi
 root=$("$ns" root)
 check "isolation: private overlays of /etc, /usr/local, /var/lib, /var/log, /srv" inns bash "$here/private-root.sh" "$work/overlay" || exit 1
 
