@@ -37,6 +37,7 @@ extension Daemon {
         } catch {
             storeFailed(error)
         }
+        settleConfigAudit(previous: nil, cause: "start", peer: nil)
     }
 
     /// Names this daemon in its tasks' `V6_RUN_KEY`: the state directory, which is what makes
@@ -128,7 +129,7 @@ extension Daemon {
     // MARK: - Reload and stop
 
     /// Loads the configuration again; an invalid one is rejected and the old one keeps running.
-    func reload(requestedBy who: String) -> Result<LoadedConfig, ReloadFailure> {
+    func reload(requestedBy who: String, peer: Authorization.Peer? = nil) -> Result<LoadedConfig, ReloadFailure> {
         notifier.reloading()
         defer { notifier.ready(status: statusLine()) }
         let fresh: LoadedConfig
@@ -146,11 +147,13 @@ extension Daemon {
         var config = fresh.config
         config.stateDirectory = old.stateDirectory
         config.controlSocket = old.controlSocket
-        loaded = LoadedConfig(config: config, warnings: fresh.warnings)
+        let previous = loaded
+        loaded = LoadedConfig(config: config, warnings: fresh.warnings, layers: fresh.layers)
         core.reload(config)
         for warning in fresh.warnings { logger.warning("\(warning)") }
         outputs.reopen()
-        logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath)")
+        logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath), revision \(loaded.revision)")
+        settleConfigAudit(previous: previous, cause: peer == nil ? who : "reload", peer: peer)
         rearm()
         return .success(loaded)
     }

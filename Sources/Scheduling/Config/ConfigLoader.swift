@@ -94,7 +94,7 @@ public enum ConfigLoader {
             throw ConfigErrors(merger.sources.inLayerOrder(reader.issues), warnings: merger.sources.inLayerOrder(reader.warnings))
         }
         let layers = ConfigLayers(revision: inputs.revision, mainPath: path, managedPath: inputs.managedPath,
-                                  files: inputs.files.map { ConfigLayers.FileRevision(path: $0.path, revision: $0.revision) },
+                                  files: inputs.fileRevisions,
                                   values: ConfigLayers.values(of: root, sources: merger.sources), taskFiles: merger.taskFiles)
         return LoadedConfig(config: config, warnings: ConfigErrors.sorted(merger.sources.inLayerOrder(reader.warnings)), layers: layers)
     }

@@ -66,6 +66,11 @@ public struct ConfigInputs: Sendable, Equatable {
     /// Every file read, in order (the environment file last).
     public var files: [File] { (main.map { [$0] } ?? []) + dropIns + (envFile.map { [$0] } ?? []) }
 
+    /// Each file's own revision, to tell which changed.
+    public var fileRevisions: [ConfigLayers.FileRevision] {
+        files.map { ConfigLayers.FileRevision(path: $0.path, revision: $0.revision) }
+    }
+
     /// Identifies these exact texts: any change to any layer (a drop-in added, removed or
     /// edited, the environment file edited) gives another revision.
     public var revision: String { ConfigRevision.of(files) }

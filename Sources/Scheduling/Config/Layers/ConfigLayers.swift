@@ -51,11 +51,13 @@ public struct ConfigLayers: Sendable, Equatable {
     }
 
     /// Which files changed between two loads (added, removed or edited), as named.
-    public func changedFiles(since old: ConfigLayers) -> [String] {
-        let before = Dictionary(old.files.map { ($0.path, $0.revision) }, uniquingKeysWith: { $1 })
-        let after = Dictionary(files.map { ($0.path, $0.revision) }, uniquingKeysWith: { $1 })
-        return (files.map(\.path) + old.files.map(\.path).filter { after[$0] == nil })
-            .filter { before[$0] != after[$0] }
+    public func changedFiles(since old: ConfigLayers) -> [String] { Self.changedFiles(from: old.files, to: files) }
+
+    /// Which files differ between two lists (added, removed or edited), as named.
+    public static func changedFiles(from old: [FileRevision], to new: [FileRevision]) -> [String] {
+        let before = Dictionary(old.map { ($0.path, $0.revision) }, uniquingKeysWith: { $1 })
+        let after = Dictionary(new.map { ($0.path, $0.revision) }, uniquingKeysWith: { $1 })
+        return (new.map(\.path) + old.map(\.path).filter { after[$0] == nil }).filter { before[$0] != after[$0] }
     }
 
     /// Flattens a merged tree into values: one per `scheduler.<key>`, `scheduler.calendar.<key>`
