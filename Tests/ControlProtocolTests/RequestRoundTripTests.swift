@@ -26,6 +26,16 @@ import Testing
         .next(),
         .next(limit: 5),
         .reload,
+        .config(.show()),
+        .config(.show(sources: true)),
+        .config(.audit()),
+        .config(.audit(limit: 5)),
+        .config(.taskAdd(task: "x", settings: [EditSetting(key: "command", value: "\"true\""), EditSetting(key: "at", value: "[\"08:00\"]")],
+                         revision: "0123456789abcdef")),
+        .config(.taskSet(task: "x", settings: [EditSetting(key: "retries", value: "3")], revision: "r", onBehalfOf: "Alice Smith")),
+        .config(.taskRemove(task: "x", revision: "r")),
+        .config(.settingsSet(settings: [EditSetting(key: "calendar.extra_closures", value: "[\"2031-01-10\"]")], revision: "r",
+                             onBehalfOf: "Zoë")),
         .task(name: "naïve \"quoted\" \\ name\twith\u{0}nul"),
     ]
 
@@ -88,7 +98,8 @@ import Testing
     }
 
     @Test func privilegedCommandsAreTheMutatingOnes() {
-        #expect(Set(Command.allCases.filter(\.isPrivileged)) == [.enable, .disable, .clear, .runNow, .reload])
+        #expect(Set(Command.allCases.filter(\.isPrivileged))
+            == [.enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet])
         #expect(Request.runNow(task: "a").command.isPrivileged)
         #expect(!Request.history(task: "a").command.isPrivileged)
         #expect(Request.clear(task: "a").taskName == "a")
