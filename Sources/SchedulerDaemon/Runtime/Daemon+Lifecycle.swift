@@ -141,7 +141,8 @@ extension Daemon {
         }
         let old = core.config
         for (name, value) in [("state_directory", (old.stateDirectory, fresh.config.stateDirectory)),
-                              ("control_socket", (old.controlSocket, fresh.config.controlSocket))] where value.0 != value.1 {
+                              ("control_socket", (old.controlSocket, fresh.config.controlSocket)),
+                              ("log_directory", (old.logDirectory ?? "none", fresh.config.logDirectory ?? "none"))] where value.0 != value.1 {
             logger.warning("reload: \(name) changed to \(value.1); it takes effect at the next restart")
         }
         var config = fresh.config
@@ -151,6 +152,7 @@ extension Daemon {
         loaded = LoadedConfig(config: config, warnings: fresh.warnings, layers: fresh.layers)
         core.reload(config)
         for warning in fresh.warnings { logger.warning("\(warning)") }
+        outputs.file?.setEnabled(config.enableLogging)
         outputs.reopen()
         logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath), revision \(loaded.revision)")
         settleConfigAudit(previous: previous, cause: peer == nil ? who : "reload", peer: peer)
