@@ -44,4 +44,34 @@ import Testing
         #expect(error(#"{"v":1,"cmd":"task_remove"}"#)?.message.hasPrefix(#"unknown command "task_remove" (did you mean "task_rm"?)"#) == true)
         #expect(error(#"{"v":1,"cmd":"config"}"#)?.message.hasPrefix(#"unknown command "config" (did you mean "config_show"?)"#) == true)
     }
+
+    @Test func mutatedConfigRequestsNeverTrapAndAreJudged() {
+        var state: UInt64 = 7
+        func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        let seeds = RequestRoundTripTests.configRequests.map { Array(RequestEncoder.encode($0, id: 1).dropLast()) }
+        var accepted = 0
+        var codes: Set<ErrorCode> = []
+        for _ in 0..<5_000 {
+            var line = seeds[Int(next() % UInt64(seeds.count))]
+            let at = Int(next() % UInt64(line.count))
+            switch next() % 3 {
+            case 0: line[at] = UInt8(truncatingIfNeeded: next())
+            case 1: line.remove(at: at)
+            default: line.insert(UInt8(truncatingIfNeeded: next()), at: at)
+            }
+            let decoded = RequestDecoder.decode(line: line)
+            if let error = decoded.error { codes.insert(error.code) } else { accepted += 1 }
+            if let request = decoded.request {
+                #expect(RequestDecoder.decode(line: RequestEncoder.encode(request).dropLast()).request == request)
+            }
+        }
+        #expect(accepted > 100)
+        #expect(codes.isSuperset(of: [.invalidJSON, .unknownField]))
+    }
 }
