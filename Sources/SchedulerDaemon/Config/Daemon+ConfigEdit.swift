@@ -81,7 +81,11 @@ extension Daemon {
             return refuse(.writeFailed, "\(error); nothing was changed, the running configuration stays")
         }
         pauseForFaultTest(at: "after-rename")
-        switch reload(requestedBy: "\(edit) by \(who)", peer: peer) {
+        // Reload as SIGHUP does; when the files on disk are exactly the ones just checked (same
+        // revision), the checked configuration is swapped in instead of parsing them again.
+        let onDisk = ConfigInputs.read(path: options.configPath, envFile: options.envFile)
+        let preloaded = onDisk.revision == proposed.revision ? checked : nil
+        switch reload(requestedBy: "\(edit) by \(who)", peer: peer, preloaded: preloaded) {
         case .failure(let failure):
             try? store.markConfigChange(seq: seq, .failed, reason: "reload refused: \(failure.message)")
             return refuse(.reloadFailed, "\(inputs.managedPath) was written but the reload was refused; the running configuration stays:\n\(failure.message)")

@@ -129,12 +129,15 @@ extension Daemon {
     // MARK: - Reload and stop
 
     /// Loads the configuration again; an invalid one is rejected and the old one keeps running.
-    func reload(requestedBy who: String, peer: Authorization.Peer? = nil) -> Result<LoadedConfig, ReloadFailure> {
+    /// `preloaded`: a run-time edit's configuration, already checked, whose files are on disk
+    /// exactly (same revision): it is swapped in without parsing the same texts twice.
+    func reload(requestedBy who: String, peer: Authorization.Peer? = nil,
+                preloaded: LoadedConfig? = nil) -> Result<LoadedConfig, ReloadFailure> {
         notifier.reloading()
         defer { notifier.ready(status: statusLine()) }
         let fresh: LoadedConfig
         do {
-            fresh = try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
+            fresh = try preloaded ?? ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
         } catch {
             logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
             return .failure(ReloadFailure(message: "\(error)"))
