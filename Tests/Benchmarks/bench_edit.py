@@ -5,7 +5,7 @@
 One `task_set` request on the control socket takes the daemon through the whole edit: read the
 files, apply the edit to the managed drop-in's text, check the whole configuration, record the
 change (SQLite, synchronous=FULL), write the file (fsync, rename, fsync of the directory), reload
-(read and check again), answer. Timed from the request's send to the answer's last byte, on one
+(read the files again; the checked configuration is swapped in when they are the ones checked), answer. Timed from the request's send to the answer's last byte, on one
 persistent connection, each edit based on the revision the previous answer gave.
 """
 import json

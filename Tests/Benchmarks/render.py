@@ -125,7 +125,8 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    changing `timeout_seconds` and based on the revision the previous answer gave; timed from the
    send to the answer, which comes after the whole edit: read the files, apply, check the whole
    configuration, record the audit entry (SQLite, `synchronous=FULL`), write the managed drop-in
-   (fsync, rename, fsync of the directory), reload (read and check again), log. Then 20 whole
+   (fsync, rename, fsync of the directory), read the files again and swap the checked configuration
+   in (the SIGHUP path's swap: schedules rebuilt), log. Then 20 whole
    `v6ctl task set` processes (which read the revision first).
 
 The p99 of a small sample (tens of starts) is close to its maximum: the notes give n.
