@@ -151,6 +151,7 @@ extension Daemon {
         var config = fresh.config
         config.stateDirectory = old.stateDirectory
         config.controlSocket = old.controlSocket
+        config.logDirectory = old.logDirectory
         let previous = loaded
         loaded = LoadedConfig(config: config, warnings: fresh.warnings, layers: fresh.layers)
         core.reload(config)
