@@ -122,7 +122,9 @@ bench: release
 
 ## install: binaries (stripped), systemd units, sysusers.d and tmpfiles.d entries, man pages,
 ## shell completions and docs under $(DESTDIR)$(PREFIX); /etc/v6-scheduler/production.yaml and
-## scheduler.env only when absent (else a .new copy beside them). Without DESTDIR, on a host
+## scheduler.env only when absent (else a .new copy beside them); the drop-in directory
+## /etc/v6-scheduler/production.yaml.d (owned by v6-scheduler through tmpfiles.d: the daemon
+## writes run-time edits there). Without DESTDIR, on a host
 ## running systemd, it also creates the users (systemd-sysusers) and /run/v6-scheduler.
 install: release
 	@$(MAKE) --no-print-directory extras INSTALL_FROM="$(RELEASE_DIR)"
@@ -177,7 +179,7 @@ install-files:
 	install -d "$$d$(DOCDIR)/examples"; \
 	install -m 0644 README.md docs/*.md "$$d$(DOCDIR)/"; \
 	install -m 0644 config/production.yaml systemd/scheduler.env "$$d$(DOCDIR)/examples/"; \
-	install -d -m 0755 "$$d$(CONFDIR)"; \
+	install -d -m 0755 "$$d$(CONFDIR)" "$$d$(CONFDIR)/production.yaml.d"; \
 	for f in production.yaml:config/production.yaml:0644 scheduler.env:systemd/scheduler.env:0640; do \
 	  name=$${f%%:*}; rest=$${f#*:}; src=$${rest%%:*}; mode=$${rest#*:}; target="$$d$(CONFDIR)/$$name"; \
 	  if [ ! -e "$$target" ]; then install -m $$mode "$$src" "$$target"; \
@@ -196,7 +198,7 @@ install-files:
 	if [ -d /run/systemd/system ]; then \
 	  systemd-sysusers "$(SYSUSERSDIR)/v6-scheduler.conf"; \
 	  systemd-tmpfiles --create "$(TMPFILESDIR)/v6-scheduler.conf"; \
-	  echo "make install: created user v6-scheduler, group v6 and /run/v6-scheduler. Next:"; \
+	  echo "make install: created user v6-scheduler, group v6, /run/v6-scheduler and $(CONFDIR)/production.yaml.d (run-time edits). Next:"; \
 	  echo "  edit $(CONFDIR)/production.yaml (working_directory) and, if the project is not in /srv/trading-bot,"; \
 	  echo "  systemctl edit v6-scheduler  ->  [Service] ReadWritePaths=<the project directory>"; \
 	  echo "  systemctl daemon-reload && systemctl enable --now v6-scheduler"; \

@@ -10,6 +10,14 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     case history
     case next
     case reload
+    /// The effective configuration, each value with its source (docs/control-protocol.md).
+    case configShow = "config_show"
+    /// Who changed the configuration, newest first.
+    case audit
+    case taskAdd = "task_add"
+    case taskSet = "task_set"
+    case taskRemove = "task_rm"
+    case settingsSet = "settings_set"
 
     public var description: String { rawValue }
 
@@ -23,6 +31,11 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         case .runNow: return ["task", "force", "wait"]
         case .history: return ["task", "run_id", "limit", "output"]
         case .next: return ["limit"]
+        case .configShow: return ["sources"]
+        case .audit: return ["limit"]
+        case .taskAdd, .taskSet: return ["task", "settings", "revision", "on_behalf_of"]
+        case .taskRemove: return ["task", "revision", "on_behalf_of"]
+        case .settingsSet: return ["settings", "revision", "on_behalf_of"]
         }
     }
 
@@ -30,6 +43,9 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     public var requiredFields: [String] {
         switch self {
         case .task, .enable, .disable, .clear, .runNow: return ["task"]
+        case .taskAdd, .taskSet: return ["task", "settings", "revision"]
+        case .taskRemove: return ["task", "revision"]
+        case .settingsSet: return ["settings", "revision"]
         default: return []
         }
     }
@@ -38,8 +54,8 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     /// `control_group` may send them; anyone who can connect may send the others.
     public var isPrivileged: Bool {
         switch self {
-        case .enable, .disable, .clear, .runNow, .reload: return true
-        case .status, .tasks, .task, .history, .next: return false
+        case .enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet: return true
+        case .status, .tasks, .task, .history, .next, .configShow, .audit: return false
         }
     }
 
@@ -49,6 +65,9 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         "on": .enable, "off": .disable, "reset": .clear, "unset": .clear,
         "run": .runNow, "trigger": .runNow, "start": .runNow, "log": .history, "logs": .history,
         "runs": .history, "upcoming": .next, "schedule": .next, "reread": .reload, "restart": .reload,
+        "config": .configShow, "show_config": .configShow, "add": .taskAdd, "add_task": .taskAdd, "set": .taskSet,
+        "set_task": .taskSet, "rm": .taskRemove, "remove": .taskRemove, "delete": .taskRemove, "task_remove": .taskRemove,
+        "settings": .settingsSet, "set_settings": .settingsSet, "changes": .audit, "who": .audit,
     ]
 
     /// The command `name` was probably meant to be, if any.

@@ -37,6 +37,14 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case notFound = "not_found"
     /// The run database is unavailable (not writable, corrupt); toggles and history cannot be served.
     case stateError = "state_error"
+    /// A configuration edit was based on a revision that is no longer the running one, or the files
+    /// changed on disk since the running configuration was loaded; nothing was written.
+    case conflict
+    /// A configuration edit would make the configuration invalid (the checker's messages follow), or
+    /// a later file would override it; nothing was written.
+    case invalidConfig = "invalid_config"
+    /// The managed drop-in could not be written (disk full, read-only); nothing was changed.
+    case writeFailed = "write_failed"
 
     // Client side only, never sent by the daemon.
     /// A line from the daemon that `ResponseDecoder` could not understand (a version mismatch or a bug).

@@ -13,4 +13,10 @@ public enum ProtocolLimits {
     public static let maxNestingDepth = 64
     /// Largest `limit` accepted by `history` and `next`.
     public static let maxListLimit = 10_000
+    /// Most `settings` in one configuration edit.
+    public static let maxSettings = 64
+    /// Longest `on_behalf_of` (a person's name as a client such as the dashboard knows it).
+    public static let maxOnBehalfOfLength = 128
+    /// Longest `revision`.
+    public static let maxRevisionLength = 64
 }

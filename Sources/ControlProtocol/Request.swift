@@ -22,6 +22,8 @@ public enum Request: Sendable, Equatable {
     case next(limit: Int? = nil)
     /// Rereads the configuration; the old one stays if the new one is invalid. Result: `ReloadResult`.
     case reload
+    /// Shows or changes the configuration, or lists who changed it (see `ConfigRequest`).
+    case config(ConfigRequest)
 
     public var command: Command {
         switch self {
@@ -35,6 +37,7 @@ public enum Request: Sendable, Equatable {
         case .history: return .history
         case .next: return .next
         case .reload: return .reload
+        case .config(let request): return request.command
         }
     }
 
@@ -44,6 +47,7 @@ public enum Request: Sendable, Equatable {
         case .task(let name, _): return name
         case .enable(let task, _), .disable(let task, _), .clear(let task), .runNow(let task, _, _): return task
         case .history(let task, _, _, _): return task
+        case .config(let request): return request.taskName
         case .status, .tasks, .next, .reload: return nil
         }
     }
@@ -74,6 +78,8 @@ public enum Request: Sendable, Equatable {
             add("output", flag(output))
         case .next(let limit):
             add("limit", limit.map { .number(String($0)) })
+        case .config(let request):
+            members = request.arguments
         }
         return members
     }

@@ -63,6 +63,8 @@ public enum RequestDecoder {
             return .history(task: try fields.optionalTask(), runID: try fields.runID(),
                             limit: try fields.limit(), output: try fields.bool("output"))
         case .next: return .next(limit: try fields.limit())
+        case .configShow, .audit, .taskAdd, .taskSet, .taskRemove, .settingsSet:
+            return .config(try ConfigRequest.decode(command, fields))
         }
     }
 
@@ -103,16 +105,16 @@ public enum RequestDecoder {
 
 /// Typed access to a request's fields, with the errors that name the field and the expected type.
 /// A `null` counts as absent.
-private struct Fields {
+struct Fields {
     let object: JSONObject
     let command: Command
 
-    private func present(_ key: String) -> JSONValue? {
+    func present(_ key: String) -> JSONValue? {
         guard let value = object[key], value != .null else { return nil }
         return value
     }
 
-    private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> ProtocolError {
+    func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> ProtocolError {
         ProtocolError(.wrongType, "\"\(key)\" must be \(expected), found \(found.kindName)")
     }
 

@@ -17,6 +17,9 @@ struct V6ctl: AsyncParsableCommand {
               v6ctl disable collect_option_snapshots --until today
               v6ctl history collect_option_snapshots --limit 5
               v6ctl logs health_check -f
+              v6ctl task set collect_option_snapshots timeout_seconds=300 retries=3
+              v6ctl config show --sources              # the configuration, and where each value comes from
+              v6ctl audit                              # who changed what
               v6ctl calendar day                       # is today a trading day?
               v6ctl calendar sessions --from 2026-11-23 --to 2026-11-27
               v6ctl calendar holidays --year 2027 --format csv
@@ -28,7 +31,8 @@ struct V6ctl: AsyncParsableCommand {
             """,
         subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self, EnableCommand.self, DisableCommand.self,
                       ClearCommand.self, RunNowCommand.self, HistoryCommand.self, NextCommand.self, ReloadCommand.self,
-                      LogsCommand.self, CalendarCommand.self, GateCommand.self]
+                      LogsCommand.self, TaskCommand.self, SettingsCommand.self, ConfigCommand.self, AuditCommand.self,
+                      CalendarCommand.self, GateCommand.self]
     )
 
     /// Runs the command; maps every failure to one stderr line and a documented exit code.
@@ -84,7 +88,7 @@ func globalOptionsMovedAfterSubcommand(_ arguments: [String]) -> [String] {
     // Subcommand path (e.g. "calendar day") first, then the moved options, then the rest.
     var path = [arguments[index]]
     var rest = Array(arguments[(index + 1)...])
-    if arguments[index] == "calendar", let sub = rest.first, !sub.hasPrefix("-") {
+    if ["calendar", "task", "settings", "config"].contains(arguments[index]), let sub = rest.first, !sub.hasPrefix("-") {
         path.append(sub)
         rest.removeFirst()
     }

@@ -120,6 +120,14 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    `{"v":1,"id":N,"cmd":"status"}` lines (50 warm-up, then 2,000 timed round trips) to the daemon
    running the production configuration; then closed loops of 3 s with 1 and with 16 connections
    (one asyncio process).
+8. **Run-time edits**: `task_set` requests on one persistent connection (3 warm-up, then 200 with
+   the production configuration, 100 with 1,000 and 20 with 10,000 generated tasks as in 5), each
+   changing `timeout_seconds` and based on the revision the previous answer gave; timed from the
+   send to the answer, which comes after the whole edit: read the files, apply, check the whole
+   configuration, record the audit entry (SQLite, `synchronous=FULL`), write the managed drop-in
+   (fsync, rename, fsync of the directory), read the files again and swap the checked configuration
+   in (the SIGHUP path's swap: schedules rebuilt), log. Then 20 whole
+   `v6ctl task set` processes (which read the revision first).
 
 The p99 of a small sample (tens of starts) is close to its maximum: the notes give n.
 Timing targets live here only, never in the tests.

@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func unknownCommandWithDidYouMean() {
-        let list = "commands: status, tasks, task, enable, disable, clear, run_now, history, next, reload"
+        let list = "commands: status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set"
         let cases: [(String, String)] = [
             ("enabel", #"unknown command "enabel" (did you mean "enable"?); "#),
             ("run", #"unknown command "run" (did you mean "run_now"?); "#),
@@ -135,7 +135,7 @@ import Testing
             #expect(error(#"{"v":1,"cmd":""# + name + #""}"#) == ProtocolError(.unknownCommand, prefix + list), "\(name)")
         }
         let long = String(repeating: "a", count: 1000)
-        #expect(error(#"{"v":1,"cmd":""# + long + #""}"#)?.message.count ?? 0 < 200, "a huge name is cut in the message")
+        #expect(error(#"{"v":1,"cmd":""# + long + #""}"#)?.message.count ?? 0 < list.count + 100, "a huge name is cut in the message")
     }
 
     @Test func unknownFieldNamesItAndWhatTheCommandTakes() {
@@ -155,7 +155,7 @@ import Testing
 
     @Test func missingField() {
         #expect(error(#"{"v":1}"#) == ProtocolError(.missingField,
-            #"missing "cmd": the command, one of status, tasks, task, enable, disable, clear, run_now, history, next, reload"#))
+            #"missing "cmd": the command, one of status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set"#))
         for command in ["task", "enable", "disable", "clear", "run_now"] {
             #expect(error(#"{"v":1,"cmd":""# + command + #""}"#)
                 == ProtocolError(.missingField, command + #" needs "task": the task's name as in the configuration"#))

@@ -37,6 +37,7 @@ extension Daemon {
         } catch {
             storeFailed(error)
         }
+        settleConfigAudit(previous: nil, cause: "start", peer: nil)
     }
 
     /// Names this daemon in its tasks' `V6_RUN_KEY`: the state directory, which is what makes
@@ -128,29 +129,37 @@ extension Daemon {
     // MARK: - Reload and stop
 
     /// Loads the configuration again; an invalid one is rejected and the old one keeps running.
-    func reload(requestedBy who: String) -> Result<LoadedConfig, ReloadFailure> {
+    /// `preloaded`: a run-time edit's configuration, already checked, whose files are on disk
+    /// exactly (same revision): it is swapped in without parsing the same texts twice.
+    func reload(requestedBy who: String, peer: Authorization.Peer? = nil,
+                preloaded: LoadedConfig? = nil) -> Result<LoadedConfig, ReloadFailure> {
         notifier.reloading()
         defer { notifier.ready(status: statusLine()) }
         let fresh: LoadedConfig
         do {
-            fresh = try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
+            fresh = try preloaded ?? ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
         } catch {
             logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
             return .failure(ReloadFailure(message: "\(error)"))
         }
         let old = core.config
         for (name, value) in [("state_directory", (old.stateDirectory, fresh.config.stateDirectory)),
-                              ("control_socket", (old.controlSocket, fresh.config.controlSocket))] where value.0 != value.1 {
+                              ("control_socket", (old.controlSocket, fresh.config.controlSocket)),
+                              ("log_directory", (old.logDirectory ?? "none", fresh.config.logDirectory ?? "none"))] where value.0 != value.1 {
             logger.warning("reload: \(name) changed to \(value.1); it takes effect at the next restart")
         }
         var config = fresh.config
         config.stateDirectory = old.stateDirectory
         config.controlSocket = old.controlSocket
-        loaded = LoadedConfig(config: config, warnings: fresh.warnings)
+        config.logDirectory = old.logDirectory
+        let previous = loaded
+        loaded = LoadedConfig(config: config, warnings: fresh.warnings, layers: fresh.layers)
         core.reload(config)
         for warning in fresh.warnings { logger.warning("\(warning)") }
+        outputs.file?.setEnabled(config.enableLogging)
         outputs.reopen()
-        logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath)")
+        logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath), revision \(loaded.revision)")
+        settleConfigAudit(previous: previous, cause: peer == nil ? who : "reload", peer: peer)
         rearm()
         return .success(loaded)
     }

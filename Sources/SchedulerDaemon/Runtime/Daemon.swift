@@ -51,8 +51,8 @@ public actor Daemon {
         self.options = options
         self.loaded = loaded
         let config = loaded.config
-        outputs = DaemonLogging.bootstrap(target: options.logTarget,
-                                          fileDirectory: config.enableLogging ? config.logDirectory : nil)
+        outputs = DaemonLogging.bootstrap(target: options.logTarget, fileDirectory: config.logDirectory,
+                                          fileEnabled: config.enableLogging)
         logger = Logger(label: "v6-scheduler")
         startedAt = Instant.now
         lastStoreAttempt = startedAt

@@ -10,6 +10,9 @@ enum StoreSchema {
         migrator.registerMigration("v1: runs, slots, toggles") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: config audit") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
 
@@ -64,5 +67,26 @@ enum StoreSchema {
             key TEXT PRIMARY KEY NOT NULL,
             value
         ) WITHOUT ROWID;
+        """
+
+    /// Configuration changes (run-time edits, reloads, starts on changed files): who, what,
+    /// before and after. `revision` is the configuration revision the change led to; an edit
+    /// is recorded `pending` before its file is renamed into place and `applied` once the
+    /// daemon has reloaded it (or at the next start, if it was killed in between).
+    private static let v2 = """
+        CREATE TABLE config_audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'applied', 'failed')),
+            revision TEXT NOT NULL,
+            based_on TEXT,
+            uid INTEGER,
+            user TEXT,
+            on_behalf_of TEXT,
+            command TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            reason TEXT
+        );
+        CREATE INDEX config_audit_by_revision ON config_audit(revision, seq);
         """
 }

@@ -38,7 +38,7 @@ extension ConfigReader {
 
         guard issues.count == before, let argv, let schedule else { return nil }
         var task = TaskConfig(name: name, command: Self.resolveProgram(argv, in: defaults.workingDirectory), schedule: schedule)
-        task.line = line
+        task.line = sources.locate(line).line
         if let enabled {
             task.enabled = enabled
             task.enabledSource = .yaml

@@ -29,19 +29,32 @@ struct MappingNode {
 /// Collects issues while the loader walks the YAML tree, and reads typed values out of nodes.
 /// Every reader returns nil after recording an issue, so one bad value never hides the next.
 struct ConfigReader {
-    /// The configuration file as named by the operator.
+    /// The main configuration file as named by the operator.
     let file: String
+    /// The files of the layered configuration: node lines are global, this turns them into
+    /// `FILE:LINE` (see `ConfigSourceMap`).
+    let sources: ConfigSourceMap
     private(set) var issues: [ConfigIssue] = []
     private(set) var warnings: [ConfigIssue] = []
 
-    init(file: String) { self.file = file }
+    init(file: String, sources: ConfigSourceMap) {
+        self.file = file
+        self.sources = sources
+    }
+
+    /// An issue at a node's (global) line: in the file that line belongs to.
+    func issue(_ line: Int?, _ path: String, _ message: String) -> ConfigIssue {
+        guard let line else { return ConfigIssue(file: file, line: nil, keyPath: path, message: message) }
+        let located = sources.locate(line)
+        return ConfigIssue(file: located.file, line: located.line, keyPath: path, message: message)
+    }
 
     mutating func error(_ line: Int?, _ path: String, _ message: String) {
-        issues.append(ConfigIssue(file: file, line: line, keyPath: path, message: message))
+        issues.append(issue(line, path, message))
     }
 
     mutating func warn(_ line: Int?, _ path: String, _ message: String) {
-        warnings.append(ConfigIssue(file: file, line: line, keyPath: path, message: message))
+        warnings.append(issue(line, path, message))
     }
 
     mutating func add(_ issue: ConfigIssue, warning: Bool = false) {
