@@ -61,7 +61,7 @@ public enum RequestDecoder {
         case .runNow: return .runNow(task: try fields.task(), force: try fields.bool("force"), wait: try fields.bool("wait"))
         case .history:
             return .history(task: try fields.optionalTask(), runID: try fields.runID(),
-                            limit: try fields.limit(), output: try fields.bool("output"))
+                            limit: try fields.limit(), output: try fields.bool("output"), cursor: try fields.cursor())
         case .next: return .next(limit: try fields.limit())
         }
     }
@@ -154,6 +154,16 @@ private struct Fields {
             throw ProtocolError(.invalidValue, "\"limit\" must be a whole number from 1 to \(ProtocolLimits.maxListLimit)")
         }
         return Int(n)
+    }
+
+    /// `cursor`: a `next_cursor` from an earlier `history` answer.
+    func cursor() throws(ProtocolError) -> Int64? {
+        guard let value = present("cursor") else { return nil }
+        guard case .number = value else { throw wrongType("cursor", "an integer (next_cursor of an earlier answer)", value) }
+        guard let n = value.integerValue, n >= 1 else {
+            throw ProtocolError(.invalidValue, "\"cursor\" must be a positive whole number (next_cursor of an earlier answer)")
+        }
+        return n
     }
 
     func runID() throws(ProtocolError) -> Int64? {

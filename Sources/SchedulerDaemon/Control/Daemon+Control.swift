@@ -9,6 +9,10 @@ extension Daemon {
                 send: @escaping @Sendable ([UInt8]) -> Void) async -> [UInt8] {
         let now = Instant.now
         func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
+        // The client went away while this waited for the actor: nobody would read the answer.
+        if Task.isCancelled { return fail(.busy, "cancelled: the connection was closed") }
+        // Stopping: the store is about to close (or is closed); nothing new starts.
+        if shuttingDown { return fail(.busy, "v6-scheduler is stopping; try again once it is back") }
         switch request {
         case .status:
             retryStoreIfNeeded()
@@ -36,7 +40,7 @@ extension Daemon {
             return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
         case .runNow(let name, let force, let wait):
             return await runNow(name, force: force, wait: wait, peer: peer, id: id, send: send, now: now)
-        case .history(let task, let runID, let limit, let output):
+        case .history(let task, let runID, let limit, let output, let cursor):
             if let task, core.config.task(named: task) == nil, (try? store?.lastRun(task: task)) == nil {
                 return fail(.unknownTask, unknownTaskMessage(task))
             }
@@ -46,8 +50,8 @@ extension Daemon {
                     guard let run = try store.run(id: String(runID)) else { return fail(.notFound, "no run \(runID) in the history") }
                     return ResponseEncoder.success(id: id, result: HistoryResult(runs: [runInfo(run, output: output)]))
                 }
-                let runs = try store.history(task: task, limit: limit ?? 20)
-                return ResponseEncoder.success(id: id, result: HistoryResult(runs: runs.map { runInfo($0, output: output) }))
+                return ResponseEncoder.success(id: id, result: try historyPage(store, task: task, limit: limit ?? 20,
+                                                                              output: output, cursor: cursor))
             } catch {
                 storeFailed(error)
                 return fail(.stateError, "\(error)")

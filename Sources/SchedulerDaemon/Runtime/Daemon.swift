@@ -106,7 +106,10 @@ public actor Daemon {
         logger.notice("v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data \(TimeZone.timeZoneDataVersion)")
         notifier.ready(status: statusLine())
         await withCheckedContinuation { stopped = $0 }
+        // On the actor, like every use of the store: nothing reads it while it closes, and
+        // requests that arrive later find no store (they are answered `busy` anyway).
         try? store?.close()
+        store = nil
         logger.notice("v6-scheduler stopped")
         return 0
     }
