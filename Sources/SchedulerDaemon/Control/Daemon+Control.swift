@@ -50,8 +50,7 @@ extension Daemon {
                     guard let run = try store.run(id: String(runID)) else { return fail(.notFound, "no run \(runID) in the history") }
                     return ResponseEncoder.success(id: id, result: HistoryResult(runs: [runInfo(run, output: output)]))
                 }
-                return ResponseEncoder.success(id: id, result: try historyPage(store, task: task, limit: limit ?? 20,
-                                                                              output: output, cursor: cursor))
+                return await historyAnswer(store, id: id, task: task, limit: limit ?? 20, output: output, cursor: cursor)
             } catch {
                 storeFailed(error)
                 return fail(.stateError, "\(error)")
