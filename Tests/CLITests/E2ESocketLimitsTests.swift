@@ -63,22 +63,22 @@ import TestSupport
         try daemon.start()
         defer { daemon.stop() }
         let pid = daemon.pid
-        // Runs with 64 KiB tails: each history answer below is at least 0.6 MB.
-        #expect(waitUntil(timeout: 60, interval: 0.5) { (try? daemon.runs(of: "talker", limit: 20).count) ?? 0 >= 10 },
-                "the talker did not run 10 times")
+        // Runs with 64 KiB tails: each history answer below is at least 1.3 MB.
+        #expect(waitUntil(timeout: 60, interval: 0.5) { (try? daemon.runs(of: "talker", limit: 30).count) ?? 0 >= 20 },
+                "the talker did not run 20 times")
         let ticksBefore = LogScan.starts(of: "e2e_ticker", in: daemon.logPath).count
         let rssBefore = ProcessProbe.residentKiB(pid) ?? 0
 
         let attacker = try UnixStreamClient(path: daemon.socketPath)
         var requests: [UInt8] = []
-        let count = 20_000
+        let count = 50_000
         for id in 1...count {
             requests += Array(#"{"v":1,"id":\#(id),"cmd":"history","limit":10000,"output":true}"#.utf8) + [10]
         }
         var sent = 0
         var peakKiB = 0
         var statusSeconds: [Double] = []
-        let attackEnds = Date().addingTimeInterval(10)
+        let attackEnds = Date().addingTimeInterval(20)
         while Date() < attackEnds {
             sent += attacker.send(Array(requests[sent...]), within: 0.5)
             peakKiB = max(peakKiB, ProcessProbe.residentKiB(pid) ?? 0)
@@ -87,24 +87,27 @@ import TestSupport
             statusSeconds.append(Date().timeIntervalSince(started))
             #expect(status.status == 0, "v6ctl status under attack: \(status.stderr)")
         }
-        #expect(sent < requests.count, "the daemon read all \(count) requests (\(sent) bytes) from a client that reads nothing")
+        // What it sent beyond a few requests waits in the socket buffers, not in the daemon.
+        #expect(sent < requests.count / 2, "the daemon read \(sent) of \(requests.count) bytes of requests from a client that reads nothing")
 
         // The client leaves; what it asked for is dropped, not worked through: the daemon soon
         // uses less than a fifth of a core.
         attacker.close()
         var cpuUsed = 0.0
-        var cpu = ProcessProbe.cpuSeconds(pid) ?? 0
-        let quiet = waitUntil(timeout: 10, interval: 1) {
-            let now = ProcessProbe.cpuSeconds(pid) ?? 0
-            defer { cpu = now }
-            cpuUsed = now - cpu
-            return cpuUsed < 0.2
+        var quiet = false
+        for _ in 0..<10 where !quiet {
+            // CPU time used over the next second (a rate needs a span of time to measure).
+            let before = ProcessProbe.cpuSeconds(pid) ?? 0
+            Thread.sleep(forTimeInterval: 1)
+            cpuUsed = (ProcessProbe.cpuSeconds(pid) ?? 0) - before
+            quiet = cpuUsed < 0.2
         }
         #expect(quiet, "the daemon still used \(cpuUsed) s of CPU a second, 10 s after the client left")
         let lateness = Self.tickerLateness(daemon, after: ticksBefore)
         #expect(!lateness.isEmpty)
         #expect((lateness.max() ?? 0) < Self.latenessBoundMs, "ticker lateness under attack: max \(lateness.max() ?? 0) ms")
-        #expect(peakKiB - rssBefore < 200 * 1024, "daemon RSS grew from \(rssBefore / 1024) MB to \(peakKiB / 1024) MB")
+        // One answer in flight (a page of at most 4 MiB, and its encoding), not one per request read.
+        #expect(peakKiB - rssBefore < 64 * 1024, "daemon RSS grew from \(rssBefore / 1024) MB to \(peakKiB / 1024) MB")
         #expect((statusSeconds.max() ?? 0) < 5, "v6ctl status took up to \(statusSeconds.max() ?? 0) s under attack")
         print(String(format: "FIGURE: never-reading client: sent %d of %d bytes; daemon RSS %d -> peak %d MB; status max %.2f s; ticker lateness max %.0f ms; CPU after it left %.2f s/s",
                      sent, requests.count, rssBefore / 1024, peakKiB / 1024, statusSeconds.max() ?? 0, lateness.max() ?? 0, cpuUsed))
@@ -129,28 +132,6 @@ import TestSupport
         #expect(JSONText.errorCode(line) == "request_timeout", "\(line)")
         #expect(elapsed >= 9 && elapsed < 20, "cut off after \(elapsed) s")
         #expect(client.waitForClose(timeout: 5))
-    }
-
-    /// One uid gets at most 16 connections; the 17th is told why and closed at once.
-    @Test func oneUIDGetsSixteenConnections() throws {
-        let daemon = try DaemonHarness(config: Self.config)
-        try daemon.start()
-        defer { daemon.stop() }
-        var clients: [UnixStreamClient] = []
-        for _ in 0..<20 { clients.append(try UnixStreamClient(path: daemon.socketPath)) }
-        var refused: [String] = []
-        E2E.poll(timeout: 10) {
-            for client in clients {
-                if case .line(let line) = client.readLine(timeout: 0) { refused.append(line) }
-            }
-            return refused.count >= 4
-        }
-        #expect(refused.count == 4, "\(refused)")
-        #expect(refused.allSatisfy { JSONText.errorCode($0) == "busy" && $0.contains("from uid \(getuid())") }, "\(refused)")
-        let crowded = try daemon.v6ctl(["status"])
-        #expect(crowded.status == 1 && crowded.stderr.contains("too many connections from uid"), "exit \(crowded.status): \(crowded.stdout) \(crowded.stderr)")
-        for client in clients { client.close() }
-        #expect(E2E.poll(timeout: 10) { (try? daemon.v6ctl(["status"]).status) == 0 })
     }
 
     /// 64 slow connections from four other users (the most they may hold: 16 each, and not the 8
@@ -216,16 +197,16 @@ import TestSupport
     /// never touching the run database after it closed it.
     @Test func stopDuringHistoryQueriesExitsCleanly() throws {
         let daemon = try DaemonHarness(config: Self.config)
-        for round in 1...3 {
+        for round in 1...6 {
             try daemon.start()
             #expect(waitUntil(timeout: 30, interval: 0.5) { (try? daemon.runs(of: "talker", limit: 20).count) ?? 0 >= 5 })
-            let clients = try (0..<8).map { _ in try UnixStreamClient(path: daemon.socketPath) }
+            let clients = try (0..<15).map { _ in try UnixStreamClient(path: daemon.socketPath) }
             let asking = DispatchGroup()
             let answers = Atomic<Int>(0)
             for client in clients {
                 DispatchQueue.global().async(group: asking) {
                     for id in 1...10_000 {
-                        guard client.sendLine(#"{"v":1,"id":\#(id),"cmd":"history","task":"talker","limit":20,"output":true}"#),
+                        guard client.sendLine(#"{"v":1,"id":\#(id),"cmd":"history","task":"talker","limit":3,"output":\#(id % 2 == 0)}"#),
                               case .line = client.readLine(timeout: 20) else { return }
                         answers.add(1, ordering: .relaxed)
                     }
