@@ -12,7 +12,9 @@ struct GateCommand: ParsableCommand {
             the result). Otherwise it prints one line to stderr saying why and exits 0, so cron
             does not mail a failure for a holiday.
 
-            --force, FORCE_RUN=true or SCHEDULER_FORCE_RUN=true runs the command anyway.
+            --force, or FORCE_RUN or SCHEDULER_FORCE_RUN set to true, 1 or yes (any case), runs
+            the command anyway; false, 0, no or empty do not, and another value is an error (exit 2),
+            as for the daemon's SCHEDULER_FORCE_RUN.
 
             Example crontab line (cron's clock must be ET, or use CRON_TZ=America/New_York):
               35 9 * * 1-5  v6ctl gate --days trading -- python3 scripts/schedule_935_et.py
@@ -35,7 +37,7 @@ struct GateCommand: ParsableCommand {
         let argv = command.first == "--" ? Array(command.dropFirst()) : command
         guard !argv.isEmpty else { throw CLIError.usage("no command given; usage: v6ctl gate [options] -- COMMAND [ARGS...]") }
 
-        if !(force || GateCommand.forcedByEnvironment()) {
+        if !(try force || GateCommand.forcedByEnvironment()) {
             let calendar = NYSECalendar()
             var now = Instant(seconds: Int64(Date().timeIntervalSince1970))
             if let at {
@@ -63,9 +65,18 @@ struct GateCommand: ParsableCommand {
         return nil
     }
 
-    static func forcedByEnvironment() -> Bool {
-        let env = ProcessInfo.processInfo.environment
-        return ["FORCE_RUN", "SCHEDULER_FORCE_RUN"].contains { env[$0]?.lowercased() == "true" }
+    /// FORCE_RUN or SCHEDULER_FORCE_RUN is a `BooleanWord` for yes (the daemon's spellings); an
+    /// empty one is unset, and one that is neither yes nor no is a usage error naming it.
+    static func forcedByEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Bool {
+        var forced = false
+        for name in ["FORCE_RUN", "SCHEDULER_FORCE_RUN"] {
+            guard let value = env[name], !value.isEmpty else { continue }
+            guard let flag = BooleanWord.parse(value) else {
+                throw CLIError.usage("\(name)=\(value) is not true or false (write \(name)=true; \(BooleanWord.spellings) are understood)")
+            }
+            forced = forced || flag
+        }
+        return forced
     }
 
     /// Replaces this process with argv (PATH lookup like a shell); 127 when not found.

@@ -56,9 +56,9 @@ extension ConfigReader {
                 config.controlGroup = group
             }
         }
-        config.maxConcurrentTasks = int(m, "max_concurrent_tasks", in: 1...1024) ?? 16
-        config.killGraceSeconds = int(m, "kill_grace_seconds", in: 0...Int.max, unit: "seconds") ?? 10
-        config.historyLimit = int(m, "history_limit", in: 1...Int.max) ?? 1000
+        config.maxConcurrentTasks = int(m, "max_concurrent_tasks", in: ConfigRanges.maxConcurrentTasks) ?? 16
+        config.killGraceSeconds = int(m, "kill_grace_seconds", in: ConfigRanges.killGraceSeconds, unit: "seconds") ?? 10
+        config.historyLimit = int(m, "history_limit", in: ConfigRanges.historyLimit) ?? 1000
         if let hook = command(m, "on_failure", allowEmpty: true), !hook.isEmpty {
             config.onFailure = ConfigReader.resolveProgram(hook, in: workingDirectory)
         }

@@ -125,14 +125,20 @@ struct ConfigReader {
         guard let node = m.value(key), let text = scalarString(node, path: m.child(key), expected: "a whole number") else {
             return nil
         }
+        let bounds = "from \(range.lowerBound) to \(range.upperBound)\(unit.isEmpty ? "" : " \(unit)")"
         guard let value = Int(text) else {
+            // Digits that do not fit in 64 bits are a number too, just far out of range.
+            let digits = text.drop { $0 == "-" || $0 == "+" }
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isWholeNumber }) {
+                error(Self.line(node), m.child(key), "\(text) is out of range (\(bounds))")
+                return nil
+            }
             var hint = ""
             if unit == "seconds", let seconds = DurationSyntax.seconds(text) { hint = " (try \(seconds))" }
             error(Self.line(node), m.child(key), "expects a whole number\(unit.isEmpty ? "" : " of \(unit)"), found \"\(text)\"\(hint)")
             return nil
         }
         guard range.contains(value) else {
-            let bounds = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
             error(Self.line(node), m.child(key), "\(value) is out of range (\(bounds))")
             return nil
         }

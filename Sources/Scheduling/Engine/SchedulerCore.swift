@@ -140,6 +140,15 @@ public struct SchedulerCore: Sendable {
         return actions
     }
 
+    /// The daemon measured that a run has been going for its `timeout_seconds`, counted from its
+    /// actual start to the millisecond (the deadline kept here is in whole seconds, rounded up, so
+    /// it is only the backstop): the run is stopped as timed out, unless it is being stopped already.
+    public mutating func timeoutElapsed(_ runID: String) -> [SchedulerAction] {
+        guard active[runID]?.stopping == nil else { return [] }
+        active[runID]?.stopping = .timeout
+        return [.stop(runID: runID, reason: .timeout)]
+    }
+
     /// `v6ctl run-now`: a manual run, subject to the calendar unless forced, and to `overlap`.
     public mutating func runNow(_ task: String, force: Bool, at now: Instant) throws(SchedulerError) -> (runID: String, actions: [SchedulerAction]) {
         guard let index = indexOf[task] else { throw .unknownTask(task, known: Array(indexOf.keys)) }
