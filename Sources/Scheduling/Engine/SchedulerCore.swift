@@ -144,7 +144,7 @@ public struct SchedulerCore: Sendable {
     /// actual start to the millisecond (the deadline kept here is in whole seconds, rounded up, so
     /// it is only the backstop): the run is stopped as timed out, unless it is being stopped already.
     public mutating func timeoutElapsed(_ runID: String) -> [SchedulerAction] {
-        guard active[runID]?.stopping == nil else { return [] }
+        guard let run = active[runID], run.stopping == nil else { return [] }
         active[runID]?.stopping = .timeout
         return [.stop(runID: runID, reason: .timeout)]
     }
