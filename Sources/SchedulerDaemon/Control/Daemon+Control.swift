@@ -58,10 +58,12 @@ extension Daemon {
         case .next(let limit):
             return ResponseEncoder.success(id: id, result: NextResult(runs: upcoming(limit: limit ?? 20, now: now)))
         case .reload:
-            switch reload(requestedBy: peer.description) {
+            switch await reload(requestedBy: peer.description) {
             case .success(let loaded):
                 return ResponseEncoder.success(id: id, result: ReloadResult(tasks: loaded.config.tasks.count,
                                                                              warnings: loaded.warnings.map { "\($0)" }))
+            case .failure(let failure) where failure.refused:
+                return fail(.busy, "\(failure.message); the running configuration stays")
             case .failure(let failure):
                 return fail(.reloadFailed, "the configuration was not reloaded; the running one stays:\n\(failure.message)")
             }

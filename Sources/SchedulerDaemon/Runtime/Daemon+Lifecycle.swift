@@ -127,17 +127,34 @@ extension Daemon {
 
     // MARK: - Reload and stop
 
-    /// Loads the configuration again; an invalid one is rejected and the old one keeps running.
-    func reload(requestedBy who: String) -> Result<LoadedConfig, ReloadFailure> {
+    /// Loads the configuration again and swaps it in at once; an invalid one is rejected and the
+    /// old one keeps running. Reading and checking the files happens off the actor (a very large
+    /// file takes seconds, while tasks keep firing and requests are answered); only the swap is on
+    /// it. One reload at a time: another one asked for meanwhile is answered `busy`.
+    func reload(requestedBy who: String) async -> Result<LoadedConfig, ReloadFailure> {
+        guard !reloading, !shuttingDown else {
+            return .failure(ReloadFailure(message: shuttingDown ? "v6-scheduler is stopping" : "a reload is already in progress; try again when it is over",
+                                          refused: true))
+        }
+        reloading = true
+        defer { reloading = false }
         notifier.reloading()
         defer { notifier.ready(status: statusLine()) }
+        let options = self.options
+        let loading = await Task.detached {
+            Result { () throws(ConfigErrors) in
+                try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
+            }
+        }.value
         let fresh: LoadedConfig
-        do {
-            fresh = try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
-        } catch {
+        switch loading {
+        case .success(let loaded):
+            fresh = loaded
+        case .failure(let error):
             logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
             return .failure(ReloadFailure(message: "\(error)"))
         }
+        guard !shuttingDown else { return .failure(ReloadFailure(message: "v6-scheduler is stopping", refused: true)) }
         let old = core.config
         for (name, value) in [("state_directory", (old.stateDirectory, fresh.config.stateDirectory)),
                               ("control_socket", (old.controlSocket, fresh.config.controlSocket))] where value.0 != value.1 {
@@ -246,8 +263,10 @@ extension Daemon {
     }
 }
 
-/// A reload that was rejected: the message names the config errors.
+/// A reload that was rejected: the message names the config errors. `refused`: not tried at all
+/// (another reload is running, or the daemon is stopping).
 public struct ReloadFailure: Error, CustomStringConvertible {
     public let message: String
+    public var refused = false
     public var description: String { message }
 }

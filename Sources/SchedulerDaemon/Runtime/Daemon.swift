@@ -42,6 +42,7 @@ public actor Daemon {
     var sources: [DispatchSourceProtocol] = []
     var stopped: CheckedContinuation<Void, Never>?
     var shuttingDown = false
+    var reloading = false
     var lastStatus = ""
     /// Waiters of `run_now --wait`.
     let watchRegistry = WatchRegistry()
