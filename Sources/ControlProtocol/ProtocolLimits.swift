@@ -16,9 +16,12 @@ public enum ProtocolLimits {
     /// `request_timeout` and closes the connection (a byte now and then does not keep a line open).
     public static let lineDeadlineSeconds = 10
     /// Requests of one connection being worked on at once. The daemon reads the next request only once
-    /// the answer to the previous one has been handed to the socket and the socket has room for more:
-    /// what a client sends beyond that waits in the kernel's socket buffer, not in the daemon.
+    /// the answer to the previous one has been written and less than `unreadAnswerBytes` wait for the
+    /// client: what a client sends beyond that waits in the kernel's socket buffer, not in the daemon.
     public static let maxRequestsInFlightPerConnection = 1
+    /// Bytes of answers (and events) a client may leave unread before the daemon stops reading its
+    /// connection, and drops `run_now` output events for it until it has read a quarter of them.
+    public static let unreadAnswerBytes = 1024 * 1024
     /// At most this many connections at once; further ones are answered `busy` and closed at once.
     public static let maxConnections = 64
     /// At most this many connections at once from one uid (root's included).

@@ -62,6 +62,68 @@ import TestSupport
         #expect(took >= 2900 && took < 3500, "the run took \(took) ms; 2 s of timeout and 1 s of grace make 3000")
     }
 
+    /// A reload of 20,001 tasks takes seconds to read and check (more in a debug build): the 1 s
+    /// task keeps firing on time meanwhile and `status` keeps answering (from the running
+    /// configuration), and then the new one is in force at once.
+    @Test func aLargeReloadDoesNotStallTheSchedule() throws {
+        let ticker = """
+                e2e_ticker:
+                  command: ["/bin/true"]
+                  frequency: "1s"
+                  market_phase: any
+                  days: every_day
+
+            """
+        let daemon = try DaemonHarness(config: E2E.header + ticker)
+        try daemon.start()
+        defer { daemon.stop() }
+        _ = try daemon.waitForRuns(of: "e2e_ticker", count: 2)
+        var large = E2E.header.replacingOccurrences(of: "{{DIR}}", with: daemon.directory.path) + ticker
+        for i in 0..<20_000 { large += "    t\(i): {command: \"true\", at: \"04:00\", days: [sun]}\n" }
+        try large.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
+        let ticksBefore = LogScan.starts(of: "e2e_ticker", in: daemon.logPath).count
+        let started = Date()
+        kill(daemon.pid, SIGHUP)
+        var statusSeconds: [Double] = []
+        while !daemon.log.contains("reloaded (SIGHUP)"), Date().timeIntervalSince(started) < 300 {
+            let asked = Date()
+            let status = try daemon.v6ctl(["status", "--json"])
+            statusSeconds.append(Date().timeIntervalSince(asked))
+            #expect(status.status == 0, "status during the reload: \(status.stderr)")
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        let reloadSeconds = Date().timeIntervalSince(started)
+        #expect(daemon.log.contains("reloaded (SIGHUP): 20001 tasks"), "no reload after \(reloadSeconds) s")
+        let lateness = LogScan.starts(of: "e2e_ticker", in: daemon.logPath).dropFirst(ticksBefore)
+            .compactMap { $0.value("lateness_ms").flatMap(Double.init) }
+        #expect(!lateness.isEmpty)
+        #expect((lateness.max() ?? 0) < 2000, "ticker lateness during the reload: max \(lateness.max() ?? 0) ms")
+        #expect((statusSeconds.max() ?? 0) < 2, "status during the reload took up to \(statusSeconds.max() ?? 0) s")
+        print(String(format: "FIGURE: reload of 20,001 tasks: %.1f s; %d status answers meanwhile, max %.2f s; ticker lateness max %.0f ms",
+                     reloadSeconds, statusSeconds.count, statusSeconds.max() ?? 0, lateness.max() ?? 0))
+    }
+
+    /// The documented limit of the clean-up: a process that leaves the run's process group and
+    /// drops V6_RUN_KEY cannot be found, outlives its run, and the daemon says so in its log.
+    @Test func aProcessThatEscapesBothMarksIsReported() throws {
+        let daemon = try DaemonHarness(config: E2E.header + """
+                escapes:
+                  command: ["/bin/sh", "-c", "(setsid env -u V6_RUN_KEY sh -c 'echo $$ > {{DIR}}/escaped.pid; exec sleep 300' &); sleep 0.2"]
+                  at: "04:00"
+                  days: every_day
+
+            """)
+        try daemon.start()
+        defer { daemon.stop() }
+        let run = try daemon.v6ctl(["run-now", "escapes", "--wait"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let pidFile = daemon.directory.file("escaped.pid")
+        let escaped = try #require(ProcessProbe.pidFile(pidFile).flatMap(ProcessProbe.identity), "no escaped process")
+        defer { ProcessProbe.kill(escaped) }
+        #expect(daemon.waitForLog("a process of this run outlived it"))
+        #expect(ProcessProbe.isAlive(escaped), "documented: it outlives its run")
+    }
+
     /// Without a journal (none runs here), `logs -n N` shows N lines in all (not N per run), and
     /// `-f` goes on printing each run's output as the run finishes, until it is killed.
     @Test func logsWithoutAJournalCountsLinesInAllAndFollows() throws {

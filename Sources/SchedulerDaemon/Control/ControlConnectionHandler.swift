@@ -164,11 +164,11 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
     }
 
     /// Streamed events (`run_now` with `wait`) from any thread. Output lines are dropped while the
-    /// client does not keep up (the run goes on; the final answer is never dropped), so a task's
-    /// output cannot pile up in the daemon for a reader that stopped reading.
-    private static func eventSender(_ channel: any Channel) -> @Sendable ([UInt8]) -> Void {
-        { bytes in
-            guard channel.isWritable else { return }
+    /// client leaves `unreadAnswerBytes` unread (the run goes on; other events and the final answer
+    /// are never dropped), so a task's output cannot pile up in the daemon for a reader that stopped.
+    private static func eventSender(_ channel: any Channel) -> EventSink {
+        { bytes, droppable in
+            if droppable, !channel.isWritable { return }
             channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
         }
     }

@@ -37,6 +37,10 @@ final class ControlServer: Sendable {
             // EOF on the read side (`echo ... | socat`, shutdown(SHUT_WR)) must not close the
             // connection before the requests already sent are answered.
             .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // What may wait unread by the client before the connection stops being read (and
+            // `run_now` output events are dropped): enough for a reader that keeps up.
+            .childChannelOption(.writeBufferWaterMark,
+                                value: .init(low: ProtocolLimits.unreadAnswerBytes / 4, high: ProtocolLimits.unreadAnswerBytes))
             .childChannelInitializer { channel in
                 // Before anything is read: who is it, and may it stay?
                 let credentials: EventLoopFuture<v6_ucred>

@@ -6,7 +6,7 @@ import Scheduling
 extension Daemon {
     /// Answers one decoded request; `send` streams events (`run_now` with `wait`).
     func handle(_ request: Request, id: RequestID?, peer: Authorization.Peer,
-                send: @escaping @Sendable ([UInt8]) -> Void) async -> [UInt8] {
+                send: @escaping EventSink) async -> [UInt8] {
         let now = Instant.now
         func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
         // The client went away while this waited for the actor: nobody would read the answer.
@@ -97,7 +97,7 @@ extension Daemon {
     }
 
     private func runNow(_ name: String, force: Bool, wait: Bool, peer: Authorization.Peer, id: RequestID?,
-                        send: @escaping @Sendable ([UInt8]) -> Void, now: Instant) async -> [UInt8] {
+                        send: @escaping EventSink, now: Instant) async -> [UInt8] {
         let runID: String
         let actions: [SchedulerAction]
         do {

@@ -140,31 +140,36 @@ extension Daemon {
         defer { reloading = false }
         notifier.reloading()
         defer { notifier.ready(status: statusLine()) }
+        // Everything that depends on the files alone, off the actor: reading, checking, and every
+        // task's next occurrence. The paths that only a restart changes keep their running values.
         let options = self.options
-        let loading = await Task.detached {
+        let running = (stateDirectory: core.config.stateDirectory, controlSocket: core.config.controlSocket)
+        let after = core.processedUntil
+        let loading = await Task.detached { () -> Result<(fresh: LoadedConfig, prepared: PreparedTasks), ConfigErrors> in
             Result { () throws(ConfigErrors) in
-                try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
+                let fresh = try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
+                var config = fresh.config
+                config.stateDirectory = running.stateDirectory
+                config.controlSocket = running.controlSocket
+                return (fresh, SchedulerCore.prepare(config, after: after))
             }
         }.value
-        let fresh: LoadedConfig
+        let fresh: LoadedConfig, prepared: PreparedTasks
         switch loading {
-        case .success(let loaded):
-            fresh = loaded
+        case .success(let result):
+            (fresh, prepared) = result
         case .failure(let error):
             logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
             return .failure(ReloadFailure(message: "\(error)"))
         }
         guard !shuttingDown else { return .failure(ReloadFailure(message: "v6-scheduler is stopping", refused: true)) }
-        let old = core.config
-        for (name, value) in [("state_directory", (old.stateDirectory, fresh.config.stateDirectory)),
-                              ("control_socket", (old.controlSocket, fresh.config.controlSocket))] where value.0 != value.1 {
+        for (name, value) in [("state_directory", (running.stateDirectory, fresh.config.stateDirectory)),
+                              ("control_socket", (running.controlSocket, fresh.config.controlSocket))] where value.0 != value.1 {
             logger.warning("reload: \(name) changed to \(value.1); it takes effect at the next restart")
         }
-        var config = fresh.config
-        config.stateDirectory = old.stateDirectory
-        config.controlSocket = old.controlSocket
+        let config = prepared.config
         loaded = LoadedConfig(config: config, warnings: fresh.warnings)
-        core.reload(config)
+        core.reload(prepared)
         for warning in fresh.warnings { logger.warning("\(warning)") }
         outputs.reopen()
         logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath)")

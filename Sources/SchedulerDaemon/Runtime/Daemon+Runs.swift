@@ -118,6 +118,10 @@ extension Daemon {
         case .exited(let code): result = .exited(code)
         case .signaled(let signal): result = .signaled(signal)
         }
+        if let handle = runs[runID], handle.process.pipesHeldOpen {
+            logger.warning("a process of this run outlived it: it left the run's process group and removed V6_RUN_KEY, so it was not stopped; its output is no longer read",
+                           metadata: meta(handle.start))
+        }
         let now = Instant.now
         perform(core.runFinished(runID, result: result, at: now), now: now)
         runs[runID] = nil

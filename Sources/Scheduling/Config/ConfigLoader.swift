@@ -43,7 +43,7 @@ public enum ConfigLoader {
                                             message: "the file is empty (it needs a scheduler: section with tasks:)")])
         }
         var result: (config: SchedulerConfig, taskNames: [String])?
-        if let top = reader.mapping(root, path: "", known: ["scheduler"], expected: "a scheduler: section") {
+        if let top = reader.mapping(root, path: "", known: ["scheduler"] + extensionKeys(root), expected: "a scheduler: section") {
             if let scheduler = top.value("scheduler") {
                 result = reader.readScheduler(scheduler, sourcePath: sourcePath)
             } else if let line = top.keyLine("scheduler") {
@@ -60,6 +60,16 @@ public enum ConfigLoader {
             throw ConfigErrors(reader.issues, warnings: reader.warnings)
         }
         return LoadedConfig(config: config, warnings: ConfigErrors.sorted(reader.warnings))
+    }
+
+    /// Top-level keys starting with `x-` (as in Compose files): ignored, a place for YAML anchors
+    /// that tasks merge in (`<<: *defaults`).
+    static func extensionKeys(_ root: Node) -> [String] {
+        guard case .mapping(let top) = root else { return [] }
+        return top.keys.compactMap { key in
+            guard case .scalar(let s) = key, s.string.hasPrefix("x-") else { return nil }
+            return s.string
+        }
     }
 
     /// Reads the configuration file and the optional environment file, then `parse`s them.
@@ -119,6 +129,10 @@ public enum ConfigLoader {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        // Foundation says "no such file" for more than that (a symlink loop, ...): ask the OS.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return String(cString: strerror(errno)) }
+        close(fd)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             return isDirectory.boolValue ? String(cString: strerror(EISDIR)) : String(cString: strerror(EACCES))

@@ -173,6 +173,6 @@ extension ConfigReader {
         guard case .frequency(let seconds, _) = task.schedule, Int64(task.timeoutSeconds) > seconds else { return }
         let line = m.keyLine("timeout_seconds") ?? m.keyLine("frequency")
         let what = m.has("timeout_seconds") ? "timeout_seconds (\(task.timeoutSeconds))" : "the default timeout (\(task.timeoutSeconds)s)"
-        warn(line, m.path, "\(what) is longer than the frequency (\(DurationSyntax.compact(seconds))): a slow run overlaps the next occurrences (overlap: \(task.overlap.rawValue)); set timeout_seconds below \(seconds)")
+        warn(line, m.path, "\(what) is longer than the frequency (\(DurationSyntax.compact(seconds))): a slow run overlaps the next occurrences (overlap: \(task.overlap.rawValue)); set timeout_seconds to at most \(seconds)")
     }
 }
