@@ -15,12 +15,10 @@ public enum ProtocolLimits {
     /// A request line must be complete this long after its first byte arrived, or the daemon answers
     /// `request_timeout` and closes the connection (a byte now and then does not keep a line open).
     public static let lineDeadlineSeconds = 10
-    /// Requests of one connection being worked on at once. The daemon reads the next request only once
-    /// the answer to the previous one has been written and less than `unreadAnswerBytes` wait for the
-    /// client: what a client sends beyond that waits in the kernel's socket buffer, not in the daemon.
-    public static let maxRequestsInFlightPerConnection = 1
     /// Bytes of answers (and events) a client may leave unread before the daemon stops reading its
-    /// connection, and drops `run_now` output events for it until it has read a quarter of them.
+    /// connection (one request is in flight per connection; the next is read once its answer is
+    /// written and less than this waits), and drops `run_now` output events for it until it has
+    /// read three quarters of them.
     public static let unreadAnswerBytes = 1024 * 1024
     /// At most this many connections at once; further ones are answered `busy` and closed at once.
     public static let maxConnections = 64

@@ -158,19 +158,19 @@ private struct Fields {
 
     /// `cursor`: a `next_cursor` from an earlier `history` answer.
     func cursor() throws(ProtocolError) -> Int64? {
-        guard let value = present("cursor") else { return nil }
-        guard case .number = value else { throw wrongType("cursor", "an integer (next_cursor of an earlier answer)", value) }
-        guard let n = value.integerValue, n >= 1 else {
-            throw ProtocolError(.invalidValue, "\"cursor\" must be a positive whole number (next_cursor of an earlier answer)")
-        }
-        return n
+        try positive("cursor", "next_cursor of an earlier answer")
     }
 
     func runID() throws(ProtocolError) -> Int64? {
-        guard let value = present("run_id") else { return nil }
-        guard case .number = value else { throw wrongType("run_id", "an integer (a run id from history)", value) }
+        try positive("run_id", "a run id from history")
+    }
+
+    /// A whole number of at least 1; `what` says in messages what it is.
+    private func positive(_ key: String, _ what: String) throws(ProtocolError) -> Int64? {
+        guard let value = present(key) else { return nil }
+        guard case .number = value else { throw wrongType(key, "an integer (\(what))", value) }
         guard let n = value.integerValue, n >= 1 else {
-            throw ProtocolError(.invalidValue, "\"run_id\" must be a positive whole number (a run id from history)")
+            throw ProtocolError(.invalidValue, "\"\(key)\" must be a positive whole number (\(what))")
         }
         return n
     }

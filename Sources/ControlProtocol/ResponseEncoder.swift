@@ -86,12 +86,6 @@ public enum ResponseEncoder {
         return out
     }
 
-    /// How many bytes `value` takes in a result (0 if it cannot be encoded): what a server counts to
-    /// keep an answer under a size bound.
-    public static func encodedByteCount(_ value: some Encodable) -> Int {
-        (try? encode(value).count) ?? 0
-    }
-
     static func encode(_ value: some Encodable) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -66,19 +66,11 @@ import TestSupport
     /// task keeps firing on time meanwhile and `status` keeps answering (from the running
     /// configuration), and then the new one is in force at once.
     @Test func aLargeReloadDoesNotStallTheSchedule() throws {
-        let ticker = """
-                e2e_ticker:
-                  command: ["/bin/true"]
-                  frequency: "1s"
-                  market_phase: any
-                  days: every_day
-
-            """
-        let daemon = try DaemonHarness(config: E2E.header + ticker)
+        let daemon = try DaemonHarness(config: E2E.header + E2E.ticker)
         try daemon.start()
         defer { daemon.stop() }
         _ = try daemon.waitForRuns(of: "e2e_ticker", count: 2)
-        var large = E2E.header.replacingOccurrences(of: "{{DIR}}", with: daemon.directory.path) + ticker
+        var large = E2E.header.replacingOccurrences(of: "{{DIR}}", with: daemon.directory.path) + E2E.ticker
         for i in 0..<20_000 { large += "    t\(i): {command: \"true\", at: \"04:00\", days: [sun]}\n" }
         try large.write(toFile: daemon.configPath, atomically: true, encoding: .utf8)
         let ticksBefore = LogScan.starts(of: "e2e_ticker", in: daemon.logPath).count

@@ -5,14 +5,7 @@ import TestSupport
 /// Bytes no v6ctl would send, straight onto the control socket: each gets its documented
 /// error code, and the daemon keeps scheduling through it all.
 @Suite(.serialized) struct E2ESocketAbuseTests {
-    static let config = E2E.header + """
-            e2e_ticker:
-              command: ["/bin/true"]
-              frequency: "1s"
-              market_phase: any
-              days: every_day
-
-        """
+    static let config = E2E.header + E2E.ticker
 
     /// Request bytes (a newline is added) and the error code docs/control-protocol.md gives them.
     static let badRequests: [(bytes: [UInt8], code: String)] = [

@@ -8,12 +8,7 @@ import TestSupport
 /// out, and never delays the 1-second task by much (docs/control-protocol.md, "Limits").
 @Suite(.serialized) struct E2ESocketLimitsTests {
     /// A 1 s task to watch for lateness, and one whose runs each leave a 64 KiB output tail.
-    static let config = E2E.header + """
-            e2e_ticker:
-              command: ["/bin/true"]
-              frequency: "1s"
-              market_phase: any
-              days: every_day
+    static let config = E2E.header + E2E.ticker + """
             talker:
               command: ["/bin/sh", "-c", "yes 0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz | head -c 70000"]
               frequency: "1s"
@@ -21,6 +16,11 @@ import TestSupport
               days: every_day
 
         """
+
+    /// N connections that each send `{` and then a space every half second, reconnecting when cut
+    /// off; it prints what the daemon answered them.
+    static let slowClient = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Benchmarks/slow_client.py")
 
     /// Lateness bound for the 1 s task while a client misbehaves: behaviour, not a benchmark.
     static let latenessBoundMs = 2000.0
@@ -148,7 +148,8 @@ import TestSupport
         // Other users may connect: the folder is traversable and the socket writable by all.
         chmod(daemon.directory.path, 0o755)
         chmod(daemon.socketPath, 0o666)
-        let script = try daemon.directory.write("slow.py", Self.slowClient, mode: 0o755)
+        // The benchmark's slow client (Tests/Benchmarks/slow_client.py), copied where the other uids can read it.
+        let script = try daemon.directory.write("slow.py", try String(contentsOf: Self.slowClient, encoding: .utf8), mode: 0o755)
         let ticksBefore = LogScan.starts(of: "e2e_ticker", in: daemon.logPath).count
         let seconds = 25
         var attackers: [Process] = []
@@ -222,43 +223,4 @@ import TestSupport
             guard status == 0 else { return }
         }
     }
-
-    /// The slow client of `slowConnectionsFromOtherUsersDoNotLockOutRoot`: N connections that each
-    /// send `{` and then a space every half second, reconnecting when cut off; it prints what the
-    /// daemon answered.
-    static let slowClient = #"""
-        import socket, sys, time
-        path, count, seconds = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-        seen = {"busy": 0, "request_timeout": 0}
-        def connect():
-            s = socket.socket(socket.AF_UNIX)
-            s.connect(path)
-            s.setblocking(False)
-            s.send(b"{")
-            return s
-        conns = [connect() for _ in range(count)]
-        end = time.time() + seconds
-        while time.time() < end:
-            time.sleep(0.5)
-            for i, s in enumerate(conns):
-                try:
-                    data = s.recv(4096)
-                except BlockingIOError:
-                    try:
-                        s.send(b" ")
-                        continue
-                    except OSError:
-                        data = b""
-                except OSError:
-                    data = b""
-                for code in seen:
-                    if b'"code":"%s"' % code.encode() in data:
-                        seen[code] += 1
-                s.close()
-                try:
-                    conns[i] = connect()
-                except OSError:
-                    pass
-        print(" ".join("%s=%d" % kv for kv in seen.items()) + " ")
-        """#
 }

@@ -16,13 +16,11 @@ final class ControlServer: Sendable {
     let path: String
     private let channel: any Channel
     private let activated: Bool
-    private let connections: OpenConnections
 
-    private init(path: String, channel: any Channel, activated: Bool, connections: OpenConnections) {
+    private init(path: String, channel: any Channel, activated: Bool) {
         self.path = path
         self.channel = channel
         self.activated = activated
-        self.connections = connections
     }
 
     static func start(socketPath: String, group controlGroup: String?, daemon: Daemon, logger: Logger) throws -> ControlServer {
@@ -68,14 +66,14 @@ final class ControlServer: Sendable {
         if let fd = try ListenFDs.unixSocket() {
             let channel = try bootstrap.withBoundSocket(fd).wait()
             logger.info("control socket passed by systemd (fd \(fd))")
-            return ControlServer(path: socketPath, channel: channel, activated: true, connections: connections)
+            return ControlServer(path: socketPath, channel: channel, activated: true)
         }
         try prepareSocketPath(socketPath)
         let channel = try bootstrap.bind(unixDomainSocketPath: socketPath, cleanupExistingSocketFile: true).wait()
         // Created under the umask: open it to the control group (or only the owner without one).
         chmod(socketPath, 0o660)
         if let groupID { chown(socketPath, uid_t.max, groupID) }  // uid -1: keep the owner
-        return ControlServer(path: socketPath, channel: channel, activated: false, connections: connections)
+        return ControlServer(path: socketPath, channel: channel, activated: false)
     }
 
     /// Creates the socket's folder, and refuses to take over the socket of a live daemon.
