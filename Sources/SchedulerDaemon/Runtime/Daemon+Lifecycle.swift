@@ -139,7 +139,8 @@ extension Daemon {
         reloading = true
         defer { reloading = false }
         notifier.reloading()
-        defer { notifier.ready(status: statusLine()) }
+        // READY=1 again, unless a stop came meanwhile (STOPPING=1 is then the last word).
+        defer { if !shuttingDown { notifier.ready(status: statusLine()) } }
         // Everything that depends on the files alone, off the actor: reading, checking, and every
         // task's next occurrence. The paths that only a restart changes keep their running values.
         let options = self.options
