@@ -29,7 +29,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         case .enable, .disable: return ["task", "until"]
         case .clear: return ["task"]
         case .runNow: return ["task", "force", "wait"]
-        case .history: return ["task", "run_id", "limit", "output"]
+        case .history: return ["task", "run_id", "limit", "output", "cursor"]
         case .next: return ["limit"]
         case .configShow: return ["sources"]
         case .audit: return ["limit"]

@@ -20,6 +20,9 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case missingField = "missing_field"
     /// A field of the right type with an unusable value (an empty task name, `limit` 0, a malformed `until`).
     case invalidValue = "invalid_value"
+    /// A request line was begun but not finished within `ProtocolLimits.lineDeadlineSeconds`; the daemon
+    /// closes the connection after answering.
+    case requestTimeout = "request_timeout"
 
     // What the daemon answers about a well-formed request.
     /// No task of that name in the loaded configuration.

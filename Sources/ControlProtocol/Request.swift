@@ -16,8 +16,9 @@ public enum Request: Sendable, Equatable {
     /// Runs a task now. `force` ignores the task's `days:` (the calendar); `wait` streams the run's
     /// output as events and answers when the run (with its retries) is over. Result: `RunInfo`.
     case runNow(task: String, force: Bool = false, wait: Bool = false)
-    /// Past runs, newest first: of one task, or one run by id, or of all tasks. Result: `HistoryResult`.
-    case history(task: String? = nil, runID: Int64? = nil, limit: Int? = nil, output: Bool = false)
+    /// Past runs, newest first: of one task, or one run by id, or of all tasks; `cursor` (a previous
+    /// answer's `next_cursor`) continues after that answer's last run. Result: `HistoryResult`.
+    case history(task: String? = nil, runID: Int64? = nil, limit: Int? = nil, output: Bool = false, cursor: Int64? = nil)
     /// Upcoming runs across tasks, soonest first. Result: `NextResult`.
     case next(limit: Int? = nil)
     /// Rereads the configuration; the old one stays if the new one is invalid. Result: `ReloadResult`.
@@ -46,7 +47,7 @@ public enum Request: Sendable, Equatable {
         switch self {
         case .task(let name, _): return name
         case .enable(let task, _), .disable(let task, _), .clear(let task), .runNow(let task, _, _): return task
-        case .history(let task, _, _, _): return task
+        case .history(let task, _, _, _, _): return task
         case .config(let request): return request.taskName
         case .status, .tasks, .next, .reload: return nil
         }
@@ -71,11 +72,12 @@ public enum Request: Sendable, Equatable {
             add("task", .string(task))
             add("force", flag(force))
             add("wait", flag(wait))
-        case .history(let task, let runID, let limit, let output):
+        case .history(let task, let runID, let limit, let output, let cursor):
             add("task", task.map(JSONValue.string))
             add("run_id", runID.map { .number(String($0)) })
             add("limit", limit.map { .number(String($0)) })
             add("output", flag(output))
+            add("cursor", cursor.map { .number(String($0)) })
         case .next(let limit):
             add("limit", limit.map { .number(String($0)) })
         case .config(let request):

@@ -61,7 +61,7 @@ public enum RequestDecoder {
         case .runNow: return .runNow(task: try fields.task(), force: try fields.bool("force"), wait: try fields.bool("wait"))
         case .history:
             return .history(task: try fields.optionalTask(), runID: try fields.runID(),
-                            limit: try fields.limit(), output: try fields.bool("output"))
+                            limit: try fields.limit(), output: try fields.bool("output"), cursor: try fields.cursor())
         case .next: return .next(limit: try fields.limit())
         case .configShow, .audit, .taskAdd, .taskSet, .taskRemove, .settingsSet:
             return .config(try ConfigRequest.decode(command, fields))
@@ -158,11 +158,21 @@ struct Fields {
         return Int(n)
     }
 
+    /// `cursor`: a `next_cursor` from an earlier `history` answer.
+    func cursor() throws(ProtocolError) -> Int64? {
+        try positive("cursor", "next_cursor of an earlier answer")
+    }
+
     func runID() throws(ProtocolError) -> Int64? {
-        guard let value = present("run_id") else { return nil }
-        guard case .number = value else { throw wrongType("run_id", "an integer (a run id from history)", value) }
+        try positive("run_id", "a run id from history")
+    }
+
+    /// A whole number of at least 1; `what` says in messages what it is.
+    private func positive(_ key: String, _ what: String) throws(ProtocolError) -> Int64? {
+        guard let value = present(key) else { return nil }
+        guard case .number = value else { throw wrongType(key, "an integer (\(what))", value) }
         guard let n = value.integerValue, n >= 1 else {
-            throw ProtocolError(.invalidValue, "\"run_id\" must be a positive whole number (a run id from history)")
+            throw ProtocolError(.invalidValue, "\"\(key)\" must be a positive whole number (\(what))")
         }
         return n
     }

@@ -4,10 +4,22 @@ public struct TasksResult: Codable, Sendable, Equatable {
     public init(tasks: [TaskStatus]) { self.tasks = tasks }
 }
 
-/// The answer to `history`: runs, newest first.
+/// The answer to `history`: runs, newest first, one page of them.
 public struct HistoryResult: Codable, Sendable, Equatable {
     public var runs: [RunInfo]
-    public init(runs: [RunInfo]) { self.runs = runs }
+    /// Present when older runs matching the request remain (the page reached its `limit` or
+    /// `ProtocolLimits.maxHistoryPageBytes`): send it back as `cursor` for the next page.
+    public var nextCursor: Int64?
+
+    public init(runs: [RunInfo], nextCursor: Int64? = nil) {
+        self.runs = runs
+        self.nextCursor = nextCursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runs
+        case nextCursor = "next_cursor"
+    }
 }
 
 /// One upcoming run.

@@ -29,7 +29,8 @@ struct GateCommand: ParsableCommand {
             when now is within --tolerance of one of that day's times. A job exported for close+15m fires at 13:15 and at \
             16:15; the gate keeps the one that matches the day's close.
 
-            --force, FORCE_RUN=true or SCHEDULER_FORCE_RUN=true runs the command without any check.
+            --force, or FORCE_RUN or SCHEDULER_FORCE_RUN set to true, 1 or yes (any case), runs the command without any check; \
+            false, 0, no or empty do not, and another value is an error (exit 2), as for the daemon's SCHEDULER_FORCE_RUN.
 
             Examples (crontab lines with CRON_TZ=America/New_York, a systemd unit line):
               35 9 * * 1-5  v6ctl gate --days trading -- python3 scripts/schedule_935_et.py
@@ -73,7 +74,7 @@ struct GateCommand: ParsableCommand {
         if !check, argv.isEmpty { throw CLIError.usage("no command given; usage: v6ctl gate [options] -- COMMAND [ARGS...]") }
         let instant = try nowInstant()
 
-        if !(force || GateCommand.forcedByEnvironment()) {
+        if !(try force || GateCommand.forcedByEnvironment()) {
             if case .skip(let reason) = rule.decide(at: instant) {
                 FileHandle.standardError.write(Data("skipped: \(reason)\n".utf8))
                 if check { throw ExitCode(1) }
@@ -121,9 +122,18 @@ struct GateCommand: ParsableCommand {
         return parsed
     }
 
-    static func forcedByEnvironment() -> Bool {
-        let env = ProcessInfo.processInfo.environment
-        return ["FORCE_RUN", "SCHEDULER_FORCE_RUN"].contains { env[$0]?.lowercased() == "true" }
+    /// FORCE_RUN or SCHEDULER_FORCE_RUN is a `BooleanWord` for yes (the daemon's spellings); an
+    /// empty one is unset, and one that is neither yes nor no is a usage error naming it.
+    static func forcedByEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws -> Bool {
+        var forced = false
+        for name in ["FORCE_RUN", "SCHEDULER_FORCE_RUN"] {
+            guard let value = env[name], !value.isEmpty else { continue }
+            guard let flag = BooleanWord.parse(value) else {
+                throw CLIError.usage("\(name)=\(value) is not true or false (write \(name)=true; \(BooleanWord.spellings) are understood)")
+            }
+            forced = forced || flag
+        }
+        return forced
     }
 
     /// Replaces this process with argv (PATH lookup like a shell); 127 when not found.

@@ -10,7 +10,8 @@ struct RunNowCommand: ParsableCommand {
             Without --force, a task does not run on a day its `days:` excludes (e.g. a holiday).
             With --wait, the task's output is streamed (stdout to stdout, stderr to stderr) and
             v6ctl exits with the task's own exit code: 124 on timeout (like timeout(1)), 128+N
-            when killed by signal N.
+            when killed by signal N, 127 when its program could not be started at all (outcome
+            fatal: missing, not executable; as a shell does).
             Example: v6ctl run-now final_data_collection --wait
             """)
     @OptionGroup var global: GlobalOptions
@@ -45,6 +46,8 @@ struct RunNowCommand: ParsableCommand {
         default:
             if let code = run.exitCode { throw ExitCode(Int32(code)) }
             if let signal = run.signal { throw ExitCode(Int32(128 + signal)) }
+            // Never started (fatal without an exit status): what a shell says of a command it cannot run.
+            if run.outcome == .fatal { throw ExitCode(127) }
             throw ExitCode(CLIError.failed)
         }
     }
@@ -60,16 +63,16 @@ struct HistoryCommand: ParsableCommand {
                                                     discussion: "Example: v6ctl history collect_option_snapshots --limit 5")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Only this task.") var task: String?
-    @Option(help: "How many runs (1-10000, default 20).") var limit: Int = 20
+    // .unconditional: `--limit -1` is a wrong number, not a missing one.
+    @Option(parsing: .unconditional, help: "How many runs (1-10000, default 20).") var limit: Int = 20
 
     func validate() throws {
-        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000, not \(limit)") }
     }
 
     func run() throws {
-        let payload = try DaemonSession.call(.history(task: task, limit: limit), options: global)
-        if global.json { return DaemonSession.printJSON(payload) }
-        let result = try DaemonSession.decode(payload, as: HistoryResult.self)
+        let result = try DaemonSession.history(task: task, limit: limit, output: false, options: global)
+        if global.json { return try DaemonSession.printJSON(result) }
         let rows = result.runs.map { run in
             [String(run.runID), Render.cut(run.task, 26), run.trigger.rawValue, Render.short(run.scheduledAt ?? run.startedAt),
              Render.outcome(run.outcome), Render.exit(run), Render.duration(run.durationMS)]
@@ -82,10 +85,10 @@ struct HistoryCommand: ParsableCommand {
 struct NextCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "next", abstract: "Upcoming runs across tasks, soonest first.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "How many (1-10000, default 20).") var limit: Int = 20
+    @Option(parsing: .unconditional, help: "How many (1-10000, default 20).") var limit: Int = 20
 
     func validate() throws {
-        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000, not \(limit)") }
     }
 
     func run() throws {

@@ -129,6 +129,17 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    in (the SIGHUP path's swap: schedules rebuilt), log. Then 20 whole
    `v6ctl task set` processes (which read the revision first).
 
+9. **Hostile clients** (`bench_hostile.py`, issue 17): a daemon with a 1 s `/bin/true` task and
+   three 1 s tasks that each print 70,000 bytes (64 KiB output tails), 20 s after start (about 60
+   such runs). *Never-reading client*: one connection sends up to 3,000
+   `{"v":1,"id":N,"cmd":"history","limit":10000,"output":true}` lines (non-blocking, as fast as the
+   socket takes them) and reads nothing, for 60 s; meanwhile `v6ctl status` runs every 0.5 s and
+   the daemon's VmRSS is sampled every 0.1 s; then the client closes and the daemon's CPU time
+   (utime + stime) is read over the next 10 s. *Slow connections*: as root, four processes under
+   uids 60001-60004 (setpriv) each keep 16 connections that send `{` and then a space every 0.5 s,
+   reconnecting whenever the daemon cuts one off, for 60 s; meanwhile root runs `v6ctl status`
+   every 0.5 s. Not as root: one process tries 64 connections as the same uid.
+
 The p99 of a small sample (tens of starts) is close to its maximum: the notes give n.
 Timing targets live here only, never in the tests.
 
@@ -195,7 +206,7 @@ def markdown(rows, meta):
         "",
         "As root on a fresh Debian 12 machine, `run.sh` installs what it lacks: `hyperfine` (apt-get),",
         "`busybox-static` (downloaded with `apt-get download` and unpacked into `.build-bench/busybox`,",
-        "not installed) and `exchange_calendars==4.13.2` (pip). It takes about 7 minutes, most of it the",
+        "not installed) and `exchange_calendars==4.13.2` (pip). It takes about 10 minutes, most of it the",
         "5-minute side-by-side with crond; the release build before it takes 3-15 minutes on 2 cores",
         "when nothing is built yet. For a quicker look, `BENCH_CRON_SECONDS=60 BENCH_LATENESS_SECONDS=10`",
         "shorten the long steps (the figures get noisier). Run it on an otherwise idle machine: the",

@@ -83,10 +83,21 @@ import TestSupport
     @Test func gateForceFromFlagOrEnvironment() throws {
         let flag = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T10:00", "--force", "--", "/bin/sh", "-c", "exit 3"])
         #expect(flag.status == 3)
+        // The daemon's spellings of SCHEDULER_FORCE_RUN (BooleanWord), for both variables.
         for variable in ["FORCE_RUN", "SCHEDULER_FORCE_RUN"] {
-            let env = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T10:00", "--", "/bin/sh", "-c", "exit 4"],
-                                      environment: [variable: "true"])
-            #expect(env.status == 4)
+            for yes in ["true", "1", "yes", "YES", " True "] {
+                let env = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T10:00", "--", "/bin/sh", "-c", "exit 4"],
+                                          environment: [variable: yes], removingEnvironment: ["FORCE_RUN", "SCHEDULER_FORCE_RUN"])
+                #expect(env.status == 4, "\(variable)=\(yes): \(env.stderr)")
+            }
+            for no in ["false", "0", "no", ""] {
+                let env = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T10:00", "--", "/bin/sh", "-c", "exit 4"],
+                                          environment: [variable: no], removingEnvironment: ["FORCE_RUN", "SCHEDULER_FORCE_RUN"])
+                #expect(env.status == 0 && env.stderr.hasPrefix("skipped: "), "\(variable)=\(no): \(env.stderr)")
+            }
+            let typo = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T10:00", "--", "/bin/sh", "-c", "exit 4"],
+                                       environment: [variable: "maybe"], removingEnvironment: ["FORCE_RUN", "SCHEDULER_FORCE_RUN"])
+            #expect(typo.status == 2 && typo.stderr.contains("\(variable)=maybe is not true or false"), "\(typo.stderr)")
         }
     }
 

@@ -39,7 +39,7 @@ extension FaultTests {
             defer { daemon.stop() }
             let revision = try Self.revision(daemon)
             let cases: [(String, [String], String)] = [
-                ("invalid value", ["task", "set", "idle", "timeout_seconds=-5"], "scheduler.tasks.idle.timeout_seconds: -5 is out of range (at least 1) [invalid_config]"),
+                ("invalid value", ["task", "set", "idle", "timeout_seconds=-5"], "scheduler.tasks.idle.timeout_seconds: -5 is out of range (from 1 to 604800 seconds) [invalid_config]"),
                 ("unknown key", ["task", "set", "idle", "retrys=2"], "scheduler.tasks.idle.retrys: unknown key \"retrys\" (did you mean retries?) [invalid_config]"),
                 ("unknown task", ["task", "set", "idel", "retries=2"], "no task named 'idel' (did you mean idle?); see: v6ctl list [unknown_task]"),
                 ("bad cron", ["task", "add", "c", "--command", "true", "--cron", "61 * * * *"], "scheduler.tasks.c.cron: \"61 * * * *\" is not a valid cron expression"),

@@ -104,6 +104,7 @@ import Testing
             (#"{"v":1,"cmd":"task","task":"x","output":"true"}"#, #""output" must be true or false, found a string"#),
             (#"{"v":1,"cmd":"history","limit":"5"}"#, #""limit" must be an integer, found a string"#),
             (#"{"v":1,"cmd":"history","run_id":"3"}"#, #""run_id" must be an integer (a run id from history), found a string"#),
+            (#"{"v":1,"cmd":"history","cursor":"3"}"#, #""cursor" must be an integer (next_cursor of an earlier answer), found a string"#),
             (#"{"v":1,"cmd":"disable","task":"x","until":1700000000}"#, #""until" must be a string (an ISO-8601 instant), found a number"#),
         ]
         for (line, message) in cases {
@@ -173,6 +174,7 @@ import Testing
             (#"{"v":1,"cmd":"next","limit":1e2}"#, #""limit" must be a whole number from 1 to 10000"#),
             (#"{"v":1,"cmd":"next","limit":99999999999999999999999}"#, #""limit" must be a whole number from 1 to 10000"#),
             (#"{"v":1,"cmd":"history","run_id":0}"#, #""run_id" must be a positive whole number (a run id from history)"#),
+            (#"{"v":1,"cmd":"history","cursor":0}"#, #""cursor" must be a positive whole number (next_cursor of an earlier answer)"#),
         ]
         for (line, message) in cases {
             #expect(error(line) == ProtocolError(.invalidValue, message), "\(line)")

@@ -23,6 +23,7 @@ import Testing
         .history(task: "collect"),
         .history(runID: 42),
         .history(task: "collect", limit: 20, output: true),
+        .history(task: "collect", limit: 20, output: true, cursor: 1571),
         .next(),
         .next(limit: 5),
         .reload,

@@ -5,7 +5,7 @@ import Scheduling
 
 extension Daemon {
     /// `config_show`, `audit` and the edits.
-    func handleConfig(_ request: ConfigRequest, id: RequestID?, peer: Authorization.Peer) -> [UInt8] {
+    func handleConfig(_ request: ConfigRequest, id: RequestID?, peer: Authorization.Peer) async -> [UInt8] {
         switch request {
         case .show(let sources):
             return ResponseEncoder.success(id: id, result: configResult(sources: sources, now: Instant.now))
@@ -21,13 +21,13 @@ extension Daemon {
                 return ResponseEncoder.failure(id: id, code: .stateError, message: "\(error)")
             }
         case .taskAdd(let task, let settings, let revision, let onBehalfOf):
-            return edit(.addTask(task, settings.map(Self.setting)), basedOn: revision, onBehalfOf: onBehalfOf, peer: peer, id: id)
+            return await edit(.addTask(task, settings.map(Self.setting)), basedOn: revision, onBehalfOf: onBehalfOf, peer: peer, id: id)
         case .taskSet(let task, let settings, let revision, let onBehalfOf):
-            return edit(.setTask(task, settings.map(Self.setting)), basedOn: revision, onBehalfOf: onBehalfOf, peer: peer, id: id)
+            return await edit(.setTask(task, settings.map(Self.setting)), basedOn: revision, onBehalfOf: onBehalfOf, peer: peer, id: id)
         case .taskRemove(let task, let revision, let onBehalfOf):
-            return edit(.removeTask(task), basedOn: revision, onBehalfOf: onBehalfOf, peer: peer, id: id)
+            return await edit(.removeTask(task), basedOn: revision, onBehalfOf: onBehalfOf, peer: peer, id: id)
         case .settingsSet(let settings, let revision, let onBehalfOf):
-            return edit(.setSettings(settings.map(Self.setting)), basedOn: revision, onBehalfOf: onBehalfOf, peer: peer, id: id)
+            return await edit(.setSettings(settings.map(Self.setting)), basedOn: revision, onBehalfOf: onBehalfOf, peer: peer, id: id)
         }
     }
 

@@ -8,9 +8,11 @@ extension Daemon {
     /// A run-time edit: check the revision, apply the edit to the managed drop-in's text,
     /// validate the whole result as `check-config` would, record it (pending) in the audit,
     /// write the file atomically, reload through the SIGHUP path. Runs on the actor without
-    /// suspending, so edits are serialized; a refused edit writes nothing.
+    /// suspending until the file is written, so edits are serialized (one that comes while the
+    /// reload is under way finds the files changed on disk: `conflict`); a refused edit writes
+    /// nothing.
     func edit(_ edit: ConfigEdit, basedOn revision: String, onBehalfOf: String?, peer: Authorization.Peer,
-              id: RequestID?) -> [UInt8] {
+              id: RequestID?) async -> [UInt8] {
         let started = ContinuousClock.now
         let who = peer.who + (onBehalfOf.map { " for \($0)" } ?? "")
         func refuse(_ code: ErrorCode, _ message: String) -> [UInt8] {
@@ -20,6 +22,11 @@ extension Daemon {
         }
         guard let store else {
             return refuse(.stateError, "the audit cannot be recorded, the state store is unavailable (\(stateError ?? "not open")); nothing was changed")
+        }
+        // A reload under way replaces the running revision: the edit's base is about to be stale
+        // (and its own reload would be refused after the write).
+        guard !reloading else {
+            return refuse(.conflict, "the configuration is being reloaded; read it again (v6ctl config show) and retry; nothing was written")
         }
         let running = loaded
         let inputs = ConfigInputs.read(path: options.configPath, envFile: options.envFile)
@@ -85,7 +92,7 @@ extension Daemon {
         // revision), the checked configuration is swapped in instead of parsing them again.
         let onDisk = ConfigInputs.read(path: options.configPath, envFile: options.envFile)
         let preloaded = onDisk.revision == proposed.revision ? checked : nil
-        switch reload(requestedBy: "\(edit) by \(who)", peer: peer, preloaded: preloaded) {
+        switch await reload(requestedBy: "\(edit) by \(who)", peer: peer, preloaded: preloaded) {
         case .failure(let failure):
             try? store.markConfigChange(seq: seq, .failed, reason: "reload refused: \(failure.message)")
             return refuse(.reloadFailed, "\(inputs.managedPath) was written but the reload was refused; the running configuration stays:\n\(failure.message)")

@@ -6,9 +6,13 @@ import Scheduling
 extension Daemon {
     /// Answers one decoded request; `send` streams events (`run_now` with `wait`).
     func handle(_ request: Request, id: RequestID?, peer: Authorization.Peer,
-                send: @escaping @Sendable ([UInt8]) -> Void) async -> [UInt8] {
+                send: @escaping EventSink) async -> [UInt8] {
         let now = Instant.now
         func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
+        // The client went away while this waited for the actor: nobody would read the answer.
+        if Task.isCancelled { return fail(.busy, "cancelled: the connection was closed") }
+        // Stopping: the store is about to close (or is closed); nothing new starts.
+        if shuttingDown { return fail(.busy, "v6-scheduler is stopping; try again once it is back") }
         switch request {
         case .status:
             retryStoreIfNeeded()
@@ -36,7 +40,7 @@ extension Daemon {
             return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
         case .runNow(let name, let force, let wait):
             return await runNow(name, force: force, wait: wait, peer: peer, id: id, send: send, now: now)
-        case .history(let task, let runID, let limit, let output):
+        case .history(let task, let runID, let limit, let output, let cursor):
             if let task, core.config.task(named: task) == nil, (try? store?.lastRun(task: task)) == nil {
                 return fail(.unknownTask, unknownTaskMessage(task))
             }
@@ -46,8 +50,7 @@ extension Daemon {
                     guard let run = try store.run(id: String(runID)) else { return fail(.notFound, "no run \(runID) in the history") }
                     return ResponseEncoder.success(id: id, result: HistoryResult(runs: [runInfo(run, output: output)]))
                 }
-                let runs = try store.history(task: task, limit: limit ?? 20)
-                return ResponseEncoder.success(id: id, result: HistoryResult(runs: runs.map { runInfo($0, output: output) }))
+                return await historyAnswer(store, id: id, task: task, limit: limit ?? 20, output: output, cursor: cursor)
             } catch {
                 storeFailed(error)
                 return fail(.stateError, "\(error)")
@@ -55,15 +58,17 @@ extension Daemon {
         case .next(let limit):
             return ResponseEncoder.success(id: id, result: NextResult(runs: upcoming(limit: limit ?? 20, now: now)))
         case .reload:
-            switch reload(requestedBy: peer.description, peer: peer) {
+            switch await reload(requestedBy: peer.description, peer: peer) {
             case .success(let loaded):
                 return ResponseEncoder.success(id: id, result: ReloadResult(tasks: loaded.config.tasks.count,
                                                                              warnings: loaded.warnings.map { "\($0)" }))
+            case .failure(let failure) where failure.refused:
+                return fail(.busy, "\(failure.message); the running configuration stays")
             case .failure(let failure):
                 return fail(.reloadFailed, "the configuration was not reloaded; the running one stays:\n\(failure.message)")
             }
         case .config(let request):
-            return handleConfig(request, id: id, peer: peer)
+            return await handleConfig(request, id: id, peer: peer)
         }
     }
 
@@ -94,7 +99,7 @@ extension Daemon {
     }
 
     private func runNow(_ name: String, force: Bool, wait: Bool, peer: Authorization.Peer, id: RequestID?,
-                        send: @escaping @Sendable ([UInt8]) -> Void, now: Instant) async -> [UInt8] {
+                        send: @escaping EventSink, now: Instant) async -> [UInt8] {
         let runID: String
         let actions: [SchedulerAction]
         do {

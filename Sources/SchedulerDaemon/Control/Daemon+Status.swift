@@ -72,7 +72,11 @@ extension Daemon {
     }
 
     func runInfo(_ run: RunRecord, output: Bool) -> RunInfo {
-        let zone = core.calendar.zone
+        Self.runInfo(run, output: output, zone: core.calendar.zone)
+    }
+
+    /// `run` as the protocol shows it, instants in `zone`; `output` adds its output tail as lines.
+    nonisolated static func runInfo(_ run: RunRecord, output: Bool, zone: ZoneRules) -> RunInfo {
         let tail: [String]? = output ? run.outputTail.map { data in
             var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if lines.last == "" { lines.removeLast() }  // the newline ending the last line starts no line

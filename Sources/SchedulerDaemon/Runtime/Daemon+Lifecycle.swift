@@ -128,33 +128,59 @@ extension Daemon {
 
     // MARK: - Reload and stop
 
-    /// Loads the configuration again; an invalid one is rejected and the old one keeps running.
+    /// Loads the configuration again and swaps it in at once; an invalid one is rejected and the
+    /// old one keeps running. Reading and checking the files happens off the actor (a very large
+    /// file takes seconds, while tasks keep firing and requests are answered); only the swap is on
+    /// it. One reload at a time: another one asked for meanwhile is answered `busy`.
     /// `preloaded`: a run-time edit's configuration, already checked, whose files are on disk
     /// exactly (same revision): it is swapped in without parsing the same texts twice.
     func reload(requestedBy who: String, peer: Authorization.Peer? = nil,
-                preloaded: LoadedConfig? = nil) -> Result<LoadedConfig, ReloadFailure> {
+                preloaded: LoadedConfig? = nil) async -> Result<LoadedConfig, ReloadFailure> {
+        guard !reloading, !shuttingDown else {
+            return .failure(ReloadFailure(message: shuttingDown ? "v6-scheduler is stopping" : "a reload is already in progress; try again when it is over",
+                                          refused: true))
+        }
+        reloading = true
+        defer { reloading = false }
         notifier.reloading()
-        defer { notifier.ready(status: statusLine()) }
-        let fresh: LoadedConfig
-        do {
-            fresh = try preloaded ?? ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
-        } catch {
+        // READY=1 again, unless a stop came meanwhile (STOPPING=1 is then the last word).
+        defer { if !shuttingDown { notifier.ready(status: statusLine()) } }
+        // Everything that depends on the files alone, off the actor: reading, checking, and every
+        // task's next occurrence. The paths that only a restart changes keep their running values.
+        let options = self.options
+        let running = (stateDirectory: core.config.stateDirectory, controlSocket: core.config.controlSocket,
+                       logDirectory: core.config.logDirectory)
+        let after = core.processedUntil
+        let loading = await Task.detached { () -> Result<(fresh: LoadedConfig, prepared: PreparedTasks), ConfigErrors> in
+            Result { () throws(ConfigErrors) in
+                let fresh = if let preloaded { preloaded } else {
+                    try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
+                }
+                var config = fresh.config
+                config.stateDirectory = running.stateDirectory
+                config.controlSocket = running.controlSocket
+                config.logDirectory = running.logDirectory
+                return (fresh, SchedulerCore.prepare(config, after: after))
+            }
+        }.value
+        let fresh: LoadedConfig, prepared: PreparedTasks
+        switch loading {
+        case .success(let result):
+            (fresh, prepared) = result
+        case .failure(let error):
             logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
             return .failure(ReloadFailure(message: "\(error)"))
         }
-        let old = core.config
-        for (name, value) in [("state_directory", (old.stateDirectory, fresh.config.stateDirectory)),
-                              ("control_socket", (old.controlSocket, fresh.config.controlSocket)),
-                              ("log_directory", (old.logDirectory ?? "none", fresh.config.logDirectory ?? "none"))] where value.0 != value.1 {
+        guard !shuttingDown else { return .failure(ReloadFailure(message: "v6-scheduler is stopping", refused: true)) }
+        for (name, value) in [("state_directory", (running.stateDirectory, fresh.config.stateDirectory)),
+                              ("control_socket", (running.controlSocket, fresh.config.controlSocket)),
+                              ("log_directory", (running.logDirectory ?? "none", fresh.config.logDirectory ?? "none"))] where value.0 != value.1 {
             logger.warning("reload: \(name) changed to \(value.1); it takes effect at the next restart")
         }
-        var config = fresh.config
-        config.stateDirectory = old.stateDirectory
-        config.controlSocket = old.controlSocket
-        config.logDirectory = old.logDirectory
+        let config = prepared.config
         let previous = loaded
         loaded = LoadedConfig(config: config, warnings: fresh.warnings, layers: fresh.layers)
-        core.reload(config)
+        core.reload(prepared)
         for warning in fresh.warnings { logger.warning("\(warning)") }
         outputs.file?.setEnabled(config.enableLogging)
         outputs.reopen()
@@ -255,8 +281,10 @@ extension Daemon {
     }
 }
 
-/// A reload that was rejected: the message names the config errors.
+/// A reload that was rejected: the message names the config errors. `refused`: not tried at all
+/// (another reload is running, or the daemon is stopping).
 public struct ReloadFailure: Error, CustomStringConvertible {
     public let message: String
+    public var refused = false
     public var description: String { message }
 }

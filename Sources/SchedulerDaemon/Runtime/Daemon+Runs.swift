@@ -93,10 +93,22 @@ extension Daemon {
             metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
         }
         logger.info("started \(task.command.joined(separator: " "))", metadata: metadata)
+        // The timeout, counted from the spawn on the monotonic clock (the core's own deadline is
+        // whole seconds rounded up: up to a second late).
+        let runID = run.runID
+        queue.asyncAfter(deadline: .now() + .seconds(run.timeoutSeconds)) { [weak self] in
+            Task(priority: .high) { await self?.timeoutElapsed(runID) }
+        }
         Task { [weak self] in
             let termination = await process.waitForExit()
             await self?.exited(run.runID, termination)
         }
+    }
+
+    /// A run's timeout has elapsed (if it is still running, the core stops it).
+    func timeoutElapsed(_ runID: String) {
+        guard runs[runID] != nil else { return }
+        perform(core.timeoutElapsed(runID), now: Instant.now)
     }
 
     /// A task process is over (main process reaped, leftovers ended).
@@ -105,6 +117,10 @@ extension Daemon {
         switch termination {
         case .exited(let code): result = .exited(code)
         case .signaled(let signal): result = .signaled(signal)
+        }
+        if let handle = runs[runID], handle.process.pipesHeldOpen {
+            logger.warning("a process of this run outlived it: it left the run's process group and removed V6_RUN_KEY, so it was not stopped; its output is no longer read",
+                           metadata: meta(handle.start))
         }
         let now = Instant.now
         perform(core.runFinished(runID, result: result, at: now), now: now)

@@ -42,9 +42,12 @@ public actor Daemon {
     var sources: [DispatchSourceProtocol] = []
     var stopped: CheckedContinuation<Void, Never>?
     var shuttingDown = false
+    var reloading = false
     var lastStatus = ""
     /// Waiters of `run_now --wait`.
     let watchRegistry = WatchRegistry()
+    /// Store reads running off the actor; the store closes after the last.
+    let storeReads = StoreReads()
 
     /// Loads the configuration and sets up logging; nothing runs until `run()`.
     public init(options: DaemonOptions, loaded: LoadedConfig) {
@@ -106,7 +109,11 @@ public actor Daemon {
         logger.notice("v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data \(TimeZone.timeZoneDataVersion)")
         notifier.ready(status: statusLine())
         await withCheckedContinuation { stopped = $0 }
+        // The store closes once no read is left running off the actor, and on the actor, where it
+        // is otherwise used: nothing touches it while it closes, and later requests find none.
+        await storeReads.close()
         try? store?.close()
+        store = nil
         logger.notice("v6-scheduler stopped")
         return 0
     }

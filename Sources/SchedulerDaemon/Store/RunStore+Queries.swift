@@ -5,16 +5,39 @@ import MarketCalendar
 extension RunStore {
     /// The newest `limit` runs, newest first: of `task`, or of all tasks when `task` is nil.
     public func history(task: String?, limit: Int) throws(StoreError) -> [RunRecord] {
+        var runs: [RunRecord] = []
+        guard limit > 0 else { return runs }
+        try forEachRun(task: task, before: nil, withOutput: true) { run, _ in
+            runs.append(run)
+            return runs.count < limit
+        }
+        return runs
+    }
+
+    /// Runs newest first (of `task`, or of all tasks when nil), starting after the run whose `seq`
+    /// is `cursor`, handed to `body` one at a time with their `seq` until it returns false. Only the
+    /// rows looked at are read: a page of history costs what it holds, whatever `limit` was asked.
+    /// Without `withOutput`, output tails are not read at all (`outputTail` is nil).
+    public func forEachRun(task: String?, before cursor: Int64?, withOutput: Bool,
+                           _ body: (RunRecord, _ seq: Int64) -> Bool) throws(StoreError) {
         try read("read the history of \(task ?? "all tasks")") { db in
-            let rows: [Row]
+            let columns = "seq, " + RunRecord.columns.map { $0 == "output_tail" && !withOutput ? "NULL AS output_tail" : $0 }
+                .joined(separator: ", ")
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
             if let task {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM runs WHERE task = ? ORDER BY seq DESC LIMIT ?",
-                                        arguments: [task, max(0, limit)])
-            } else {
-                rows = try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY seq DESC LIMIT ?",
-                                        arguments: [max(0, limit)])
+                conditions.append("task = ?")
+                arguments += [task]
             }
-            return try rows.map(RunRecord.init(row:))
+            if let cursor {
+                conditions.append("seq < ?")
+                arguments += [cursor]
+            }
+            let filter = conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(columns) FROM runs\(filter) ORDER BY seq DESC", arguments: arguments)
+            while let row = try rows.next() {
+                guard body(try RunRecord(row: row), row["seq"]) else { return }
+            }
         }
     }
 

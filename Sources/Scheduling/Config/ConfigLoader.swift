@@ -77,7 +77,7 @@ public enum ConfigLoader {
         for warning in merger.warnings + inputs.warnings { reader.add(warning, warning: true) }
 
         var result: (config: SchedulerConfig, taskNames: [String])?
-        if let top = reader.mapping(root, path: "", known: ["scheduler"], expected: "a scheduler: section") {
+        if let top = reader.mapping(root, path: "", known: ["scheduler"] + extensionKeys(root), expected: "a scheduler: section") {
             if let scheduler = top.value("scheduler") {
                 result = reader.readScheduler(scheduler, sourcePath: sourcePath)
             } else if let line = top.keyLine("scheduler") {
@@ -97,6 +97,16 @@ public enum ConfigLoader {
                                   files: inputs.fileRevisions,
                                   values: ConfigLayers.values(of: root, sources: merger.sources), taskFiles: merger.taskFiles)
         return LoadedConfig(config: config, warnings: ConfigErrors.sorted(merger.sources.inLayerOrder(reader.warnings)), layers: layers)
+    }
+
+    /// Top-level keys starting with `x-` (as in Compose files): ignored, a place for YAML anchors
+    /// that tasks merge in (`<<: *defaults`).
+    static func extensionKeys(_ root: Node) -> [String] {
+        guard case .mapping(let top) = root else { return [] }
+        return top.keys.compactMap { key in
+            guard case .scalar(let s) = key, s.string.hasPrefix("x-") else { return nil }
+            return s.string
+        }
     }
 
     /// Reads the configuration file, its drop-ins and the optional environment file, then
@@ -129,6 +139,10 @@ public enum ConfigLoader {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        // Foundation says "no such file" for more than that (a symlink loop, ...): ask the OS.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return String(cString: strerror(errno)) }
+        close(fd)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             return isDirectory.boolValue ? String(cString: strerror(EISDIR)) : String(cString: strerror(EACCES))

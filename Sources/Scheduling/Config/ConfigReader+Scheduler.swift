@@ -1,3 +1,4 @@
+import Foundation
 import MarketCalendar
 import Yams
 
@@ -56,9 +57,9 @@ extension ConfigReader {
                 config.controlGroup = group
             }
         }
-        config.maxConcurrentTasks = int(m, "max_concurrent_tasks", in: 1...1024) ?? 16
-        config.killGraceSeconds = int(m, "kill_grace_seconds", in: 0...Int.max, unit: "seconds") ?? 10
-        config.historyLimit = int(m, "history_limit", in: 1...Int.max) ?? 1000
+        config.maxConcurrentTasks = int(m, "max_concurrent_tasks", in: ConfigRanges.maxConcurrentTasks) ?? 16
+        config.killGraceSeconds = int(m, "kill_grace_seconds", in: ConfigRanges.killGraceSeconds, unit: "seconds") ?? 10
+        config.historyLimit = int(m, "history_limit", in: ConfigRanges.historyLimit) ?? 1000
         if let hook = command(m, "on_failure", allowEmpty: true), !hook.isEmpty {
             config.onFailure = ConfigReader.resolveProgram(hook, in: workingDirectory)
         }
@@ -94,7 +95,7 @@ extension ConfigReader {
             return true
         }
         var fixed = ""
-        for c in name.lowercased().unicodeScalars {
+        for c in Self.transliterated(name).lowercased().unicodeScalars {
             let ok = ("a"..."z").contains(c) || ("0"..."9").contains(c)
             if ok { fixed.unicodeScalars.append(c) } else if !fixed.hasSuffix("_"), !fixed.isEmpty { fixed += "_" }
         }
@@ -102,6 +103,14 @@ extension ConfigReader {
         let hint = fixed.isEmpty ? "" : " (try \(fixed))"
         error(line, path, "task names use only a-z, 0-9 and _, since they become SCHEDULER_<NAME>_ENABLED variables\(hint)")
         return false
+    }
+
+    /// `name` in ASCII letters where it has others (`tâche_é` -> `tache_e`, `задача` -> `zadaca`),
+    /// for the suggested fix; without ICU's transliterator, accents are at least dropped.
+    static func transliterated(_ name: String) -> String {
+        if let ascii = name.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) { return ascii }
+        let marks = name.decomposedStringWithCompatibilityMapping.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }
+        return String(String.UnicodeScalarView(marks))
     }
 
     /// A relative program path with a slash (`scripts/notify.sh`) names a file under the

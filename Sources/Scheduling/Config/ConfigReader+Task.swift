@@ -25,15 +25,15 @@ extension ConfigReader {
         let schedule = readSchedule(m, line: line, path: path)
         let days = days(m, "days")
         let enabled = bool(m, "enabled")
-        let timeout = int(m, "timeout_seconds", in: 1...Int.max, unit: "seconds")
-        let retries = int(m, "retries", in: 0...100)
-        let backoff = int(m, "retry_backoff_seconds", in: 0...Int.max, unit: "seconds")
+        let timeout = int(m, "timeout_seconds", in: ConfigRanges.timeoutSeconds, unit: "seconds")
+        let retries = int(m, "retries", in: ConfigRanges.retries)
+        let backoff = int(m, "retry_backoff_seconds", in: ConfigRanges.retryBackoffSeconds, unit: "seconds")
         let overlap = choice(m, "overlap", OverlapPolicy.allCases.map(\.rawValue), what: "an overlap policy")
         let catchUp = bool(m, "catch_up")
         let forceRun = bool(m, "force_run")
         let environment = readEnvironment(m, "environment")
-        let killGrace = int(m, "kill_grace_seconds", in: 0...Int.max, unit: "seconds")
-        let historyLimit = int(m, "history_limit", in: 1...Int.max)
+        let killGrace = int(m, "kill_grace_seconds", in: ConfigRanges.killGraceSeconds, unit: "seconds")
+        let historyLimit = int(m, "history_limit", in: ConfigRanges.historyLimit)
         let hook = command(m, "on_failure", allowEmpty: true)
 
         guard issues.count == before, let argv, let schedule else { return nil }
@@ -173,6 +173,6 @@ extension ConfigReader {
         guard case .frequency(let seconds, _) = task.schedule, Int64(task.timeoutSeconds) > seconds else { return }
         let line = m.keyLine("timeout_seconds") ?? m.keyLine("frequency")
         let what = m.has("timeout_seconds") ? "timeout_seconds (\(task.timeoutSeconds))" : "the default timeout (\(task.timeoutSeconds)s)"
-        warn(line, m.path, "\(what) is longer than the frequency (\(DurationSyntax.compact(seconds))): a slow run overlaps the next occurrences (overlap: \(task.overlap.rawValue)); set timeout_seconds below \(seconds)")
+        warn(line, m.path, "\(what) is longer than the frequency (\(DurationSyntax.compact(seconds))): a slow run overlaps the next occurrences (overlap: \(task.overlap.rawValue)); set timeout_seconds to at most \(seconds)")
     }
 }

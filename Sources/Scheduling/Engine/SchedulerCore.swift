@@ -7,8 +7,8 @@ import MarketCalendar
 /// The daemon drives it with the wall clock; `Planner` drives it with a virtual one, so
 /// the plan is what runs. Every occurrence is taken from `OccurrenceCursor`.
 public struct SchedulerCore: Sendable {
-    public private(set) var config: SchedulerConfig
-    public private(set) var calendar: NYSECalendar
+    public internal(set) var config: SchedulerConfig
+    public internal(set) var calendar: NYSECalendar
     /// Per-task state in `config.tasks` order (sorted by name), and each name's index:
     /// the hot path works on indices and mutates in place.
     var states: [TaskState] = []
@@ -30,12 +30,15 @@ public struct SchedulerCore: Sendable {
     ///   - firstRunID: run ids are decimal numbers counting up from here (the daemon starts
     ///     above the largest id in its history, so ids stay unique across restarts).
     public init(config: SchedulerConfig, now: Instant, firstRunID: Int64 = 1, toggles: [String: RuntimeToggle] = [:]) {
+        let prepared = Self.prepare(config, after: now - 1)
         self.config = config
-        self.calendar = config.makeCalendar()
+        self.calendar = prepared.calendar
         self.processedUntil = now - 1
         self.nextRunID = firstRunID
         self.toggles = toggles
-        rebuildTasks()
+        states = prepared.states
+        indexOf = prepared.indexOf
+        due = prepared.due
     }
 
     // MARK: - Queries
@@ -140,6 +143,15 @@ public struct SchedulerCore: Sendable {
         return actions
     }
 
+    /// The daemon measured that a run has been going for its `timeout_seconds`, counted from its
+    /// actual start to the millisecond (the deadline kept here is in whole seconds, rounded up, so
+    /// it is only the backstop): the run is stopped as timed out, unless it is being stopped already.
+    public mutating func timeoutElapsed(_ runID: String) -> [SchedulerAction] {
+        guard let run = active[runID], run.stopping == nil else { return [] }
+        active[runID]?.stopping = .timeout
+        return [.stop(runID: runID, reason: .timeout)]
+    }
+
     /// `v6ctl run-now`: a manual run, subject to the calendar unless forced, and to `overlap`.
     public mutating func runNow(_ task: String, force: Bool, at now: Instant) throws(SchedulerError) -> (runID: String, actions: [SchedulerAction]) {
         guard let index = indexOf[task] else { throw .unknownTask(task, known: Array(indexOf.keys)) }
@@ -175,17 +187,6 @@ public struct SchedulerCore: Sendable {
         toggles[task] = toggle
     }
 
-    /// A new configuration: schedules restart after what was already handled; running
-    /// runs finish under the rules they started with.
-    public mutating func reload(_ newConfig: SchedulerConfig) {
-        config = newConfig
-        calendar = newConfig.makeCalendar()
-        rebuildTasks()
-        for task in retries.keys where indexOf[task] == nil { retries[task] = nil }
-        queuedBehind = queuedBehind.filter { indexOf[$0.key] != nil }
-        waiting.removeAll { indexOf[$0.task] == nil }
-    }
-
     /// Stop scheduling; stop every running run. Completions still come through `runFinished`.
     public mutating func shutdown() -> [SchedulerAction] {
         isShuttingDown = true
@@ -219,21 +220,6 @@ public struct SchedulerCore: Sendable {
     }
 
     // MARK: - Internals
-
-    private mutating func rebuildTasks() {
-        states = []
-        indexOf = [:]
-        var entries: [DueEntry] = []
-        for (i, task) in config.tasks.enumerated() {
-            let schedule = TaskSchedule(task: task, calendar: calendar)
-            var cursor = OccurrenceCursor(schedule: schedule, after: processedUntil)
-            let next = cursor.next()
-            states.append(TaskState(config: task, schedule: schedule, cursor: cursor, nextDue: next))
-            indexOf[task.name] = i
-            if let next { entries.append(DueEntry(instant: next, index: i)) }
-        }
-        due = Heap(entries)
-    }
 
     /// A fresh run id for a run the daemon records without the state machine (a refused run-now).
     public mutating func reserveRunID() -> String { makeRunID() }
