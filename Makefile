@@ -4,6 +4,10 @@ SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FLAGS ?=
 DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
+# What only the tests need: promtool and a real Prometheus (the metrics tests), openssl (TLS
+# certificates for the SMTP tests); and from PyPI, pinned, aiosmtpd (the SMTP sink).
+TEST_DEB_PACKAGES := prometheus openssl
+TEST_PIP_PACKAGES := aiosmtpd==1.4.6
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 DEBUG_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
@@ -38,7 +42,7 @@ E2E_BUILD ?= release
 E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
 PROGRAMS := v6-scheduler v6ctl
 
-.PHONY: deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
+.PHONY: deps test-deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
 
 ## deps: install the Debian packages the build needs, when missing (sudo only when not root)
 deps:
@@ -50,6 +54,29 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+## test-deps: what the tests need beyond the build (TEST_DEB_PACKAGES, TEST_PIP_PACKAGES), when missing.
+## Installing Debian's prometheus enables (and, where systemd runs, starts) its server: the tests
+## start their own on loopback, so when this target installed it, it stops and disables it.
+test-deps: deps
+	@missing=""; for p in $(TEST_DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make test-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+	  if echo " $$missing " | grep -q " prometheus "; then \
+	    echo "make test-deps: disabling the prometheus.service the package enabled (the tests start their own Prometheus)"; \
+	    if [ -d /run/systemd/system ]; then $(SUDO) systemctl disable --now prometheus.service || true; \
+	    else $(SUDO) systemctl disable prometheus.service >/dev/null 2>&1 || true; fi; \
+	  fi; \
+	fi
+	@for p in $(TEST_PIP_PACKAGES); do \
+	  name=$${p%%==*}; \
+	  python3 -c "import $$name" 2>/dev/null || { echo "make test-deps: pip install $$p"; \
+	    python3 -m pip install --quiet $$( [ "$$(id -u)" = 0 ] || echo --user ) "$$p" || exit 1; }; \
+	done
 
 ## build: debug build of everything
 build: deps
@@ -76,7 +103,7 @@ release-check:
 
 ## test: the whole test suite (tests that need root say so when they skip); the units' syntax
 ## (systemd-analyze verify); as root, also the install under a real systemd (e2e-systemd)
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"

@@ -10,13 +10,16 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     case history
     case next
     case reload
+    case metrics
+    case notifyTest = "notify_test"
 
     public var description: String { rawValue }
 
     /// Fields besides `v`, `id` and `cmd`, in the order the documentation lists them.
     public var fields: [String] {
         switch self {
-        case .status, .tasks, .reload: return []
+        case .status, .tasks, .reload, .metrics: return []
+        case .notifyTest: return ["channel"]
         case .task: return ["task", "output"]
         case .enable, .disable: return ["task", "until"]
         case .clear: return ["task"]
@@ -30,6 +33,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     public var requiredFields: [String] {
         switch self {
         case .task, .enable, .disable, .clear, .runNow: return ["task"]
+        case .notifyTest: return ["channel"]
         default: return []
         }
     }
@@ -38,8 +42,8 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     /// `control_group` may send them; anyone who can connect may send the others.
     public var isPrivileged: Bool {
         switch self {
-        case .enable, .disable, .clear, .runNow, .reload: return true
-        case .status, .tasks, .task, .history, .next: return false
+        case .enable, .disable, .clear, .runNow, .reload, .notifyTest: return true
+        case .status, .tasks, .task, .history, .next, .metrics: return false
         }
     }
 
@@ -49,6 +53,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         "on": .enable, "off": .disable, "reset": .clear, "unset": .clear,
         "run": .runNow, "trigger": .runNow, "start": .runNow, "log": .history, "logs": .history,
         "runs": .history, "upcoming": .next, "schedule": .next, "reread": .reload, "restart": .reload,
+        "prometheus": .metrics, "stats": .metrics, "notify": .notifyTest, "test": .notifyTest, "alert": .notifyTest,
     ]
 
     /// The command `name` was probably meant to be, if any.

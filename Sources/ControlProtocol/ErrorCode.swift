@@ -35,6 +35,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case `internal`
     /// A run id that is not in the history.
     case notFound = "not_found"
+    /// `notify_test` names no channel of `scheduler.notify`.
+    case unknownChannel = "unknown_channel"
     /// The run database is unavailable (not writable, corrupt); toggles and history cannot be served.
     case stateError = "state_error"
 

@@ -17,6 +17,8 @@ struct V6ctl: AsyncParsableCommand {
               v6ctl disable collect_option_snapshots --until today
               v6ctl history collect_option_snapshots --limit 5
               v6ctl logs health_check -f
+              v6ctl metrics                            # Prometheus text (textfile collector)
+              v6ctl notify test desk_slack             # send a test alert, print the answer
               v6ctl calendar day                       # is today a trading day?
               v6ctl calendar sessions --from 2026-11-23 --to 2026-11-27
               v6ctl calendar holidays --year 2027 --format csv
@@ -28,7 +30,7 @@ struct V6ctl: AsyncParsableCommand {
             """,
         subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self, EnableCommand.self, DisableCommand.self,
                       ClearCommand.self, RunNowCommand.self, HistoryCommand.self, NextCommand.self, ReloadCommand.self,
-                      LogsCommand.self, CalendarCommand.self, GateCommand.self]
+                      LogsCommand.self, MetricsCommand.self, NotifyCommand.self, CalendarCommand.self, GateCommand.self]
     )
 
     /// Runs the command; maps every failure to one stderr line and a documented exit code.
@@ -78,7 +80,7 @@ func globalOptionsMovedAfterSubcommand(_ arguments: [String]) -> [String] {
     // Subcommand path (e.g. "calendar day") first, then the moved options, then the rest.
     var path = [arguments[index]]
     var rest = Array(arguments[(index + 1)...])
-    if arguments[index] == "calendar", let sub = rest.first, !sub.hasPrefix("-") {
+    if ["calendar", "notify"].contains(arguments[index]), let sub = rest.first, !sub.hasPrefix("-") {
         path.append(sub)
         rest.removeFirst()
     }

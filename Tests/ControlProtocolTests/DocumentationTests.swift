@@ -21,6 +21,8 @@ import Testing
         case .history: return ResponseEncoder.success(id: id, result: try payload.decode(HistoryResult.self))
         case .next: return ResponseEncoder.success(id: id, result: try payload.decode(NextResult.self))
         case .reload: return ResponseEncoder.success(id: id, result: try payload.decode(ReloadResult.self))
+        case .metrics: return ResponseEncoder.success(id: id, result: try payload.decode(MetricsResult.self))
+        case .notifyTest: return ResponseEncoder.success(id: id, result: try payload.decode(NotifyTestResult.self))
         }
     }
 

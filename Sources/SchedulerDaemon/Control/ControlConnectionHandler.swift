@@ -63,6 +63,7 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         let line = pending.removeFirst()
         let decoded = RequestDecoder.decode(line: line)
         if let failure = ResponseEncoder.failure(for: decoded) {
+            daemon.metrics.controlResponse(command: "invalid", failure)
             write(failure, context: context)
             return processNext(context: context)
         }
@@ -70,8 +71,9 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         if request.command.isPrivileged && !authorization.mayChange(peer) {
             logger.warning("refused \(request.command) from \(peer): not root, not the daemon's user, not in the control group",
                            metadata: ["peer_uid": "\(peer.uid)", "peer_pid": "\(peer.pid)"])
+            daemon.metrics.controlRequest(command: request.command.rawValue, result: ErrorCode.permissionDenied.rawValue)
             write(ResponseEncoder.failure(id: decoded.id, code: .permissionDenied,
-                message: "\(request.command) needs root, the daemon's user or membership of the control group; reads (status, tasks, task, history, next) are open"),
+                message: "\(request.command) needs root, the daemon's user or membership of the control group; reads (status, tasks, task, history, next, metrics) are open"),
                   context: context)
             return processNext(context: context)
         }
@@ -85,6 +87,7 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         context.eventLoop.makeFutureWithTask {
             await daemon.handle(request, id: id, peer: peer, send: send)
         }.whenSuccess { response in
+            daemon.metrics.controlResponse(command: request.command.rawValue, response)
             let (handler, context) = bound.value
             handler.busy = false
             handler.write(response, context: context)

@@ -1,6 +1,7 @@
 import ControlProtocol
 import Foundation
 import MarketCalendar
+import Monitoring
 import Scheduling
 
 extension Daemon {
@@ -62,6 +63,10 @@ extension Daemon {
             case .failure(let failure):
                 return fail(.reloadFailed, "the configuration was not reloaded; the running one stays:\n\(failure.message)")
             }
+        case .metrics:
+            return ResponseEncoder.success(id: id, result: MetricsResult(text: metricsText(now: now), contentType: MetricCatalog.contentType))
+        case .notifyTest(let channel):
+            return await notifyTest(channel, peer: peer, id: id, now: now)
         }
     }
 

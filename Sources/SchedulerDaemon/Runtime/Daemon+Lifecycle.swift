@@ -136,6 +136,8 @@ extension Daemon {
             fresh = try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
         } catch {
             logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
+            metrics.reload(succeeded: false)
+            raise(.daemon(.reloadRejected("Requested by \(who):\n\(error)")), now: Instant.now)
             return .failure(ReloadFailure(message: "\(error)"))
         }
         let old = core.config
@@ -148,6 +150,9 @@ extension Daemon {
         config.controlSocket = old.controlSocket
         loaded = LoadedConfig(config: config, warnings: fresh.warnings)
         core.reload(config)
+        alerts.reconfigure(config)
+        configureAlerts(config)
+        metrics.reload(succeeded: true)
         for warning in fresh.warnings { logger.warning("\(warning)") }
         outputs.reopen()
         logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath)")
@@ -162,6 +167,7 @@ extension Daemon {
         shuttingDown = true
         notifier.stopping()
         logger.notice("stopping: \(runs.count) run(s) to stop")
+        raise(.daemon(.stopping("v6-scheduler is stopping (SIGTERM); \(runs.count) run(s) to stop.")), now: Instant.now)
         control?.close()
         timer?.arm(at: nil)
         perform(core.shutdown(), now: Instant.now)
