@@ -110,7 +110,7 @@ import TestSupport
     @Test func unknownChannelNamesAreReportedWithASuggestion() {
         let yaml = ConfigTest.task("command: \"true\"\nat: \"08:00\"\nnotify: [desk_slak]", scheduler: Self.channels)
         #expect(ConfigTest.errors(yaml) == [
-            "config/test.yaml:31: scheduler.tasks.job.notify: \"desk_slak\" is not a channel of scheduler.notify (did you mean desk_slack?)",
+            "config/test.yaml:28: scheduler.tasks.job.notify: \"desk_slak\" is not a channel of scheduler.notify (did you mean desk_slack?)",
         ])
         let defaults = ConfigTest.task("command: \"true\"\nat: \"08:00\"", scheduler: "notify_default: [pager]")
         #expect(ConfigTest.errors(defaults) == [

@@ -110,13 +110,13 @@ def run_smtp(args):
         async def handle_DATA(self, server, session, envelope):
             append(args.record, {"time": time.time(), "mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                                  "data": envelope.content.decode("utf-8", "replace"),
-                                 "tls": session.ssl is not None,
-                                 "auth": session.login_data.decode() if isinstance(session.login_data, bytes) else session.login_data})
+                                 "tls": session.ssl is not None or server.transport.get_extra_info("sslcontext") is not None,
+                                 "auth": session.auth_data.login.decode() if session.auth_data is not None else None})
             return "250 2.0.0 Ok: queued as V6TEST"
 
     def authenticator(server, session, envelope, mechanism, auth_data):
         ok = auth_data.login.decode() == args.user and auth_data.password.decode() == args.password
-        return AuthResult(success=ok)
+        return AuthResult(success=ok, handled=False, auth_data=auth_data if ok else None)
 
     probe = socket.socket()
     probe.bind(("127.0.0.1", 0))
@@ -128,7 +128,8 @@ def run_smtp(args):
         context.load_cert_chain(args.cert, args.key)
     kwargs = {"hostname": "127.0.0.1", "port": port}
     if args.user:
-        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=args.mode != "plain")
+        # aiosmtpd counts only STARTTLS as encryption; a TLS-from-the-start session is one too.
+        kwargs.update(authenticator=authenticator, auth_required=True, auth_require_tls=args.mode == "starttls")
     if args.mode == "starttls":
         kwargs.update(tls_context=context, require_starttls=True)
     elif args.mode == "tls":

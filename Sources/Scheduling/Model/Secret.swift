@@ -68,13 +68,11 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
             guard !found.isEmpty else { throw SecretError(secret: self, problem: "\(name) is empty") }
             return Secret(source: source, value: found)
         case .file(let path):
-            let data: Data
-            do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path))
-            } catch {
-                throw SecretError(secret: self, problem: "cannot read \(path): \(Self.reason(error))")
+            let text: String
+            switch ConfigLoader.readText(path) {
+            case .success(let contents): text = contents
+            case .failure(let reason): throw SecretError(secret: self, problem: "cannot read \(path): \(reason)")
             }
-            let text = String(decoding: data, as: UTF8.self)
             let firstLine = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init) ?? ""
             let trimmed = firstLine.hasSuffix("\r") ? String(firstLine.dropLast()) : firstLine
             guard !trimmed.isEmpty else { throw SecretError(secret: self, problem: "\(path) is empty") }
@@ -87,14 +85,6 @@ public struct Secret: Sendable, Hashable, CustomStringConvertible, CustomDebugSt
     public func redact(_ text: String) -> String {
         guard let value, value.count >= 4 else { return text }
         return text.replacingOccurrences(of: value, with: description)
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let ns = error as NSError
-        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
-            return String(cString: strerror(Int32(underlying.code)))
-        }
-        return ns.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(ns.code))) : "\(ns.localizedDescription)"
     }
 }
 
