@@ -115,8 +115,11 @@ import TestSupport
         }
         var answer: [String: Any] = [:]
         let found = E2E.poll(timeout: 60, interval: 0.5) {
-            guard let data = try? Data(contentsOf: URL(string: "http://127.0.0.1:\(promPort)/api/v1/query?query=v6_task_runs_total")!),
-                  let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return false }
+            // Python's urllib: Foundation on Linux has no HTTP without FoundationNetworking.
+            let query = "import sys, urllib.request; sys.stdout.write(urllib.request.urlopen(sys.argv[1], timeout=5).read().decode())"
+            guard let fetched = try? Command.run("/usr/bin/env", ["python3", "-c", query,
+                                                                 "http://127.0.0.1:\(promPort)/api/v1/query?query=v6_task_runs_total"]),
+                  fetched.status == 0, let object = try? JSONText.object(fetched.stdout) else { return false }
             answer = object
             let result = (object["data"] as? [String: Any])?["result"] as? [[String: Any]] ?? []
             return result.contains { ($0["metric"] as? [String: String])?["task"] == "tick" }
@@ -157,6 +160,8 @@ final class ScrapeBridge {
     func stop() {
         guard process.isRunning else { return }
         kill(process.processIdentifier, SIGTERM)
+        E2E.poll(timeout: 5, interval: 0.02) { !process.isRunning }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
     }
 }

@@ -157,6 +157,8 @@ def make_certs(directory):
 
 
 def main():
+    # Started from a test process whose threads block signals: the mask is inherited, so unblock.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
     http = sub.add_parser("http")

@@ -14,6 +14,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 def main():
+    # Started from a test process whose threads block signals: the mask is inherited, so unblock.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     parser = argparse.ArgumentParser()
     parser.add_argument("--v6ctl", required=True)
     parser.add_argument("--socket", required=True)
