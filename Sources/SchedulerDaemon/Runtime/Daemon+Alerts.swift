@@ -53,6 +53,7 @@ extension Daemon {
     /// success says `recovered`), and the occurrences missed while the daemon was down.
     func alertStarted(_ ready: String, missed: [MissedOccurrences]) {
         let now = Instant.now
+        alertsLive = true
         if let store {
             for streak in (try? store.openFailureStreaks()) ?? [] {
                 alerts.resume(task: streak.task, failingSince: streak.since, failures: streak.failures)
@@ -89,7 +90,10 @@ extension Daemon {
         switch skip.cause {
         case .overlap: break
         case .missed(let count):
-            if let at = skip.scheduledAt { raise(.missed(task: skip.task, scheduledAt: at, count: count, reason: skip.reason), now: now) }
+            // Before READY=1 the occurrences stepped over are the start-up's own (the first
+            // wake-up comes a moment after the schedule's start instant), not a clock jump.
+            guard alertsLive, let at = skip.scheduledAt else { return }
+            raise(.missed(task: skip.task, scheduledAt: at, count: count, reason: skip.reason), now: now)
         case .dependency:
             raise(.skipped(task: skip.task, runID: skip.runID, scheduledAt: skip.scheduledAt, reason: skip.reason), now: now)
         }

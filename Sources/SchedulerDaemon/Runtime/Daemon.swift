@@ -55,6 +55,8 @@ public actor Daemon {
     /// Per task: the newest success and the newest run's cost (state gauges).
     var lastSuccess: [String: Instant] = [:]
     var lastUsage: [String: RunUsage] = [:]
+    /// Set at READY=1: from then on, stepped-over occurrences are `missed` alerts.
+    var alertsLive = false
 
     /// Loads the configuration and sets up logging; nothing runs until `run()`.
     public init(options: DaemonOptions, loaded: LoadedConfig) {
