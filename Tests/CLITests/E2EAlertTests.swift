@@ -148,7 +148,7 @@ import TestSupport
                   retries: 0
               tasks:
                 job:
-                  command: ["sh", "-c", "exit 3"]
+                  command: ["sh", "-c", "echo hook url: ${HOOK_URL:-not in my environment}; exit 3"]
                   timeout_seconds: 1
                   frequency: 1s
                   days: every_day
@@ -179,7 +179,9 @@ import TestSupport
             let test = try daemon.v6ctl(["notify", "test", channel])
             seen += [test.stdout, test.stderr]
         }
-        let show = try daemon.v6ctl(["show", "job", "--json"])
+        let show = try daemon.v6ctl(["show", "job", "--output", "--json"])
+        // The variables an env: secret names are not the tasks' to read.
+        #expect(show.stdout.contains("hook url: not in my environment"), "\(show.stdout)")
         seen += [show.stdout, daemon.log, try daemon.v6ctl(["metrics"]).stdout]
         for text in seen { #expect(!text.contains(token), "a secret leaked into:\n\(text)") }
     }

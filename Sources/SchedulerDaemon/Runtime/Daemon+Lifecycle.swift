@@ -190,11 +190,17 @@ extension Daemon {
     // MARK: - on_failure hook
 
     /// The daemon's environment for a task or hook, without what systemd meant for the daemon
-    /// alone (notify socket, watchdog, passed sockets).
+    /// alone (notify socket, watchdog, passed sockets) and without the alert channels' secrets.
     func childEnvironment() -> [String: String] {
         var environment = options.environment
         for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
             environment[key] = nil
+        }
+        // The alert channels' secrets (env:NAME) are the scheduler's, not the tasks'.
+        for channel in core.config.notify.channels {
+            for secret in channel.kind.secrets {
+                if case .environment(let name) = secret.source { environment[name] = nil }
+            }
         }
         return environment
     }
