@@ -30,22 +30,42 @@ import TestSupport
         }
     }
 
-    static func queue(_ path: String, sink: AlertSink?, client: HTTPClient, retries: Int, backoff: Double, timeout: Int = 5,
-                      url: String? = nil, events: Events) throws -> DeliveryQueue {
-        let channel = NotifyChannel(name: "hook", kind: .webhook(url: .literal(url ?? sink!.url(path)), secret: nil), timeoutSeconds: timeout)
-        let http = try #require(HTTPAlertChannel(channel, client: client))
-        return DeliveryQueue(channel: http, policy: RetryPolicy(retries: retries, backoffSeconds: backoff), report: events.add)
+    /// An HTTP stand-in, an HTTP client and the queues made on them; `close()` ends them all.
+    final class Fixture {
+        let sink: AlertSink
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        private var queues: [DeliveryQueue] = []
+        private let directory: TemporaryDirectory
+
+        init() throws {
+            directory = try TemporaryDirectory("v6deliver")
+            sink = try AlertSink("http", in: directory, name: "http")
+        }
+
+        /// A webhook queue to `path` on the stand-in (or to `url`), reporting to `events`.
+        func queue(_ path: String, url: String? = nil, retries: Int, backoff: Double, timeout: Int = 5, events: Events) throws -> DeliveryQueue {
+            let channel = NotifyChannel(name: "hook", kind: .webhook(url: .literal(url ?? sink.url(path)), secret: nil), timeoutSeconds: timeout)
+            let http = try #require(HTTPAlertChannel(channel, client: client))
+            let queue = DeliveryQueue(channel: http, policy: RetryPolicy(retries: retries, backoffSeconds: backoff), report: events.add)
+            queues.append(queue)
+            return queue
+        }
+
+        func close() async throws {
+            for queue in queues { await queue.finish(grace: 1) }
+            try await client.shutdown()
+            sink.stop()
+        }
     }
 
+    static func isGiveUp(_ event: DeliveryEvent) -> Bool { if case .failed = event { true } else { false } }
+
     @Test func serverErrorsAreRetriedThenGivenUp() async throws {
-        let dir = try TemporaryDirectory("v6deliver")
-        let sink = try AlertSink("http", in: dir, name: "http")
-        defer { sink.stop() }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let fixture = try Fixture()
         let events = Events()
-        let queue = try Self.queue("/status/503", sink: sink, client: client, retries: 3, backoff: 0.2, events: events)
-        queue.enqueue(AlertChannelTests.message())
-        #expect(await events.wait { !$0.isEmpty && { if case .failed = $0.last! { true } else { false } }($0) })
+        try fixture.queue("/status/503", retries: 3, backoff: 0.2, events: events).enqueue(AlertChannelTests.message())
+        #expect(await events.wait { $0.last.map(Self.isGiveUp) == true })
+        try await fixture.close()
         guard case .failed(_, _, let error, let attempts)? = events.all.last else {
             Issue.record("no give-up: \(events.all)")
             return
@@ -53,41 +73,31 @@ import TestSupport
         #expect(attempts == 4)
         #expect(error.message == "HTTP 503: status 503")
         #expect(events.all.count == 4)  // three retrying, one failed
-        #expect(sink.records(path: "/status/503").count == 4)
-        await queue.finish(grace: 1)
-        try await client.shutdown()
+        #expect(fixture.sink.records(path: "/status/503").count == 4)
     }
 
     @Test func aFlakyEndpointIsDeliveredOnARetry() async throws {
-        let dir = try TemporaryDirectory("v6deliver")
-        let sink = try AlertSink("http", in: dir, name: "http")
-        defer { sink.stop() }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let fixture = try Fixture()
         let events = Events()
-        let queue = try Self.queue("/flaky/2", sink: sink, client: client, retries: 4, backoff: 0.1, events: events)
-        queue.enqueue(AlertChannelTests.message())
+        try fixture.queue("/flaky/2", retries: 4, backoff: 0.1, events: events).enqueue(AlertChannelTests.message())
         #expect(await events.wait { $0.contains { if case .sent = $0 { true } else { false } } })
+        try await fixture.close()
         guard case .sent(_, _, let answer, let attempts)? = events.finished.first else {
             Issue.record("\(events.all)")
             return
         }
         #expect(attempts == 3)
         #expect(answer == "HTTP 200: flaky")
-        await queue.finish(grace: 1)
-        try await client.shutdown()
     }
 
     @Test func tooManyRequestsWaitsForRetryAfter() async throws {
-        let dir = try TemporaryDirectory("v6deliver")
-        let sink = try AlertSink("http", in: dir, name: "http")
-        defer { sink.stop() }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let fixture = try Fixture()
         let events = Events()
         // Backoff 0: any wait between the attempts is the server's Retry-After (2 s).
-        let queue = try Self.queue("/retry-after/2", sink: sink, client: client, retries: 1, backoff: 0, events: events)
-        queue.enqueue(AlertChannelTests.message())
-        #expect(await events.wait { $0.contains { if case .failed = $0 { true } else { false } } })
-        let times = sink.records(path: "/retry-after/2").compactMap { $0["time"] as? Double }
+        try fixture.queue("/retry-after/2", retries: 1, backoff: 0, events: events).enqueue(AlertChannelTests.message())
+        #expect(await events.wait { $0.contains(where: Self.isGiveUp) })
+        try await fixture.close()
+        let times = fixture.sink.records(path: "/retry-after/2").compactMap { $0["time"] as? Double }
         #expect(times.count == 2)
         if times.count == 2 { #expect(times[1] - times[0] >= 2.0, "retried after \(times[1] - times[0]) s") }
         guard case .retrying(_, _, _, _, let delay)? = events.all.first else {
@@ -95,36 +105,27 @@ import TestSupport
             return
         }
         #expect(delay == 2)
-        await queue.finish(grace: 1)
-        try await client.shutdown()
     }
 
     @Test func hangingAndRefusingEndpointsAreRetriedThenGivenUp() async throws {
-        let dir = try TemporaryDirectory("v6deliver")
-        let sink = try AlertSink("http", in: dir, name: "http")
-        defer { sink.stop() }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let fixture = try Fixture()
         let hangEvents = Events(), refusedEvents = Events()
-        let hang = try Self.queue("/hang", sink: sink, client: client, retries: 1, backoff: 0.1, timeout: 1, events: hangEvents)
-        let refused = try Self.queue("", sink: nil, client: client, retries: 2, backoff: 0.1,
-                                     url: "http://127.0.0.1:\(AlertSink.refusedPort())/x", events: refusedEvents)
-        hang.enqueue(AlertChannelTests.message())
-        refused.enqueue(AlertChannelTests.message())
-        #expect(await hangEvents.wait { $0.contains { if case .failed = $0 { true } else { false } } })
-        #expect(await refusedEvents.wait { $0.contains { if case .failed = $0 { true } else { false } } })
+        try fixture.queue("/hang", retries: 1, backoff: 0.1, timeout: 1, events: hangEvents).enqueue(AlertChannelTests.message())
+        try fixture.queue("", url: "http://127.0.0.1:\(AlertSink.refusedPort())/x", retries: 2, backoff: 0.1, timeout: 1, events: refusedEvents)
+            .enqueue(AlertChannelTests.message())
+        #expect(await hangEvents.wait { $0.contains(where: Self.isGiveUp) })
+        #expect(await refusedEvents.wait { $0.contains(where: Self.isGiveUp) })
+        try await fixture.close()
         guard case .failed(_, _, let hangError, 2)? = hangEvents.all.last else {
             Issue.record("\(hangEvents.all)")
             return
         }
         #expect(hangError.message.hasPrefix("no answer within 1s"))
-        #expect(sink.records(path: "/hang").count == 2)
+        #expect(fixture.sink.records(path: "/hang").count == 2)
         guard case .failed(_, _, _, 3)? = refusedEvents.all.last else {
             Issue.record("\(refusedEvents.all)")
             return
         }
-        await hang.finish(grace: 1)
-        await refused.finish(grace: 1)
-        try await client.shutdown()
     }
 
     /// A channel whose endpoint never answers, in-process.

@@ -53,30 +53,41 @@ extension ConfigReader {
     mutating func channelList(_ m: MappingNode, _ key: String, known: [String]) -> [String]? {
         guard let node = m.value(key) else { return nil }
         let path = m.child(key)
-        let items: [Node]
-        switch node {
-        case .scalar: items = [node]
-        case .sequence(let list): items = Array(list)
-        default:
-            error(Self.line(node), path, "expects a list of channel names from scheduler.notify, found \(Self.describe(node))")
-            return nil
-        }
-        var names: [String] = []
-        for item in items {
-            guard let name = scalarString(item, path: path, expected: "a channel name") else { return nil }
+        guard let names = strings(node, path: path, allowEmpty: true, expected: "a list of channel names from scheduler.notify",
+                                  item: "a channel name") else { return nil }
+        var list: [String] = []
+        for (item, name) in names {
             guard known.contains(name) else {
                 let hint = Suggestion.closest(to: name, in: known).map { "did you mean \($0)?" }
                     ?? (known.isEmpty ? "scheduler.notify defines no channels" : "channels: " + known.joined(separator: ", "))
                 error(Self.line(item), path, "\"\(name)\" is not a channel of scheduler.notify (\(hint))")
                 return nil
             }
-            if names.contains(name) {
+            if list.contains(name) {
                 error(Self.line(item), path, "\(name) is listed twice (remove one)")
                 return nil
             }
-            names.append(name)
+            list.append(name)
         }
-        return names
+        return list
+    }
+
+    /// A string, or a list of strings, each with its node (for its line). Nil after an issue.
+    private mutating func strings(_ node: Node, path: String, allowEmpty: Bool, expected: String, item: String) -> [(Node, String)]? {
+        let items: [Node]
+        switch node {
+        case .scalar: items = [node]
+        case .sequence(let list) where allowEmpty || !list.isEmpty: items = Array(list)
+        default:
+            error(Self.line(node), path, "expects \(expected), found \(Self.describe(node))")
+            return nil
+        }
+        var result: [(Node, String)] = []
+        for element in items {
+            guard let text = scalarString(element, path: path, expected: item) else { return nil }
+            result.append((element, text))
+        }
+        return result
     }
 
     private mutating func checkChannelName(_ name: String, line: Int, path: String) -> Bool {
@@ -132,17 +143,10 @@ extension ConfigReader {
         guard let node = m.value("events") else { return nil }
         let path = m.child("events")
         let names = AlertEventKind.allCases.map(\.rawValue)
-        let items: [Node]
-        switch node {
-        case .scalar: items = [node]
-        case .sequence(let list) where !list.isEmpty: items = Array(list)
-        default:
-            error(Self.line(node), path, "expects a non-empty list of events: \(names.joined(separator: ", "))")
-            return nil
-        }
+        guard let texts = strings(node, path: path, allowEmpty: false, expected: "a non-empty list of events: \(names.joined(separator: ", "))",
+                                  item: "an event name") else { return nil }
         var events = Set<AlertEventKind>()
-        for item in items {
-            guard let text = scalarString(item, path: path, expected: "an event name") else { return nil }
+        for (item, text) in texts {
             guard let kind = AlertEventKind(rawValue: text) else {
                 let hint = Suggestion.closest(to: text, in: names).map { "did you mean \($0)?" } ?? "use " + names.joined(separator: ", ")
                 error(Self.line(item), path, "\"\(text)\" is not an event (\(hint))")
@@ -185,17 +189,10 @@ extension ConfigReader {
             error(line, path, "has no to (add to: [desk@example.com])")
             return nil
         }
-        let items: [Node]
-        switch node {
-        case .scalar: items = [node]
-        case .sequence(let list) where !list.isEmpty: items = Array(list)
-        default:
-            error(Self.line(node), m.child("to"), "expects an address or a non-empty list of addresses")
-            return nil
-        }
+        guard let texts = strings(node, path: m.child("to"), allowEmpty: false, expected: "an address or a non-empty list of addresses",
+                                  item: "an e-mail address") else { return nil }
         var addresses: [String] = []
-        for item in items {
-            guard let text = scalarString(item, path: m.child("to"), expected: "an e-mail address") else { return nil }
+        for (item, text) in texts {
             guard Self.looksLikeAddress(text) else {
                 error(Self.line(item), m.child("to"), "\"\(text)\" is not an e-mail address (write name@domain)")
                 return nil
