@@ -58,7 +58,7 @@ public struct AlertDesk: Sendable {
         channelsOfTask = Dictionary(uniqueKeysWithValues: config.tasks.map { ($0.name, $0.notify) })
         eventsOfChannel = Dictionary(uniqueKeysWithValues: config.notify.channels.map { ($0.name, $0.events) })
         streaks = streaks.filter { channelsOfTask[$0.key] != nil }
-        lastSent = lastSent.filter { channelsOfTask[$0.key.task] != nil || $0.key.task.isEmpty }
+        lastSent = lastSent.filter { channelsOfTask[$0.key.task] != nil }
     }
 
     /// A streak that was open before a restart (the task's last final run failed): a success

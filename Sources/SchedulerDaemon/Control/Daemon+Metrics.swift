@@ -46,12 +46,15 @@ extension Daemon {
 
 extension DaemonMetrics {
     /// Counts a final response line: `ok`, or its error code (`"ok":false,"error":{"code":"X"`,
-    /// which cannot appear inside a JSON string, where quotes are escaped).
+    /// which cannot appear inside a JSON string, where quotes are escaped). It follows the echoed
+    /// `id` at the start of the line, so only the line's head is searched (a `status` of 10,000
+    /// tasks is megabytes).
     func controlResponse(command: String, _ line: [UInt8]) {
         let marker = Array(#""ok":false,"error":{"code":""#.utf8)
+        let head = line.prefix(4096)
         var result = "ok"
-        if let start = line.firstRange(of: marker)?.upperBound, let end = line[start...].firstIndex(of: UInt8(ascii: "\"")) {
-            result = String(decoding: line[start..<end], as: UTF8.self)
+        if let start = head.firstRange(of: marker)?.upperBound, let end = head[start...].firstIndex(of: UInt8(ascii: "\"")) {
+            result = String(decoding: head[start..<end], as: UTF8.self)
         }
         controlRequest(command: command, result: result)
     }
