@@ -20,6 +20,7 @@ import TestSupport
                   type: webhook
                   url: "\(sink.url("/webhook"))"
                   secret: env:HOOK_SECRET
+                  events: [failed, recovered, daemon]
               tasks:
                 flaky:
                   command: ["sh", "-c", "echo checking; test -f {{DIR}}/ok || { echo 'upstream feed missing' >&2; exit 1; }"]
