@@ -26,6 +26,8 @@ import Testing
         .next(),
         .next(limit: 5),
         .reload,
+        .metrics,
+        .notifyTest(channel: "desk_slack"),
         .task(name: "naïve \"quoted\" \\ name\twith\u{0}nul"),
     ]
 
@@ -88,7 +90,7 @@ import Testing
     }
 
     @Test func privilegedCommandsAreTheMutatingOnes() {
-        #expect(Set(Command.allCases.filter(\.isPrivileged)) == [.enable, .disable, .clear, .runNow, .reload])
+        #expect(Set(Command.allCases.filter(\.isPrivileged)) == [.enable, .disable, .clear, .runNow, .reload, .notifyTest])
         #expect(Request.runNow(task: "a").command.isPrivileged)
         #expect(!Request.history(task: "a").command.isPrivileged)
         #expect(Request.clear(task: "a").taskName == "a")

@@ -20,7 +20,9 @@ import TestSupport
             all.filter { if case .retrying = $0 { false } else { true } }
         }
 
-        func wait(timeout: Double = 30, _ condition: ([DeliveryEvent]) -> Bool) async -> Bool {
+        /// Generous: in the full suite, synchronous end-to-end tests occupy the cooperative threads
+        /// these waits and the queues' workers run on.
+        func wait(timeout: Double = 180, _ condition: ([DeliveryEvent]) -> Bool) async -> Bool {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
                 if condition(all) { return true }
@@ -43,7 +45,7 @@ import TestSupport
         }
 
         /// A webhook queue to `path` on the stand-in (or to `url`), reporting to `events`.
-        func queue(_ path: String, url: String? = nil, retries: Int, backoff: Double, timeout: Int = 5, events: Events) throws -> DeliveryQueue {
+        func queue(_ path: String, url: String? = nil, retries: Int, backoff: Double, timeout: Int = 60, events: Events) throws -> DeliveryQueue {
             let channel = NotifyChannel(name: "hook", kind: .webhook(url: .literal(url ?? sink.url(path)), secret: nil), timeoutSeconds: timeout)
             let http = try #require(HTTPAlertChannel(channel, client: client))
             let queue = DeliveryQueue(channel: http, policy: RetryPolicy(retries: retries, backoffSeconds: backoff), report: events.add)
