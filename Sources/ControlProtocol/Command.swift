@@ -53,7 +53,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         "on": .enable, "off": .disable, "reset": .clear, "unset": .clear,
         "run": .runNow, "trigger": .runNow, "start": .runNow, "log": .history, "logs": .history,
         "runs": .history, "upcoming": .next, "schedule": .next, "reread": .reload, "restart": .reload,
-        "prometheus": .metrics, "stats": .metrics, "notify": .notifyTest, "test": .notifyTest, "alert": .notifyTest,
+        "prometheus": .metrics, "notify": .notifyTest, "alert": .notifyTest,
     ]
 
     /// The command `name` was probably meant to be, if any.
