@@ -4,9 +4,13 @@ SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FLAGS ?=
 DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
-# What the tests need besides the build: systemd-analyze (exports, units), a Python venv for
-# kubernetes-validate (pinned; it checks the exported CronJobs offline).
-TEST_DEB_PACKAGES := systemd python3 python3-venv
+# What only the tests need: systemd-analyze (exports, units) and a Python venv for
+# kubernetes-validate (pinned; it checks the exported CronJobs offline), each from Debian only
+# where the machine lacks it; promtool and a real Prometheus (the metrics tests), openssl (TLS
+# certificates for the SMTP tests); and from PyPI, pinned, aiosmtpd (the SMTP sink).
+TEST_DEB_PACKAGES := prometheus openssl $(if $(shell command -v systemd-analyze 2>/dev/null),,systemd) \
+  $(if $(shell python3 -m venv --help >/dev/null 2>&1 && echo yes),,python3 python3-venv)
+TEST_PIP_PACKAGES := aiosmtpd==1.4.6
 VENV := .build/venv
 KUBERNETES_VALIDATE := kubernetes-validate==1.37.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -56,16 +60,29 @@ deps:
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-## test-deps: what the tests need besides the build (Debian packages, kubernetes-validate in .build/venv)
+## test-deps: what the tests need beyond the build (TEST_DEB_PACKAGES, TEST_PIP_PACKAGES, and
+## kubernetes-validate in .build/venv), when missing. Installing Debian's prometheus enables (and,
+## where systemd runs, starts) its server: the tests start their own on loopback, so when this
+## target installed it, it stops and disables it.
 test-deps: deps
 	@missing=""; for p in $(TEST_DEB_PACKAGES); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
-	if [ -n "$$missing" ] && ! { command -v systemd-analyze >/dev/null && python3 -m venv --help >/dev/null 2>&1; }; then \
+	if [ -n "$$missing" ]; then \
 	  echo "make test-deps: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+	  if echo " $$missing " | grep -q " prometheus "; then \
+	    echo "make test-deps: disabling the prometheus.service the package enabled (the tests start their own Prometheus)"; \
+	    if [ -d /run/systemd/system ]; then $(SUDO) systemctl disable --now prometheus.service || true; \
+	    else $(SUDO) systemctl disable prometheus.service >/dev/null 2>&1 || true; fi; \
+	  fi; \
 	fi
+	@for p in $(TEST_PIP_PACKAGES); do \
+	  name=$${p%%==*}; \
+	  python3 -c "import $$name" 2>/dev/null || { echo "make test-deps: pip install $$p"; \
+	    python3 -m pip install --quiet $$( [ "$$(id -u)" = 0 ] || echo --user ) "$$p" || exit 1; }; \
+	done
 	@if ! $(VENV)/bin/python -m pip show kubernetes-validate 2>/dev/null | grep -q "^Version: $(subst kubernetes-validate==,,$(KUBERNETES_VALIDATE))$$"; then \
 	  echo "make test-deps: installing $(KUBERNETES_VALIDATE) into $(VENV)"; \
 	  python3 -m venv $(VENV) && $(VENV)/bin/python -m pip install -q $(KUBERNETES_VALIDATE); \

@@ -18,6 +18,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // Alerts and metrics: only the targets the daemon needs depend on these (see docs/architecture.md).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure: NYSE rules, sessions, phases, America/New_York conversions. Foundation only.
@@ -36,6 +42,21 @@ let package = Package(
         ),
         // Pure: configuration -> Kubernetes CronJobs, systemd timers, crontab (v6-scheduler export).
         .target(name: "ScheduleExport", dependencies: ["Scheduling", "MarketCalendar"]),
+        // Pure: the alert streak/dedup machine, alert messages and their payloads, metric names.
+        .target(name: "Monitoring", dependencies: ["Scheduling", "MarketCalendar"]),
+        // I/O: alert channels (Slack, Discord, webhook over HTTP; e-mail over SMTP) and their queues.
+        .target(
+            name: "AlertChannels",
+            dependencies: [
+                "Monitoring", "Scheduling",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Pure: the control socket's requests, responses, framing and error codes.
         .target(name: "ControlProtocol"),
         // libsystemd: sd_notify, sd_journal_sendv, sd_listen_fds.
@@ -46,8 +67,10 @@ let package = Package(
         .target(
             name: "SchedulerDaemon",
             dependencies: [
-                "Scheduling", "ControlProtocol", "CSystemd", "CShim",
+                "Scheduling", "ControlProtocol", "CSystemd", "CShim", "Monitoring", "AlertChannels",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -74,7 +97,8 @@ let package = Package(
         .testTarget(name: "MarketCalendarTests", dependencies: ["MarketCalendar"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol"]),
-        .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "TestSupport", "v6-scheduler", "v6ctl"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Scheduling", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "AlertChannels", "Monitoring", "TestSupport", "v6-scheduler", "v6ctl"]),
         .testTarget(
             name: "ExportTests",
             dependencies: ["ScheduleExport", "Scheduling", "TestSupport", "v6ctl", .product(name: "Yams", package: "Yams")]

@@ -18,13 +18,16 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     case taskSet = "task_set"
     case taskRemove = "task_rm"
     case settingsSet = "settings_set"
+    case metrics
+    case notifyTest = "notify_test"
 
     public var description: String { rawValue }
 
     /// Fields besides `v`, `id` and `cmd`, in the order the documentation lists them.
     public var fields: [String] {
         switch self {
-        case .status, .tasks, .reload: return []
+        case .status, .tasks, .reload, .metrics: return []
+        case .notifyTest: return ["channel"]
         case .task: return ["task", "output"]
         case .enable, .disable: return ["task", "until"]
         case .clear: return ["task"]
@@ -46,6 +49,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         case .taskAdd, .taskSet: return ["task", "settings", "revision"]
         case .taskRemove: return ["task", "revision"]
         case .settingsSet: return ["settings", "revision"]
+        case .notifyTest: return ["channel"]
         default: return []
         }
     }
@@ -54,8 +58,8 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     /// `control_group` may send them; anyone who can connect may send the others.
     public var isPrivileged: Bool {
         switch self {
-        case .enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet: return true
-        case .status, .tasks, .task, .history, .next, .configShow, .audit: return false
+        case .enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet, .notifyTest: return true
+        case .status, .tasks, .task, .history, .next, .configShow, .audit, .metrics: return false
         }
     }
 
@@ -68,6 +72,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         "config": .configShow, "show_config": .configShow, "add": .taskAdd, "add_task": .taskAdd, "set": .taskSet,
         "set_task": .taskSet, "rm": .taskRemove, "remove": .taskRemove, "delete": .taskRemove, "task_remove": .taskRemove,
         "settings": .settingsSet, "set_settings": .settingsSet, "changes": .audit, "who": .audit,
+        "prometheus": .metrics, "notify": .notifyTest, "alert": .notifyTest,
     ]
 
     /// The command `name` was probably meant to be, if any.

@@ -38,6 +38,8 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case `internal`
     /// A run id that is not in the history.
     case notFound = "not_found"
+    /// `notify_test` names no channel of `scheduler.notify`.
+    case unknownChannel = "unknown_channel"
     /// The run database is unavailable (not writable, corrupt); toggles and history cannot be served.
     case stateError = "state_error"
     /// A configuration edit was based on a revision that is no longer the running one, or the files

@@ -25,6 +25,11 @@ public enum Request: Sendable, Equatable {
     case reload
     /// Shows or changes the configuration, or lists who changed it (see `ConfigRequest`).
     case config(ConfigRequest)
+    /// The Prometheus text exposition of the daemon's metrics. Result: `MetricsResult`.
+    case metrics
+    /// Sends a test alert to one channel of `scheduler.notify`, past its queue, one attempt, and
+    /// answers with the endpoint's answer. Result: `NotifyTestResult`.
+    case notifyTest(channel: String)
 
     public var command: Command {
         switch self {
@@ -39,6 +44,8 @@ public enum Request: Sendable, Equatable {
         case .next: return .next
         case .reload: return .reload
         case .config(let request): return request.command
+        case .metrics: return .metrics
+        case .notifyTest: return .notifyTest
         }
     }
 
@@ -49,7 +56,7 @@ public enum Request: Sendable, Equatable {
         case .enable(let task, _), .disable(let task, _), .clear(let task), .runNow(let task, _, _): return task
         case .history(let task, _, _, _, _): return task
         case .config(let request): return request.taskName
-        case .status, .tasks, .next, .reload: return nil
+        case .status, .tasks, .next, .reload, .metrics, .notifyTest: return nil
         }
     }
 
@@ -59,7 +66,9 @@ public enum Request: Sendable, Equatable {
         func add(_ key: String, _ value: JSONValue?) { if let value { members.append((key, value)) } }
         func flag(_ b: Bool) -> JSONValue? { b ? .bool(true) : nil }
         switch self {
-        case .status, .tasks, .reload: break
+        case .status, .tasks, .reload, .metrics: break
+        case .notifyTest(let channel):
+            add("channel", .string(channel))
         case .task(let name, let output):
             add("task", .string(name))
             add("output", flag(output))

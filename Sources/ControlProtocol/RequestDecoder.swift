@@ -54,6 +54,8 @@ public enum RequestDecoder {
         case .status: return .status
         case .tasks: return .tasks
         case .reload: return .reload
+        case .metrics: return .metrics
+        case .notifyTest: return .notifyTest(channel: try fields.channel())
         case .task: return .task(name: try fields.task(), output: try fields.bool("output"))
         case .enable: return .enable(task: try fields.task(), until: try fields.instant("until"))
         case .disable: return .disable(task: try fields.task(), until: try fields.instant("until"))
@@ -122,6 +124,15 @@ struct Fields {
         guard let name = try optionalTask() else {
             throw ProtocolError(.missingField, "\(command) needs \"task\": the task's name as in the configuration")
         }
+        return name
+    }
+
+    func channel() throws(ProtocolError) -> String {
+        guard let value = present("channel") else {
+            throw ProtocolError(.missingField, "\(command) needs \"channel\": a channel name of scheduler.notify")
+        }
+        guard case .string(let name) = value else { throw wrongType("channel", "a string (a channel name)", value) }
+        guard !name.isEmpty else { throw ProtocolError(.invalidValue, "\"channel\" is empty: give a channel name of scheduler.notify") }
         return name
     }
 

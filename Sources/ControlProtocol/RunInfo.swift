@@ -62,10 +62,15 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var reason: String?
     /// The last lines of output, only in `task` and `history` answers that asked for `output`.
     public var outputTail: [String]?
+    /// CPU time (user + system) of the run's processes, milliseconds (finished runs that ran).
+    public var cpuMS: Int64?
+    /// Peak resident memory of the run's largest process, bytes (finished runs that ran).
+    public var maxRSSBytes: Int64?
 
     public init(runID: Int64, task: String, trigger: RunTrigger, scheduledAt: String? = nil, startedAt: String? = nil,
                 finishedAt: String? = nil, outcome: RunOutcome, exitCode: Int? = nil, signal: Int? = nil,
-                attempt: Int = 1, durationMS: Int64? = nil, reason: String? = nil, outputTail: [String]? = nil) {
+                attempt: Int = 1, durationMS: Int64? = nil, reason: String? = nil, outputTail: [String]? = nil,
+                cpuMS: Int64? = nil, maxRSSBytes: Int64? = nil) {
         self.runID = runID
         self.task = task
         self.trigger = trigger
@@ -79,11 +84,13 @@ public struct RunInfo: Codable, Sendable, Equatable {
         self.durationMS = durationMS
         self.reason = reason
         self.outputTail = outputTail
+        self.cpuMS = cpuMS
+        self.maxRSSBytes = maxRSSBytes
     }
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", task, trigger, scheduledAt = "scheduled_at", startedAt = "started_at"
         case finishedAt = "finished_at", outcome, exitCode = "exit_code", signal, attempt
-        case durationMS = "duration_ms", reason, outputTail = "output_tail"
+        case durationMS = "duration_ms", reason, outputTail = "output_tail", cpuMS = "cpu_ms", maxRSSBytes = "max_rss_bytes"
     }
 }

@@ -12,7 +12,29 @@ struct CheckConfigCommand: ParsableCommand {
     func run() throws {
         let loaded = try LoadedConfigCommand.load(options)
         for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-        print(ConfigSummary.lines(loaded.config).joined(separator: "\n"))
+        for warning in unresolvedSecrets(loaded.config) { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
+        print((ConfigSummary.lines(loaded.config) + ConfigSummary.notifyLines(loaded.config.notify)).joined(separator: "\n"))
+    }
+
+    /// Secrets this process cannot resolve. Not errors: the daemon resolves them in its own
+    /// environment (the unit's EnvironmentFile=, LoadCredential=), which may differ from here.
+    private func unresolvedSecrets(_ config: SchedulerConfig) -> [String] {
+        var environment = ProcessInfo.processInfo.environment
+        if let path = options.envFile, let text = try? String(contentsOfFile: path, encoding: .utf8),
+           let file = try? EnvironmentFile(parsing: text, path: path) {
+            for entry in file.entries { environment[entry.name] = entry.value }
+        }
+        var warnings: [String] = []
+        for channel in config.notify.channels {
+            for secret in channel.kind.secrets {
+                do {
+                    _ = try secret.resolved(in: environment)
+                } catch {
+                    warnings.append("\(options.config):\(channel.line): scheduler.notify.\(channel.name): \(error) here; the daemon resolves it when it starts (scheduler.env, Environment= or LoadCredential=), and the channel cannot send without it")
+                }
+            }
+        }
+        return warnings
     }
 }
 

@@ -37,6 +37,18 @@ enum Render {
         return "\(ms / 3_600_000)h\(ms / 60_000 % 60)m"
     }
 
+    /// `812K`, `48.2M`, `1.5G` (binary units), or nothing.
+    static func bytes(_ bytes: Int64?) -> String {
+        guard let bytes else { return "" }
+        let units = ["B", "K", "M", "G", "T"]
+        var value = Double(bytes), unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 || value >= 100 ? "\(Int64(value.rounded()))\(units[unit])" : String(format: "%.1f", value) + units[unit]
+    }
+
     static func outcome(_ outcome: RunOutcome) -> String {
         let text = outcome.rawValue
         guard colour else { return text }

@@ -75,9 +75,11 @@ struct HistoryCommand: ParsableCommand {
         if global.json { return try DaemonSession.printJSON(result) }
         let rows = result.runs.map { run in
             [String(run.runID), Render.cut(run.task, 26), run.trigger.rawValue, Render.short(run.scheduledAt ?? run.startedAt),
-             Render.outcome(run.outcome), Render.exit(run), Render.duration(run.durationMS)]
+             Render.outcome(run.outcome), Render.exit(run), Render.duration(run.durationMS), Render.duration(run.cpuMS),
+             Render.bytes(run.maxRSSBytes)]
         }
-        Output.write(Output.table(["run", "task", "trigger", "time", "outcome", "exit", "took"], rows) + "(\(Render.offsetNote()))\n")
+        Output.write(Output.table(["run", "task", "trigger", "time", "outcome", "exit", "took", "cpu", "peak rss"], rows)
+                     + "(\(Render.offsetNote()); cpu: user + system time of the run's processes)\n")
     }
 }
 

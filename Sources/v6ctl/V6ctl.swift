@@ -20,6 +20,8 @@ struct V6ctl: AsyncParsableCommand {
               v6ctl task set collect_option_snapshots timeout_seconds=300 retries=3
               v6ctl config show --sources              # the configuration, and where each value comes from
               v6ctl audit                              # who changed what
+              v6ctl metrics                            # Prometheus text (textfile collector)
+              v6ctl notify test desk_slack             # send a test alert, print the answer
               v6ctl calendar day                       # is today a trading day?
               v6ctl calendar sessions --from 2026-11-23 --to 2026-11-27
               v6ctl calendar holidays --year 2027 --format csv
@@ -32,7 +34,7 @@ struct V6ctl: AsyncParsableCommand {
         subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self, EnableCommand.self, DisableCommand.self,
                       ClearCommand.self, RunNowCommand.self, HistoryCommand.self, NextCommand.self, ReloadCommand.self,
                       LogsCommand.self, TaskCommand.self, SettingsCommand.self, ConfigCommand.self, AuditCommand.self,
-                      CalendarCommand.self, GateCommand.self]
+                      MetricsCommand.self, NotifyCommand.self, CalendarCommand.self, GateCommand.self]
     )
 
     /// Runs the command; maps every failure to one stderr line and a documented exit code.
@@ -88,7 +90,7 @@ func globalOptionsMovedAfterSubcommand(_ arguments: [String]) -> [String] {
     // Subcommand path (e.g. "calendar day") first, then the moved options, then the rest.
     var path = [arguments[index]]
     var rest = Array(arguments[(index + 1)...])
-    if ["calendar", "task", "settings", "config"].contains(arguments[index]), let sub = rest.first, !sub.hasPrefix("-") {
+    if ["calendar", "task", "settings", "config", "notify"].contains(arguments[index]), let sub = rest.first, !sub.hasPrefix("-") {
         path.append(sub)
         rest.removeFirst()
     }

@@ -25,6 +25,8 @@ import Testing
         case .audit: return ResponseEncoder.success(id: id, result: try payload.decode(AuditResult.self))
         case .taskAdd, .taskSet, .taskRemove, .settingsSet:
             return ResponseEncoder.success(id: id, result: try payload.decode(ConfigChangeResult.self))
+        case .metrics: return ResponseEncoder.success(id: id, result: try payload.decode(MetricsResult.self))
+        case .notifyTest: return ResponseEncoder.success(id: id, result: try payload.decode(NotifyTestResult.self))
         }
     }
 

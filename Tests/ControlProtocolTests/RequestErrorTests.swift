@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func unknownCommandWithDidYouMean() {
-        let list = "commands: status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set"
+        let list = "commands: status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set, metrics, notify_test"
         let cases: [(String, String)] = [
             ("enabel", #"unknown command "enabel" (did you mean "enable"?); "#),
             ("run", #"unknown command "run" (did you mean "run_now"?); "#),
@@ -156,7 +156,7 @@ import Testing
 
     @Test func missingField() {
         #expect(error(#"{"v":1}"#) == ProtocolError(.missingField,
-            #"missing "cmd": the command, one of status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set"#))
+            #"missing "cmd": the command, one of status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set, metrics, notify_test"#))
         for command in ["task", "enable", "disable", "clear", "run_now"] {
             #expect(error(#"{"v":1,"cmd":""# + command + #""}"#)
                 == ProtocolError(.missingField, command + #" needs "task": the task's name as in the configuration"#))

@@ -27,6 +27,8 @@ import Testing
         .next(),
         .next(limit: 5),
         .reload,
+        .metrics,
+        .notifyTest(channel: "desk_slack"),
         .task(name: "naïve \"quoted\" \\ name\twith\u{0}nul"),
     ]
 
@@ -104,7 +106,7 @@ import Testing
 
     @Test func privilegedCommandsAreTheMutatingOnes() {
         #expect(Set(Command.allCases.filter(\.isPrivileged))
-            == [.enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet])
+            == [.enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet, .notifyTest])
         #expect(Request.runNow(task: "a").command.isPrivileged)
         #expect(!Request.history(task: "a").command.isPrivileged)
         #expect(Request.clear(task: "a").taskName == "a")

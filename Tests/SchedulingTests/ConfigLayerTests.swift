@@ -171,6 +171,23 @@ import TestSupport
         #expect(loaded.layers.values.allSatisfy { !$0.shown.contains("s3cr3t") })
     }
 
+    /// An alert channel's webhook URL carries its credential: masked in `config show` like a password.
+    @Test func alertChannelURLsAndPasswordsAreMasked() throws {
+        let main = Self.main.replacingOccurrences(of: "scheduler:\n", with: """
+            scheduler:
+              notify:
+                desk_slack: {type: slack, url: "https://hooks.slack.example/T0/B0/HOOKSECRET"}
+                desk_mail: {type: email, host: smtp.example, port: 587, security: starttls, user: desk,
+                            password: "MAILSECRET", from: "v6@example", to: ["desk@example"]}
+
+            """)
+        let loaded = try #require(Self.load([], main: main))
+        let notify = try #require(loaded.layers.values.first { $0.key == "scheduler.notify" })
+        #expect(notify.text.contains("HOOKSECRET") && notify.text.contains("MAILSECRET"))
+        #expect(!notify.shown.contains("HOOKSECRET") && !notify.shown.contains("MAILSECRET"), "\(notify.shown)")
+        #expect(notify.shown.contains("smtp.example"), "only the secrets are masked: \(notify.shown)")
+    }
+
     @Test func theRevisionChangesWithAnyTextOfAnyLayer() {
         let a = Self.inputs([("10-x.yaml", "scheduler: {}\n")]).revision
         #expect(a == Self.inputs([("10-x.yaml", "scheduler: {}\n")]).revision)

@@ -139,6 +139,6 @@ extension Daemon {
     private func pauseForFaultTest(at point: String) {
         guard options.environment["V6_FAULT_STOP_AT"] == point else { return }
         logger.warning("V6_FAULT_STOP_AT=\(point): stopping (SIGSTOP) for a fault test")
-        raise(SIGSTOP)
+        _ = Glibc.raise(SIGSTOP)
     }
 }

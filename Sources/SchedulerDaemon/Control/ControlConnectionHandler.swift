@@ -136,13 +136,17 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
     /// Decodes one line and answers it, at once (errors) or from the daemon.
     private func handle(_ line: [UInt8], context: ChannelHandlerContext) {
         let decoded = RequestDecoder.decode(line: line)
-        if let failure = ResponseEncoder.failure(for: decoded) { return write(failure, context: context) }
+        if let failure = ResponseEncoder.failure(for: decoded) {
+            daemon.metrics.controlResponse(command: "invalid", failure)
+            return write(failure, context: context)
+        }
         guard let request = decoded.request else { return }
         if request.command.isPrivileged && !authorization.mayChange(peer) {
             logger.warning("refused \(request.command) from \(peer): not root, not the daemon's user, not in the control group",
                            metadata: ["peer_uid": "\(peer.uid)", "peer_pid": "\(peer.pid)"])
+            daemon.metrics.controlRequest(command: request.command.rawValue, result: ErrorCode.permissionDenied.rawValue)
             return write(ResponseEncoder.failure(id: decoded.id, code: .permissionDenied,
-                message: "\(request.command) needs root, the daemon's user or membership of the control group; reads (status, tasks, task, history, next) are open"),
+                message: "\(request.command) needs root, the daemon's user or membership of the control group; reads (status, tasks, task, history, next, metrics, config_show, audit) are open"),
                          context: context)
         }
         disarm()
@@ -151,7 +155,9 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
         let daemon = self.daemon, peer = self.peer, id = decoded.id
         inFlight = Task {
             guard !Task.isCancelled else { return promise.succeed(nil) }
-            promise.succeed(await daemon.handle(request, id: id, peer: peer, send: send))
+            let answer = await daemon.handle(request, id: id, peer: peer, send: send)
+            daemon.metrics.controlResponse(command: request.command.rawValue, answer)
+            promise.succeed(answer)
         }
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         promise.futureResult.whenSuccess { answer in

@@ -1,6 +1,7 @@
 import ControlProtocol
 import Foundation
 import MarketCalendar
+import Monitoring
 import Scheduling
 
 extension Daemon {
@@ -69,6 +70,10 @@ extension Daemon {
             }
         case .config(let request):
             return await handleConfig(request, id: id, peer: peer)
+        case .metrics:
+            return ResponseEncoder.success(id: id, result: MetricsResult(text: metricsText(now: now), contentType: MetricCatalog.contentType))
+        case .notifyTest(let channel):
+            return await notifyTest(channel, peer: peer, id: id, now: now)
         }
     }
 

@@ -86,7 +86,8 @@ extension Daemon {
                        scheduledAt: run.scheduledAt.map(zone.iso8601), startedAt: run.startedAt.map(zone.iso8601),
                        finishedAt: run.finishedAt.map(zone.iso8601), outcome: RunOutcome(rawValue: run.outcome.rawValue) ?? .failed,
                        exitCode: run.exitCode.map(Int.init), signal: run.signal.map(Int.init), attempt: run.attempt,
-                       durationMS: run.durationMs, reason: run.reason, outputTail: tail)
+                       durationMS: run.durationMs, reason: run.reason, outputTail: tail, cpuMS: run.cpuMs,
+                       maxRSSBytes: run.maxRSSBytes)
     }
 
     // MARK: - run_now --wait plumbing

@@ -169,6 +169,8 @@ extension Daemon {
             (fresh, prepared) = result
         case .failure(let error):
             logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
+            metrics.reload(succeeded: false)
+            raise(.daemon(.reloadRejected("Requested by \(who):\n\(error)")), now: Instant.now)
             return .failure(ReloadFailure(message: "\(error)"))
         }
         guard !shuttingDown else { return .failure(ReloadFailure(message: "v6-scheduler is stopping", refused: true)) }
@@ -181,6 +183,9 @@ extension Daemon {
         let previous = loaded
         loaded = LoadedConfig(config: config, warnings: fresh.warnings, layers: fresh.layers)
         core.reload(prepared)
+        alerts.reconfigure(config)
+        configureAlerts(config)
+        metrics.reload(succeeded: true)
         for warning in fresh.warnings { logger.warning("\(warning)") }
         outputs.file?.setEnabled(config.enableLogging)
         outputs.reopen()
@@ -197,6 +202,7 @@ extension Daemon {
         shuttingDown = true
         notifier.stopping()
         logger.notice("stopping: \(runs.count) run(s) to stop")
+        raise(.daemon(.stopping("v6-scheduler is stopping (SIGTERM); \(runs.count) run(s) to stop.")), now: Instant.now)
         control?.close()
         timer?.arm(at: nil)
         perform(core.shutdown(), now: Instant.now)
@@ -219,11 +225,17 @@ extension Daemon {
     // MARK: - on_failure hook
 
     /// The daemon's environment for a task or hook, without what systemd meant for the daemon
-    /// alone (notify socket, watchdog, passed sockets).
+    /// alone (notify socket, watchdog, passed sockets) and without the alert channels' secrets.
     func childEnvironment() -> [String: String] {
         var environment = options.environment
         for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
             environment[key] = nil
+        }
+        // The alert channels' secrets (env:NAME) are the scheduler's, not the tasks'.
+        for channel in core.config.notify.channels {
+            for secret in channel.kind.secrets {
+                if case .environment(let name) = secret.source { environment[name] = nil }
+            }
         }
         return environment
     }

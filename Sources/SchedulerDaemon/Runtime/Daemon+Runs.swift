@@ -27,6 +27,7 @@ extension Daemon {
                 let record = RunRecord(runID: skip.runID, task: skip.task, trigger: skip.trigger, scheduledAt: skip.scheduledAt,
                                        finishedAt: now, outcome: .skipped, reason: skip.reason)
                 save(record, task: skip.task)
+                reportSkip(skip, now: now)
                 var watchers = watchRegistry.end(runID: skip.runID)
                 // A skipped retry ends its chain: whoever waits for it gets this answer, not silence.
                 if skip.trigger == .retry { watchers += watchRegistry.dropRetry(task: skip.task) }
@@ -91,6 +92,7 @@ extension Daemon {
         // Lateness means something only for a run that had a due instant.
         if run.trigger == .schedule {
             metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
+            metrics.lateness(task: run.task, seconds: lateness / 1000)
         }
         logger.info("started \(task.command.joined(separator: " "))", metadata: metadata)
         // The timeout, counted from the spawn on the monotonic clock (the core's own deadline is
@@ -146,10 +148,17 @@ extension Daemon {
         default: logger.error("\(text)", metadata: metadata)
         }
         let started = handle.map { Instant(seconds: Int64($0.startedAt.timeIntervalSince1970)) }
+        let usage = handle?.process.usage
+        if let usage {
+            metadata["cpu_ms"] = "\(Int64((usage.cpuSeconds * 1000).rounded()))"
+            metadata["max_rss_bytes"] = "\(usage.maxRSSBytes)"
+        }
         save(RunRecord(runID: c.runID, task: c.task, trigger: c.trigger, scheduledAt: c.scheduledAt,
                        startedAt: started, finishedAt: now, exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
                        attempt: c.attempt, durationMs: duration, waitedMs: handle.map { $0.start.waitedSeconds * 1000 },
-                       reason: c.reason, outputTail: tail), task: c.task)
+                       reason: c.reason, outputTail: tail, cpuMs: usage.map { Int64(($0.cpuSeconds * 1000).rounded()) },
+                       maxRSSBytes: usage?.maxRSSBytes), task: c.task)
+        reportRun(c, handle: handle, durationMs: duration, tail: tail, now: now)
         notifyWatchers(c)
         if c.isFinalFailure { runFailureHook(c, tail: tail ?? Data()) }
     }

@@ -13,8 +13,18 @@ enum StoreSchema {
         migrator.registerMigration("v2: config audit") { db in
             try db.execute(sql: v2)
         }
+        migrator.registerMigration("v3: run resource usage") { db in
+            try db.execute(sql: v3ResourceUsage)
+        }
         return migrator
     }
+
+    /// What each run cost, from the kernel's rusage at the reap (NULL for runs that never ran,
+    /// and for runs recorded before this migration).
+    private static let v3ResourceUsage = """
+        ALTER TABLE runs ADD COLUMN cpu_ms INTEGER CHECK (cpu_ms IS NULL OR cpu_ms >= 0);
+        ALTER TABLE runs ADD COLUMN max_rss_bytes INTEGER CHECK (max_rss_bytes IS NULL OR max_rss_bytes >= 0);
+        """
 
     private static let v1 = """
         CREATE TABLE runs (

@@ -10,6 +10,9 @@ struct TaskDefaults {
     var onFailure: [String]?
     /// `enable_holiday_check: false`.
     var ignoresHolidays: Bool
+    /// `notify_default`, and every channel name (for tasks' `notify:`).
+    var notify: [String] = []
+    var channelNames: [String] = []
 }
 
 extension ConfigReader {
@@ -17,7 +20,7 @@ extension ConfigReader {
         "timezone", "log_directory", "enable_holiday_check", "enable_logging", "working_directory",
         "state_directory", "control_socket", "control_group", "max_concurrent_tasks", "kill_grace_seconds",
         "history_limit", "on_failure", "calendar", "tasks",
-    ]
+    ] + notifySchedulerKeys
     static let supportedTimezone = "America/New_York"
     static let defaultStateDirectory = "/var/lib/v6-scheduler"
     static let defaultControlSocket = "/run/v6-scheduler/control.sock"
@@ -67,9 +70,12 @@ extension ConfigReader {
             config.extraDays = readCalendar(calendar, path: m.child("calendar"))
         }
 
+        let notify = readNotifySettings(m, base: base)
+        config.notify = notify.settings
         let defaults = TaskDefaults(workingDirectory: workingDirectory, killGraceSeconds: config.killGraceSeconds,
                                     historyLimit: config.historyLimit, onFailure: config.onFailure,
-                                    ignoresHolidays: !config.enableHolidayCheck)
+                                    ignoresHolidays: !config.enableHolidayCheck, notify: config.notify.defaultChannels,
+                                    channelNames: notify.names)
         var names: [String] = []
         if let tasksNode = m.value("tasks"),
            let tasks = mapping(tasksNode, path: m.child("tasks"), known: nil, expected: "a mapping of task names to tasks") {

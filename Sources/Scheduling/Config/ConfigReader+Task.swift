@@ -5,7 +5,7 @@ extension ConfigReader {
     static let taskKeys = [
         "command", "enabled", "frequency", "market_phase", "at", "cron", "days", "timeout_seconds", "retries",
         "retry_backoff_seconds", "overlap", "catch_up", "force_run", "environment", "kill_grace_seconds",
-        "history_limit", "on_failure",
+        "history_limit", "on_failure", "notify",
     ]
     static let scheduleKeys = ["at", "frequency", "cron"]
     /// A frequency longer than a day would fire at most once a day: that is an `at:` time.
@@ -35,6 +35,7 @@ extension ConfigReader {
         let killGrace = int(m, "kill_grace_seconds", in: ConfigRanges.killGraceSeconds, unit: "seconds")
         let historyLimit = int(m, "history_limit", in: ConfigRanges.historyLimit)
         let hook = command(m, "on_failure", allowEmpty: true)
+        let notify = channelList(m, "notify", known: defaults.channelNames)
 
         guard issues.count == before, let argv, let schedule else { return nil }
         var task = TaskConfig(name: name, command: Self.resolveProgram(argv, in: defaults.workingDirectory), schedule: schedule)
@@ -61,6 +62,7 @@ extension ConfigReader {
         } else {
             task.onFailure = defaults.onFailure
         }
+        task.notify = notify ?? defaults.notify
         warnAboutOverlap(task, m)
         return task
     }

@@ -57,6 +57,16 @@ public struct RunCompletion: Sendable, Equatable {
     public let isFinalFailure: Bool
 }
 
+/// Why an occurrence did not run, for alerts (`missed`, `skipped`) and metrics; `reason` says it in words.
+public enum SkipCause: Sendable, Equatable {
+    /// The previous run still runs, or one already waits for it (`overlap`).
+    case overlap
+    /// `count` occurrences were stepped over (clock step, suspend); the latest runs.
+    case missed(count: Int)
+    /// An upstream task did not succeed (dependencies).
+    case dependency
+}
+
 /// An occurrence that did not run, recorded with its reason.
 public struct SkippedRun: Sendable, Equatable {
     public let runID: String
@@ -64,6 +74,7 @@ public struct SkippedRun: Sendable, Equatable {
     public let trigger: Trigger
     public let scheduledAt: Instant?
     public let reason: String
+    public var cause: SkipCause = .overlap
 }
 
 /// What the state machine asks the daemon to do.

@@ -117,7 +117,8 @@ public struct SchedulerCore: Sendable {
             guard !isShuttingDown, isEnabled(name, at: now) else { continue }
             if missed > 0 {
                 actions.append(.skipped(SkippedRun(runID: makeRunID(), task: name, trigger: .schedule, scheduledAt: occurrence,
-                    reason: "\(missed) occurrence(s) from \(calendar.zone.iso8601(occurrence)) missed (clock step or suspend); running the latest only")))
+                    reason: "\(missed) occurrence(s) from \(calendar.zone.iso8601(occurrence)) missed (clock step or suspend); running the latest only",
+                    cause: .missed(count: missed))))
             }
             offer(PendingStart(runID: makeRunID(), task: name, trigger: .schedule, scheduledAt: latest, attempt: 1, since: now),
                   now: now, into: &actions)

@@ -25,6 +25,8 @@ public struct TaskConfig: Sendable, Equatable {
     public var historyLimit: Int
     /// Line of the task's key in the YAML (for messages).
     public var line: Int
+    /// Alert channels of this task: its `notify:` list, or `scheduler.notify_default`; `[]` is none.
+    public var notify: [String] = []
 
     public init(name: String, command: [String], enabled: Bool = true, enabledSource: EnabledSource = .default,
                 schedule: ScheduleSpec, days: DayRule = .trading, daysExplicit: Bool = false,
