@@ -5,7 +5,7 @@ extension ConfigReader {
     static let taskKeys = [
         "command", "enabled", "frequency", "market_phase", "at", "cron", "days", "timeout_seconds", "retries",
         "retry_backoff_seconds", "overlap", "catch_up", "force_run", "environment", "kill_grace_seconds",
-        "history_limit", "on_failure",
+        "history_limit", "on_failure", "after", "after_wait",
     ]
     static let scheduleKeys = ["at", "frequency", "cron"]
     /// A frequency longer than a day would fire at most once a day: that is an `at:` time.
@@ -35,6 +35,7 @@ extension ConfigReader {
         let killGrace = int(m, "kill_grace_seconds", in: 0...Int.max, unit: "seconds")
         let historyLimit = int(m, "history_limit", in: 1...Int.max)
         let hook = command(m, "on_failure", allowEmpty: true)
+        let dependencies = readDependencies(m, name: name, scheduled: schedule.map { !$0.isEventDriven }, catchUp: catchUp)
 
         guard issues.count == before, let argv, let schedule else { return nil }
         var task = TaskConfig(name: name, command: Self.resolveProgram(argv, in: defaults.workingDirectory), schedule: schedule)
@@ -52,6 +53,8 @@ extension ConfigReader {
         task.retryBackoffSeconds = backoff ?? task.retryBackoffSeconds
         task.overlap = overlap.flatMap(OverlapPolicy.init(rawValue:)) ?? task.overlap
         task.catchUp = catchUp ?? false
+        task.after = dependencies.after
+        task.afterWaitSeconds = dependencies.afterWait ?? task.afterWaitSeconds
         task.ignoresHolidays = (forceRun ?? false) || defaults.ignoresHolidays
         task.environment = environment ?? [:]
         task.killGraceSeconds = killGrace ?? defaults.killGraceSeconds
@@ -72,7 +75,9 @@ extension ConfigReader {
                   "applies only to frequency: tasks (remove it; for times relative to the session use at: open+5m or close-10m)")
         }
         guard let key = given.first else {
-            error(line, path, "has no schedule (add one of at:, frequency:, cron:)")
+            // `after:` alone: the task runs when its upstreams have succeeded.
+            if m.has("after") { return .afterUpstreams }
+            error(line, path, "has no schedule (add one of at:, frequency:, cron:, or after: to run once its upstreams succeeded)")
             return nil
         }
         if given.count > 1 {

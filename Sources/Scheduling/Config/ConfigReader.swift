@@ -33,6 +33,8 @@ struct ConfigReader {
     let file: String
     private(set) var issues: [ConfigIssue] = []
     private(set) var warnings: [ConfigIssue] = []
+    /// Where each task's `after:` entries are, for `checkDependencies`.
+    var dependencyLines: [String: DependencyLines] = [:]
 
     init(file: String) { self.file = file }
 

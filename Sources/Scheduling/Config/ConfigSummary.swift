@@ -9,7 +9,8 @@ public enum ConfigSummary {
     /// Lines longer than `maxWidth` are cut with "..." (only very long names and variables).
     public static func lines(_ config: SchedulerConfig) -> [String] {
         let rows = config.tasks.map { task in
-            [task.name, schedule(task.schedule), days(task), task.ignoresHolidays ? "force_run" : "", state(task)]
+            [task.name, schedule(of: task), days(task), task.ignoresHolidays ? "force_run" : "",
+             state(task) + (task.after.isEmpty || task.isEventDriven ? "" : "  after " + task.after.joined(separator: ", "))]
         }
         // Caps keep one long cell from pushing every other line past the width.
         let caps = [30, 26, 14, 9]
@@ -29,7 +30,13 @@ public enum ConfigSummary {
         case .frequency(let seconds, let window):
             "every \(DurationSyntax.compact(seconds)) " + (window == .any ? "all day" : "in \(window.rawValue)")
         case .cron(let expression): "cron \"\(expression)\""
+        case .afterUpstreams: "after its upstreams"
         }
+    }
+
+    /// ``schedule(_:)``, and for a task with `after:` alone, `after a, b`.
+    public static func schedule(of task: TaskConfig) -> String {
+        task.isEventDriven ? "after " + task.after.joined(separator: ", ") : schedule(task.schedule)
     }
 
     /// `trading days`, `every day`, `sat`, `mon,wed`; `cron fields` for a cron task without `days:`.

@@ -8,8 +8,10 @@ public enum Planner {
         public let task: String
     }
 
-    /// Every fire instant of every enabled task whose ET date lies in `from...to`, sorted
-    /// by time, then task name.
+    /// Every start of every enabled task whose ET date lies in `from...to`, sorted by time,
+    /// then task name, except that a task that waited for an upstream (`after:`) comes right
+    /// after it: a task with `after:` alone at its last upstream's instant, a scheduled one at
+    /// its own instant (or its upstream's, when that comes later within `after_wait`).
     public static func plan(_ config: SchedulerConfig, from: LocalDate, through to: LocalDate) -> [Entry] {
         var enabledOnly = config
         enabledOnly.tasks = config.tasks.filter(\.enabled)
@@ -21,14 +23,20 @@ public enum Planner {
         var core = SchedulerCore(config: enabledOnly, now: start)
         var entries: [Entry] = []
         while let wake = core.nextWakeUp, wake < stop {
-            for action in core.advance(to: wake) {
-                guard case .start(let run) = action, let at = run.scheduledAt else { continue }
-                let date = zone.local(at).date
-                if date >= from && date <= to { entries.append(Entry(time: at, task: run.task)) }
-                _ = core.runFinished(run.runID, result: .exited(0), at: wake)
+            // A run that succeeds may start its dependents at once: they follow it in the list.
+            var actions = core.advance(to: wake)
+            var next = 0
+            while next < actions.count {
+                if case .start(let run) = actions[next] {
+                    let date = zone.local(wake).date
+                    if date >= from && date <= to { entries.append(Entry(time: wake, task: run.task)) }
+                    actions += core.runFinished(run.runID, result: .exited(0), at: wake)
+                }
+                next += 1
             }
         }
-        entries.sort { ($0.time, $0.task) < ($1.time, $1.task) }
+        // In time order by construction; at one instant in task-name order (the heap's), each
+        // dependent right after the upstream it waited for.
         return entries
     }
 }
