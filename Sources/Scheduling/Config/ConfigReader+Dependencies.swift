@@ -4,7 +4,8 @@ import Yams
 struct DependencyLines {
     /// The line of `after:` itself.
     let key: Int
-    /// Each named upstream's line.
+    /// The upstreams named, in order, and each one's line.
+    var names: [String] = []
     var items: [String: Int] = [:]
 }
 
@@ -42,6 +43,7 @@ extension ConfigReader {
                     error(Self.line(item), path, "\(upstream) is listed twice (remove one)")
                 } else {
                     after.append(upstream)
+                    lines.names.append(upstream)
                     lines.items[upstream] = Self.line(item)
                 }
             }
@@ -71,24 +73,24 @@ extension ConfigReader {
     }
 
     /// Checks that need every task: each `after:` name is a task, and no task waits for itself
-    /// through others (`cycle: a -> b -> c -> a`, where b runs after a).
+    /// through others (`cycle: a -> b -> c -> a`, where b runs after a). Tasks whose own settings
+    /// have problems are checked too, from what their `after:` says.
     ///
-    /// - Parameters:
-    ///   - tasks: the tasks that were read without problems.
-    ///   - names: every well-formed task name, valid body or not (a task whose own settings
-    ///     are wrong is reported once, for those, and not again as unknown).
-    mutating func checkDependencies(_ tasks: [TaskConfig], names: [String], tasksPath: String) {
+    /// - Parameter names: every well-formed task name, valid body or not (a task whose own
+    ///   settings are wrong is reported for those, not again as unknown).
+    mutating func checkDependencies(names: [String], tasksPath: String) {
         let known = Set(names)
-        for task in tasks {
-            guard let lines = dependencyLines[task.name] else { continue }
-            for upstream in task.after where !known.contains(upstream) {
-                let hint = Suggestion.closest(to: upstream, in: names.sorted()).map { "did you mean \($0)?" }
-                    ?? "name a task defined under tasks:"
-                error(lines.items[upstream] ?? lines.key, "\(tasksPath).\(task.name).after", "no task named \"\(upstream)\" (\(hint))")
+        let sorted = names.sorted()
+        for name in names {
+            guard let lines = dependencyLines[name] else { continue }
+            for upstream in lines.names where !known.contains(upstream) {
+                let hint = Suggestion.closest(to: upstream, in: sorted).map { "did you mean \($0)?" } ?? "name a task defined under tasks:"
+                error(lines.items[upstream] ?? lines.key, "\(tasksPath).\(name).after", "no task named \"\(upstream)\" (\(hint))")
             }
         }
-        for cycle in DependencyGraph(tasks: tasks).cycles() {
-            // Reported at the first task's entry that closes the loop (`a` after the last one).
+        let graph = DependencyGraph(names: names, after: names.map { dependencyLines[$0]?.names ?? [] })
+        for cycle in graph.cycles() {
+            // Reported at the first task's entry that closes the loop (it runs after the last one).
             let first = cycle[0], last = cycle[cycle.count - 2]
             let line = dependencyLines[first].flatMap { $0.items[last] ?? $0.key }
             error(line, "\(tasksPath).\(first).after",

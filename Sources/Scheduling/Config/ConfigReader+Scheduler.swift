@@ -81,7 +81,7 @@ extension ConfigReader {
                 }
             }
         }
-        checkDependencies(config.tasks, names: names, tasksPath: m.child("tasks"))
+        checkDependencies(names: names, tasksPath: m.child("tasks"))
         if names.isEmpty {
             warn(m.keyLine("tasks") ?? m.line, m.child("tasks"), "no tasks are defined (the scheduler will run nothing)")
         }

@@ -93,7 +93,10 @@ extension SchedulerCore {
     func upstreamState(_ u: Int, on date: LocalDate, slot: Instant?, depth: Int = 0) -> UpstreamState {
         let name = states[u].config.name
         let standing = deps.standing(u, on: date)
-        if case .pending(let id, let retrying)? = standing { return .unfinished(runID: id, retrying: retrying) }
+        if case .pending(let id, let retrying)? = standing {
+            // Held at its own gate, it has not run yet.
+            return deps.gates.contains { $0.start.runID == id } ? .notYet : .unfinished(runID: id, retrying: retrying)
+        }
         if let next = states[u].nextDue, calendar.zone.local(next).date == date,
            standing == nil || slot.map({ next <= $0 }) ?? true {
             return .notYet

@@ -17,15 +17,22 @@ public struct DependencyGraph: Sendable, Equatable {
     private let indexOf: [String: Int]
 
     public init(tasks: [TaskConfig]) {
-        names = tasks.map(\.name)
+        self.init(names: tasks.map(\.name), after: tasks.map(\.after))
+    }
+
+    /// - Parameters:
+    ///   - names: the tasks' names, unique.
+    ///   - after: each task's `after:` list.
+    public init(names: [String], after: [[String]]) {
+        self.names = names
         var indexOf: [String: Int] = [:]
         for (i, name) in names.enumerated() { indexOf[name] = i }
         self.indexOf = indexOf
-        var upstreams = [[Int]](repeating: [], count: tasks.count)
-        var dependents = [[Int]](repeating: [], count: tasks.count)
-        var missing = [[String]](repeating: [], count: tasks.count)
-        for (i, task) in tasks.enumerated() {
-            for name in task.after {
+        var upstreams = [[Int]](repeating: [], count: names.count)
+        var dependents = [[Int]](repeating: [], count: names.count)
+        var missing = [[String]](repeating: [], count: names.count)
+        for (i, list) in after.enumerated() {
+            for name in list {
                 guard let u = indexOf[name] else {
                     missing[i].append(name)
                     continue
