@@ -9,8 +9,7 @@ public enum ConfigSummary {
     /// Lines longer than `maxWidth` are cut with "..." (only very long names and variables).
     public static func lines(_ config: SchedulerConfig) -> [String] {
         let rows = config.tasks.map { task in
-            [task.name, schedule(of: task), days(task), task.ignoresHolidays ? "force_run" : "",
-             state(task) + (task.after.isEmpty || task.isEventDriven ? "" : "  after " + task.after.joined(separator: ", "))]
+            [task.name, schedule(of: task), days(task), task.ignoresHolidays ? "force_run" : "", state(task)]
         }
         // Caps keep one long cell from pushing every other line past the width.
         let caps = [30, 26, 14, 9]
@@ -19,6 +18,21 @@ public enum ConfigSummary {
         return rows.map { row in
             let cells = caps.indices.filter { widths[$0] > 0 }.map { fit(row[$0], widths[$0]) } + [row[4]]
             return fit(cells.joined(separator: "  "), maxWidth, pad: false)
+        }
+    }
+
+    /// What `after:` says, one line per task that has it, under a heading; empty when no task
+    /// has it. For example:
+    /// `  calculate_daily_statistics  after final_data_collection (waits at most 1h)`.
+    public static func dependencyLines(_ config: SchedulerConfig) -> [String] {
+        let dependents = config.tasks.filter { !$0.after.isEmpty }
+        guard !dependents.isEmpty else { return [] }
+        let width = min(30, dependents.map(\.name.count).max() ?? 0)
+        return ["dependencies (after:):"] + dependents.map { task in
+            let wait = task.isEventDriven
+                ? "no schedule: once a day, when \(task.after.count == 1 ? "it has" : "all have") succeeded"
+                : "waits at most \(DurationSyntax.canonical(task.afterWaitSeconds))"
+            return fit("  " + fit(task.name, width) + "  after " + task.after.joined(separator: ", ") + " (\(wait))", maxWidth, pad: false)
         }
     }
 
