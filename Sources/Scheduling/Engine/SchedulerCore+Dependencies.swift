@@ -158,8 +158,9 @@ extension SchedulerCore {
         case .skip(let why):
             skip(start, reason: why, into: &actions)
         case .wait(let unfinished):
+            // The wait counts from when the start became due (its occurrence, after a restart).
             let wait = states[i].config.afterWaitSeconds
-            var deadline = now + wait
+            var deadline = start.since + wait
             var atNext = false
             if start.trigger != .manual, let next = states[i].nextDue, next < deadline {
                 deadline = next

@@ -82,20 +82,10 @@ extension SchedulerCore {
             var latest: Instant? = nil
             while let t = cursor.next(), t <= processedUntil { latest = t }
             guard let t = latest, !ran.contains(Slot(index: i, at: t)) else { continue }
-            var deadline = t + config.afterWaitSeconds
-            var atNext = false
-            if let next = state.nextDue, next < deadline {
-                deadline = next
-                atNext = true
-            }
-            guard deadline > now else { continue }
-            let date = zone.local(t).date
-            let start = PendingStart(runID: makeRunID(), task: config.name, trigger: .schedule, scheduledAt: t, attempt: 1,
-                                     since: t, runDate: date, ignoresUpstreams: true)
-            deps.gates.append(Gate(start: start, index: i, runDate: date, slot: t, deadline: deadline, endsAtNextOccurrence: atNext))
-            notePending(start, index: i)
-            actions.append(.queued(runID: start.runID, task: config.name,
-                                   reason: "after the restart, the occurrence at \(zone.iso8601(t)) waits for its upstreams until \(zone.iso8601(deadline))"))
+            if let next = state.nextDue, next <= now { continue }
+            // Gated as it would have been at its occurrence: its wait counts from then.
+            gate(PendingStart(runID: makeRunID(), task: config.name, trigger: .schedule, scheduledAt: t, attempt: 1, since: t),
+                 index: i, now: now, into: &actions)
         }
         resolveDependencies(now: now, into: &actions)
         return actions
