@@ -77,7 +77,7 @@ extension ConfigReader {
         guard let key = given.first else {
             // `after:` alone: the task runs when its upstreams have succeeded.
             if m.has("after") { return .afterUpstreams }
-            error(line, path, "has no schedule (add one of at:, frequency:, cron:, or after: to run once its upstreams succeeded)")
+            error(line, path, "has no schedule (add one of at:, frequency:, cron:; or after: to run once other tasks have succeeded)")
             return nil
         }
         if given.count > 1 {
