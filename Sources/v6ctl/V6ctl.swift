@@ -17,6 +17,8 @@ struct V6ctl: AsyncParsableCommand {
               v6ctl disable collect_option_snapshots --until today
               v6ctl history collect_option_snapshots --limit 5
               v6ctl logs health_check -f
+              v6ctl graph                              # what runs after what (after:)
+              v6ctl run-now final_data_collection --with-dependents
               v6ctl calendar day                       # is today a trading day?
               v6ctl calendar sessions --from 2026-11-23 --to 2026-11-27
               v6ctl calendar holidays --year 2027 --format csv
@@ -28,7 +30,7 @@ struct V6ctl: AsyncParsableCommand {
             """,
         subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self, EnableCommand.self, DisableCommand.self,
                       ClearCommand.self, RunNowCommand.self, HistoryCommand.self, NextCommand.self, ReloadCommand.self,
-                      LogsCommand.self, CalendarCommand.self, GateCommand.self]
+                      LogsCommand.self, GraphCommand.self, CalendarCommand.self, GateCommand.self]
     )
 
     /// Runs the command; maps every failure to one stderr line and a documented exit code.

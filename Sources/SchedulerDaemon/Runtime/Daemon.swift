@@ -100,6 +100,7 @@ public actor Daemon {
         }
         installSignalHandlers()
         startWatchdog()
+        perform(resumeDependencies(now: Instant.now), now: Instant.now)
         perform(core.catchUp(lastSlots: (try? store?.lastSlots()) ?? [:], now: Instant.now), now: Instant.now)
         wake(.due)
         let tasks = core.config.tasks

@@ -10,8 +10,43 @@ enum StoreSchema {
         migrator.registerMigration("v1: runs, slots, toggles") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: trigger upstream") { db in
+            try db.execute(sql: v2)
+        }
         return migrator
     }
+
+    /// The `upstream` trigger (a task with `after:` alone, started by its upstreams). SQLite
+    /// cannot change a CHECK constraint in place: the table is copied, `seq` values and all
+    /// (`latest_runs` points at them), and its indexes made again.
+    private static let v2 = """
+        CREATE TABLE runs_v2 (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL UNIQUE,
+            task TEXT NOT NULL,
+            "trigger" TEXT NOT NULL CHECK ("trigger" IN ('schedule', 'manual', 'retry', 'catch_up', 'upstream')),
+            scheduled_at INTEGER,
+            started_at INTEGER,
+            finished_at INTEGER,
+            exit_code INTEGER,
+            signal INTEGER,
+            outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failed', 'fatal', 'timeout', 'skipped',
+                                                     'abandoned', 'retrying', 'running', 'queued')),
+            attempt INTEGER NOT NULL CHECK (attempt >= 1),
+            duration_ms INTEGER,
+            waited_ms INTEGER,
+            reason TEXT,
+            output_tail BLOB CHECK (output_tail IS NULL OR length(output_tail) <= 65536)
+        );
+        INSERT INTO runs_v2 SELECT * FROM runs;
+        -- Pruned runs may have held the largest seq: new ones still count on from it.
+        UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'runs') WHERE name = 'runs_v2'
+            AND (SELECT seq FROM sqlite_sequence WHERE name = 'runs') > seq;
+        DROP TABLE runs;
+        ALTER TABLE runs_v2 RENAME TO runs;
+        CREATE INDEX runs_by_task ON runs(task, seq);
+        CREATE INDEX runs_active ON runs(outcome) WHERE outcome IN ('running', 'queued', 'retrying');
+        """
 
     private static let v1 = """
         CREATE TABLE runs (
