@@ -9,8 +9,8 @@ struct GraphCommand: ParsableCommand {
         commandName: "graph", abstract: "Show the task dependencies (after:) as trees, or as Graphviz dot.",
         discussion: """
             text: a tree under each task that others run after and that runs after none; a task
-            after two others appears under both, the second time as "(see above)". Tasks in no
-            dependency are named on the last line.
+            after two others appears under both, the second time as "(see above)". Tasks without
+            dependencies are named at the end.
             dot: a digraph whose edges point from a task to the one that runs after it; tasks in
             no dependency are left out. --json prints the daemon's task list (each task's
             "after" and "dependents").
@@ -60,7 +60,19 @@ enum DependencyGraphText {
         }
         if lines.isEmpty { lines.append("no task has after: (no dependencies)") }
         let alone = tasks.filter { $0.after == nil && $0.dependents == nil }.map(\.name).sorted()
-        if !alone.isEmpty, alone.count < tasks.count { lines.append("(in no dependency: \(alone.joined(separator: ", ")))") }
+        if !alone.isEmpty, alone.count < tasks.count {
+            // Wrapped to 100 columns.
+            var line = "(no dependencies:"
+            for (i, name) in alone.enumerated() {
+                let word = " " + name + (i == alone.count - 1 ? ")" : ",")
+                if line.count + word.count > 100 {
+                    lines.append(line)
+                    line = " "
+                }
+                line += word
+            }
+            lines.append(line)
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -91,7 +91,7 @@ struct ShowCommand: ParsableCommand {
             let wait = detail.afterWaitSeconds.map { "; waits at most \(Render.span($0))" } ?? ""
             lines.append("  after:     \(after.joined(separator: ", "))\(wait)")
         }
-        if let dependents = s.dependents { lines.append("  before:    \(dependents.joined(separator: ", ")) (they run after it)") }
+        if let dependents = s.dependents { lines.append("  needed by: \(dependents.joined(separator: ", "))") }
         if s.waitingFor != nil { lines.append("  now:       \(Render.waiting(s))") }
         lines.append("  next runs: " + (detail.nextRuns.isEmpty ? "none" : detail.nextRuns.joined(separator: ", ")))
         lines.append("  last runs:")

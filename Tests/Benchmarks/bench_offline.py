@@ -3,6 +3,7 @@
     python3 bench_offline.py BIN_DIR REPO_DIR
 """
 import os
+import re
 import subprocess
 import sys
 from importlib.metadata import version
@@ -42,7 +43,35 @@ def plan(bin_dir, repo):
     record("2b", "plan: rows", rows, "rows", notes=f"{rows / (t['median'] / 1000) / 1e3:.0f} thousand rows/s")
 
 
+def plan_dependencies(bin_dir, repo):
+    """2c-2d. What the dependencies (`after:`) cost in a plan: the same ten years of
+    config/production.yaml with and without its after:/after_wait lines, timed back to back."""
+    production = os.path.join(repo, "config/production.yaml")
+    with open(production) as f:
+        text = f.read()
+    stripped = re.sub(r"(?m)^[ \t]+after(_wait)?:.*\n", "", text)
+    edges = len(re.findall(r"(?m)^[ \t]+after:", text))
+    without = os.path.join(WORK, "production-without-after.yaml")
+    with open(without, "w") as f:
+        f.write(stripped)
+    argv = lambda config: [os.path.join(bin_dir, "v6-scheduler"), "plan", "--config", config,
+                           "--from", "2020-01-01", "--to", "2029-12-31"]
+    ours = subprocess.run(argv(production), check=True, capture_output=True).stdout
+    theirs = subprocess.run(argv(without), check=True, capture_output=True).stdout
+    same = "identical csv" if ours == theirs else "the csv DIFFERS"
+    t_with = time_command(argv(production), runs=7, warmup=1, name="plan-after")
+    t_without = time_command(argv(without), runs=7, warmup=1, name="plan-no-after")
+    cost = t_with["median"] - t_without["median"]
+    rows_with, rows_without = ours.count(b"\n") - 1, theirs.count(b"\n") - 1
+    record("2c", f"plan: the same without its {edges} after: dependencies (the lines removed)",
+           round(t_without["median"], 0), "ms", notes=f"{timing_note(t_without)}; {rows_without:,} rows")
+    record("2d", "plan: what the dependencies cost (with them minus without, medians of runs back to back)",
+           round(cost, 0), "ms", notes=f"{100 * cost / t_without['median']:+.1f} %; with them: {timing_note(t_with)}; "
+           f"{rows_with:,} rows, {same}")
+
+
 if __name__ == "__main__":
     bin_dir, repo = sys.argv[1], sys.argv[2]
     calendar(bin_dir)
     plan(bin_dir, repo)
+    plan_dependencies(bin_dir, repo)

@@ -68,7 +68,7 @@ import TestSupport
             │   └── bottom  after left, right
             └── right  at \(Self.shown(next.at))
                 └── bottom  (see above)
-            (in no dependency: lone)
+            (no dependencies: lone)
 
             """)
         let dot = try daemon.v6ctl(["graph", "--format", "dot"]).stdout
@@ -78,7 +78,7 @@ import TestSupport
         let show = try daemon.v6ctl(["show", "bottom"]).stdout
         #expect(show.contains("  schedule:  after left, right, every day\n"))
         #expect(show.contains("  after:     left, right; waits at most 1h\n"))
-        #expect(try daemon.v6ctl(["show", "top"]).stdout.contains("  before:    left, right (they run after it)\n"))
+        #expect(try daemon.v6ctl(["show", "top"]).stdout.contains("  needed by: left, right\n"))
 
         // right is due while top still runs: it waits, and status says so.
         var waiting: [String: Any]? = nil

@@ -36,7 +36,7 @@ import Testing
         #expect(ConfigSummary.lines(config).first == "a  after b, c    trading days  enabled (default)")
         #expect(ConfigSummary.dependencyLines(config) == [
             "dependencies (after:):",
-            "  a  after b, c (no schedule: once a day, when all have succeeded)",
+            "  a  after b, c (once a day, when all have succeeded)",
             "  b  after c (waits at most 30min)",
         ])
     }

@@ -30,7 +30,7 @@ public enum ConfigSummary {
         let width = min(30, dependents.map(\.name.count).max() ?? 0)
         return ["dependencies (after:):"] + dependents.map { task in
             let wait = task.isEventDriven
-                ? "no schedule: once a day, when \(task.after.count == 1 ? "it has" : "all have") succeeded"
+                ? "once a day, when \(task.after.count == 1 ? "it has" : "all have") succeeded"
                 : "waits at most \(DurationSyntax.canonical(task.afterWaitSeconds))"
             return fit("  " + fit(task.name, width) + "  after " + task.after.joined(separator: ", ") + " (\(wait))", maxWidth, pad: false)
         }

@@ -48,7 +48,7 @@ public struct SchedulerCore: Sendable {
         if let top = due.min { candidates.append(top.instant) }
         candidates.append(contentsOf: retries.values.map(\.at))
         candidates.append(contentsOf: active.values.filter { $0.stopping == nil }.map(\.deadline))
-        if let gate = deps.gates.map(\.deadline).min() { candidates.append(gate) }
+        if !deps.gates.isEmpty, let gate = deps.gates.map(\.deadline).min() { candidates.append(gate) }
         return candidates.min()
     }
 
