@@ -152,6 +152,25 @@ extension SchedulerCoreTests.Simulation {
         ])
     }
 
+    @Test func anOverlapSkipOfTheUpstreamDoesNotHideItsRunStillGoing() {
+        // snap's 09:30 run lasts until 09:36:40, so its 09:35 occurrence is skipped (overlap); the
+        // 09:35:30 dependent waits for the run still going, not for the skipped duplicate.
+        let config = Build.config([
+            Build.task("snap", .frequency(seconds: 300, window: .marketOpen), timeout: 1000),
+            Build.task("check", daily("09:35:30"), after: ["snap"]),
+        ])
+        var sim = Simulation(config, at: "2026-11-25T09:00")
+        sim.run(until: "2026-11-25T09:40", durations: { $0.task == "snap" ? 400 : 1 })
+        #expect(sim.events().prefix(6) == [
+            "09:30:00 snap start schedule",
+            "09:35:00 snap skipped: previous run still running (overlap: skip)",
+            "09:35:30 check queued",
+            "09:36:40 snap success",
+            "09:36:40 check start schedule",
+            "09:36:41 check success",
+        ])
+    }
+
     @Test func aForcedDependentOfATaskThatDoesNotRunOnAHolidayIsSkippedWithTheDate() {
         let config = Build.config([
             Build.task("up", .at([.close(offset: 900)])),

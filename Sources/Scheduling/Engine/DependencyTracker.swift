@@ -69,8 +69,11 @@ struct ManualChain: Sendable {
 /// chains. Empty (and free) when no task has `after:`.
 struct DependencyTracker: Sendable {
     var graph: DependencyGraph
-    /// `graph.isLinked`, by task index: only these tasks' runs are tracked.
+    /// `graph.isLinked`, by task index: only these tasks pay for dependencies at all.
     var linked: [Bool]
+    /// Tasks whose standings anyone reads: upstreams, and tasks with `after:` alone (once per
+    /// run date). A dependent that is neither is gated, but its own runs are not tracked.
+    var tracked: [Bool]
     /// `graph.topologicalOrder`, and each task's position in it: upstreams are decided first.
     let order: [Int]
     var rank: [Int]
@@ -80,6 +83,8 @@ struct DependencyTracker: Sendable {
     var chains: [Int: ManualChain] = [:]
     var nextChainID = 1
     private var newestDay = Int.min
+    /// The day the last `date(of:)` fell in: gates ask for the same day over and over.
+    private var lastDay: (start: Instant, end: Instant, date: LocalDate)?
 
     /// How many days of standings are kept behind the newest one seen: longer than any wait
     /// (`after_wait` is at most a day) and the restart look-back.
@@ -93,12 +98,23 @@ struct DependencyTracker: Sendable {
     init(tasks: [TaskConfig]) {
         graph = DependencyGraph(tasks: tasks)
         linked = tasks.indices.map(graph.isLinked)
+        let graph = self.graph
+        tracked = tasks.indices.map { !graph.dependents[$0].isEmpty || tasks[$0].isEventDriven }
         order = graph.topologicalOrder
         rank = [Int](repeating: 0, count: tasks.count)
         for (position, i) in order.enumerated() { rank[i] = position }
     }
 
     var isIdle: Bool { gates.isEmpty && open.isEmpty }
+
+    /// The ET date of `instant`; remembers the day's bounds, so that the next instant of the
+    /// same day costs no conversion.
+    mutating func date(of instant: Instant, zone: ZoneRules) -> LocalDate {
+        if let day = lastDay, instant >= day.start, instant < day.end { return day.date }
+        let date = zone.local(instant).date
+        lastDay = (zone.startOfDay(date), zone.startOfDay(date.adding(days: 1)), date)
+        return date
+    }
 
     func standing(_ index: Int, on date: LocalDate) -> RunStanding? {
         standings[StandingKey(index: index, day: date.dayNumber)]
@@ -130,7 +146,7 @@ struct DependencyTracker: Sendable {
         var fresh = DependencyTracker(tasks: tasks)
         let newIndex = graph.names.map { fresh.graph.index(of: $0) }
         for (key, standing) in standings {
-            if let i = newIndex[key.index], fresh.linked[i] { fresh.standings[StandingKey(index: i, day: key.day)] = standing }
+            if let i = newIndex[key.index], fresh.tracked[i] { fresh.standings[StandingKey(index: i, day: key.day)] = standing }
         }
         fresh.newestDay = newestDay
         fresh.open = open.compactMap { o in

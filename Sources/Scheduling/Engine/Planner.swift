@@ -30,7 +30,7 @@ public enum Planner {
                 if case .start(let run) = actions[next] {
                     let date = zone.local(wake).date
                     if date >= from && date <= to { entries.append(Entry(time: wake, task: run.task)) }
-                    actions += core.runFinished(run.runID, result: .exited(0), at: wake)
+                    for case .start(let next) in core.runFinished(run.runID, result: .exited(0), at: wake) { actions.append(.start(next)) }
                 }
                 next += 1
             }

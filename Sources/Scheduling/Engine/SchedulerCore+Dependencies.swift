@@ -50,6 +50,7 @@ extension SchedulerCore {
 
     /// `start` is on its way for its run date (offered or gated).
     mutating func notePending(_ start: PendingStart, index i: Int) {
+        guard deps.tracked[i] else { return }
         let date = runDate(of: start)
         deps.note(i, on: date, .pending(runID: start.runID, retrying: false))
         if !start.quiet { openDependents(of: i, on: date) }
@@ -60,20 +61,22 @@ extension SchedulerCore {
         actions.append(.skipped(SkippedRun(runID: start.runID, task: start.task, trigger: start.trigger,
                                            scheduledAt: start.scheduledAt, reason: reason)))
         guard let i = indexOf[start.task], deps.linked[i] else { return }
+        if let chain = start.chain { deps.chains[chain]?.finished.insert(start.task) }
+        guard deps.tracked[i] else { return }
         let date = runDate(of: start)
         deps.note(i, on: date, .skipped(runID: start.runID))
         if !start.quiet { openDependents(of: i, on: date) }
-        if let chain = start.chain { deps.chains[chain]?.finished.insert(start.task) }
     }
 
     /// A run (or attempt) ended: its standing, and its place in a chain.
     mutating func dependencyRunFinished(_ run: ActiveRun, _ completion: RunCompletion, now: Instant,
                                         into actions: inout [SchedulerAction]) {
         guard let i = indexOf[run.task], deps.linked[i] else { return }
+        if completion.outcome != .retrying, let chain = run.chain { deps.chains[chain]?.finished.insert(run.task) }
+        guard deps.tracked[i] else { return }
         let date = run.runDate ?? calendar.zone.local(run.scheduledAt ?? now).date
         deps.noteFinished(i, on: date, runID: run.runID, RunStanding(completion.outcome, runID: run.runID))
         if !run.quiet { openDependents(of: i, on: date) }
-        if completion.outcome != .retrying, let chain = run.chain { deps.chains[chain]?.finished.insert(run.task) }
     }
 
     /// An upstream's run for `date` moved: its dependents without a schedule of their own start
@@ -97,8 +100,7 @@ extension SchedulerCore {
             // Held at its own gate, it has not run yet.
             return deps.gates.contains { $0.start.runID == id } ? .notYet : .unfinished(runID: id, retrying: retrying)
         }
-        if let next = states[u].nextDue, calendar.zone.local(next).date == date,
-           standing == nil || slot.map({ next <= $0 }) ?? true {
+        if let next = states[u].nextDue, states[u].nextDueDate == date, standing == nil || slot.map({ next <= $0 }) ?? true {
             return .notYet
         }
         switch standing {
@@ -146,7 +148,7 @@ extension SchedulerCore {
 
     /// A start of a task with upstreams: run, skip, or wait for them.
     mutating func gate(_ start: PendingStart, index i: Int, now: Instant, into actions: inout [SchedulerAction]) {
-        let date = runDate(of: start)
+        let date = start.runDate ?? deps.date(of: start.scheduledAt ?? start.since, zone: calendar.zone)
         var checked = start
         checked.ignoresUpstreams = true
         checked.runDate = date

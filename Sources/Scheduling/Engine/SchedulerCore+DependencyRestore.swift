@@ -63,6 +63,7 @@ extension SchedulerCore {
             let date = zone.local(run.scheduledAt ?? run.startedAt ?? run.finishedAt ?? now).date
             guard date >= first else { continue }
             if let at = run.scheduledAt { ran.insert(Slot(index: i, at: at)) }
+            guard deps.tracked[i] else { continue }
             // A retry the previous instance had planned died with it; a run left open was abandoned.
             let outcome: Outcome = switch run.outcome {
             case .retrying: .failed

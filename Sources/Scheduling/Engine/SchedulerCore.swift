@@ -114,6 +114,7 @@ public struct SchedulerCore: Sendable {
                 next = states[i].cursor.next()
             }
             states[i].nextDue = next
+            if deps.tracked[i] { states[i].nextDueDate = next.map { calendar.zone.local($0).date } }
             if let next { due.insert(DueEntry(instant: next, index: i)) }
             let name = states[i].config.name
             guard !isShuttingDown, isEnabled(name, at: now) else { continue }
@@ -260,6 +261,7 @@ public struct SchedulerCore: Sendable {
         }
         due = Heap(entries)
         deps = deps.remapped(to: config.tasks)
+        for i in states.indices where deps.tracked[i] { states[i].nextDueDate = states[i].nextDue.map { calendar.zone.local($0).date } }
     }
 
     /// A fresh run id for a run the daemon records without the state machine (a refused run-now).
@@ -273,13 +275,14 @@ public struct SchedulerCore: Sendable {
     /// Applies the task's overlap policy to a run that is due (after its upstreams, see +Dependencies).
     mutating func offer(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
         guard let i = indexOf[start.task] else { return }
-        if deps.linked[i] {
-            if needsGate(start, index: i) { return gate(start, index: i, now: now, into: &actions) }
-            notePending(start, index: i)
-        }
+        let linked = deps.linked[i]
+        if linked, needsGate(start, index: i) { return gate(start, index: i, now: now, into: &actions) }
         let overlap = states[i].config.overlap
         let busy = activeByTask[start.task] != nil || waiting.contains { $0.task == start.task }
-        guard busy else { return startOrWait(start, now: now, into: &actions) }
+        guard busy else {
+            if linked { notePending(start, index: i) }
+            return startOrWait(start, now: now, into: &actions)
+        }
         switch overlap {
         case .skip:
             skip(start, reason: "previous run still running (overlap: skip)", into: &actions)
@@ -288,6 +291,7 @@ public struct SchedulerCore: Sendable {
                 skip(start, reason: "a run is already waiting for the running one (overlap: \(overlap.rawValue))", into: &actions)
                 return
             }
+            if linked { notePending(start, index: i) }
             queuedBehind[start.task] = start
             actions.append(.queued(runID: start.runID, task: start.task, reason: "waiting for the running run (overlap: \(overlap.rawValue))"))
             if overlap == .replace, let current = activeByTask[start.task], active[current]?.stopping == nil {
@@ -333,6 +337,8 @@ struct TaskState: Sendable {
     var schedule: TaskSchedule
     var cursor: OccurrenceCursor
     var nextDue: Instant?
+    /// The ET date of `nextDue`, kept for tasks others run after (their dependents ask for it).
+    var nextDueDate: LocalDate? = nil
 }
 
 /// A task's next occurrence in the heap. Indices follow the tasks' name order, so ties
