@@ -80,8 +80,8 @@ struct HistoryCommand: ParsableCommand {
         if global.json { return DaemonSession.printJSON(payload) }
         let result = try DaemonSession.decode(payload, as: HistoryResult.self)
         let rows = result.runs.map { run in
-            // An upstream run's slot is its run date's 00:00: when it started says more.
-            let time = run.trigger == .upstream ? run.startedAt ?? run.scheduledAt : run.scheduledAt ?? run.startedAt
+            // An upstream run's slot is its run date's 00:00: when it started (or was skipped) says more.
+            let time = run.trigger == .upstream ? run.startedAt ?? run.finishedAt ?? run.scheduledAt : run.scheduledAt ?? run.startedAt
             return [String(run.runID), Render.cut(run.task, 26), run.trigger.rawValue, Render.short(time),
                     Render.outcome(run.outcome), Render.exit(run), Render.duration(run.durationMS)]
         }

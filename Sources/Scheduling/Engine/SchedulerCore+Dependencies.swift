@@ -156,7 +156,7 @@ extension SchedulerCore {
         let slot = start.scheduledAt ?? now
         switch verdict(i, on: date, slot: slot) {
         case .ready:
-            offer(checked, now: now, into: &actions)
+            admit(checked, index: i, now: now, into: &actions)
         case .skip(let why):
             skip(start, reason: why, into: &actions)
         case .wait(let unfinished):
@@ -183,7 +183,7 @@ extension SchedulerCore {
         for gate in expired {
             switch verdict(gate.index, on: gate.runDate, slot: gate.slot) {
             case .ready:
-                offer(gate.start, now: now, into: &actions)
+                admit(gate.start, index: gate.index, now: now, into: &actions)
             case .skip(let why):
                 skip(gate.start, reason: why, into: &actions)
             case .wait(let unfinished):
@@ -222,14 +222,22 @@ extension SchedulerCore {
                 let start = PendingStart(runID: makeRunID(), task: name, trigger: .upstream,
                                          scheduledAt: calendar.zone.startOfDay(open.date), attempt: 1, since: now,
                                          runDate: open.date, ignoresUpstreams: true)
-                if case .skip(let why) = decision { skip(start, reason: why, into: &actions) } else { offer(start, now: now, into: &actions) }
+                if case .skip(let why) = decision {
+                    skip(start, reason: why, into: &actions)
+                } else {
+                    admit(start, index: open.index, now: now, into: &actions)
+                }
             }
             for gate in deps.gates {
                 let decision = verdict(gate.index, on: gate.runDate, slot: gate.slot)
                 if case .wait = decision { continue }
                 deps.gates.removeAll { $0.start.runID == gate.start.runID }
                 progress = true
-                if case .skip(let why) = decision { skip(gate.start, reason: why, into: &actions) } else { offer(gate.start, now: now, into: &actions) }
+                if case .skip(let why) = decision {
+                    skip(gate.start, reason: why, into: &actions)
+                } else {
+                    admit(gate.start, index: gate.index, now: now, into: &actions)
+                }
             }
         }
     }

@@ -272,11 +272,16 @@ public struct SchedulerCore: Sendable {
         return String(nextRunID)
     }
 
-    /// Applies the task's overlap policy to a run that is due (after its upstreams, see +Dependencies).
+    /// A run that is due: through its upstreams' gate first (see +Dependencies), then `admit`.
     mutating func offer(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
         guard let i = indexOf[start.task] else { return }
+        if deps.linked[i], needsGate(start, index: i) { return gate(start, index: i, now: now, into: &actions) }
+        admit(start, index: i, now: now, into: &actions)
+    }
+
+    /// Applies the task's overlap policy to a run that is due and whose upstreams allow it.
+    mutating func admit(_ start: PendingStart, index i: Int, now: Instant, into actions: inout [SchedulerAction]) {
         let linked = deps.linked[i]
-        if linked, needsGate(start, index: i) { return gate(start, index: i, now: now, into: &actions) }
         let overlap = states[i].config.overlap
         let busy = activeByTask[start.task] != nil || waiting.contains { $0.task == start.task }
         guard busy else {
