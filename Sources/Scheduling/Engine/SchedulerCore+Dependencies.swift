@@ -69,8 +69,7 @@ extension SchedulerCore {
     }
 
     /// A run (or attempt) ended: its standing, and its place in a chain.
-    mutating func dependencyRunFinished(_ run: ActiveRun, _ completion: RunCompletion, now: Instant,
-                                        into actions: inout [SchedulerAction]) {
+    mutating func dependencyRunFinished(_ run: ActiveRun, _ completion: RunCompletion, now: Instant) {
         guard let i = indexOf[run.task], deps.linked[i] else { return }
         if completion.outcome != .retrying, let chain = run.chain { deps.chains[chain]?.finished.insert(run.task) }
         guard deps.tracked[i] else { return }

@@ -143,7 +143,7 @@ public struct SchedulerCore: Sendable {
                 retries[run.task] = PendingRetry(at: at, scheduledAt: run.scheduledAt, attempt: run.attempt + 1,
                                                  runDate: run.runDate, chain: run.chain, quiet: run.quiet)
             }
-            dependencyRunFinished(run, c, now: now, into: &actions)
+            dependencyRunFinished(run, c, now: now)
         }
         if activeByTask[run.task] == nil, let queued = queuedBehind.removeValue(forKey: run.task) {
             startOrWait(queued, now: now, into: &actions)
