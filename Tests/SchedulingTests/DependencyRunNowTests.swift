@@ -90,6 +90,23 @@ import Testing
         #expect(core.deps.chains.isEmpty && core.deps.isIdle)
     }
 
+    @Test func aReloadCarriesWaitsAndStandingsOver() throws {
+        var core = SchedulerCore(config: Self.config, now: Build.at("2026-11-25T16:00"))
+        guard case .start(let up)? = core.advance(to: Build.at("2026-11-25T16:15")).first else { Issue.record("up did not start"); return }
+        #expect(Self.summary(try core.runNow("mid", force: false, at: Build.at("2026-11-25T16:16")).actions) == ["mid queued"])
+        // The new configuration drops mid's after: (and adds a task, which moves every index).
+        core.reload(Build.config([
+            Build.task("aaa", daily("20:00")),
+            Build.task("up", .at([.close(offset: 900)])),
+            Build.task("mid", daily("18:00")),
+            Build.task("low", .afterUpstreams, after: ["mid"]),
+            Build.task("side", .afterUpstreams, after: ["up"]),
+        ]))
+        // mid no longer waits; up's run from before the reload still counts for side.
+        #expect(Self.summary(core.advance(to: Build.at("2026-11-25T16:17"))) == ["mid manual"])
+        #expect(Self.summary(core.runFinished(up.runID, result: .exited(0), at: Build.at("2026-11-25T16:18"))) == ["side upstream"])
+    }
+
     // MARK: - Restart
 
     static func past(_ id: String, _ task: String, _ trigger: Trigger, scheduled: String?, finished: String, _ outcome: Outcome) -> PastRun {
