@@ -31,7 +31,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         case .task: return ["task", "output"]
         case .enable, .disable: return ["task", "until"]
         case .clear: return ["task"]
-        case .runNow: return ["task", "force", "wait"]
+        case .runNow: return ["task", "force", "wait", "with_dependents"]
         case .history: return ["task", "run_id", "limit", "output", "cursor"]
         case .next: return ["limit"]
         case .configShow: return ["sources"]

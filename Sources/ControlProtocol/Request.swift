@@ -13,9 +13,10 @@ public enum Request: Sendable, Equatable {
     case disable(task: String, until: String? = nil)
     /// Drops the run-time toggle: the YAML/environment state applies again. Result: `ToggleResult`.
     case clear(task: String)
-    /// Runs a task now. `force` ignores the task's `days:` (the calendar); `wait` streams the run's
-    /// output as events and answers when the run (with its retries) is over. Result: `RunInfo`.
-    case runNow(task: String, force: Bool = false, wait: Bool = false)
+    /// Runs a task now. `force` ignores the task's `days:` (the calendar) and its upstreams (`after:`);
+    /// `wait` streams the run's output as events and answers when the run (with its retries) is over;
+    /// `withDependents` runs the tasks below it after it. Result: `RunInfo`.
+    case runNow(task: String, force: Bool = false, wait: Bool = false, withDependents: Bool = false)
     /// Past runs, newest first: of one task, or one run by id, or of all tasks; `cursor` (a previous
     /// answer's `next_cursor`) continues after that answer's last run. Result: `HistoryResult`.
     case history(task: String? = nil, runID: Int64? = nil, limit: Int? = nil, output: Bool = false, cursor: Int64? = nil)
@@ -53,7 +54,7 @@ public enum Request: Sendable, Equatable {
     public var taskName: String? {
         switch self {
         case .task(let name, _): return name
-        case .enable(let task, _), .disable(let task, _), .clear(let task), .runNow(let task, _, _): return task
+        case .enable(let task, _), .disable(let task, _), .clear(let task), .runNow(let task, _, _, _): return task
         case .history(let task, _, _, _, _): return task
         case .config(let request): return request.taskName
         case .status, .tasks, .next, .reload, .metrics, .notifyTest: return nil
@@ -77,10 +78,11 @@ public enum Request: Sendable, Equatable {
             add("until", until.map(JSONValue.string))
         case .clear(let task):
             add("task", .string(task))
-        case .runNow(let task, let force, let wait):
+        case .runNow(let task, let force, let wait, let withDependents):
             add("task", .string(task))
             add("force", flag(force))
             add("wait", flag(wait))
+            add("with_dependents", flag(withDependents))
         case .history(let task, let runID, let limit, let output, let cursor):
             add("task", task.map(JSONValue.string))
             add("run_id", runID.map { .number(String($0)) })

@@ -60,7 +60,9 @@ public enum RequestDecoder {
         case .enable: return .enable(task: try fields.task(), until: try fields.instant("until"))
         case .disable: return .disable(task: try fields.task(), until: try fields.instant("until"))
         case .clear: return .clear(task: try fields.task())
-        case .runNow: return .runNow(task: try fields.task(), force: try fields.bool("force"), wait: try fields.bool("wait"))
+        case .runNow:
+            return .runNow(task: try fields.task(), force: try fields.bool("force"), wait: try fields.bool("wait"),
+                           withDependents: try fields.bool("with_dependents"))
         case .history:
             return .history(task: try fields.optionalTask(), runID: try fields.runID(),
                             limit: try fields.limit(), output: try fields.bool("output"), cursor: try fields.cursor())

@@ -8,6 +8,8 @@ public enum RunTrigger: String, Sendable, Codable, CaseIterable {
     case retry
     /// A slot missed while the daemon was down, run at start-up (`catch_up: true`).
     case catchUp = "catch_up"
+    /// A task with `after:` and no schedule: its upstreams succeeded for its run date.
+    case upstream
 }
 
 /// Where a run is, or how it ended.
@@ -47,7 +49,7 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var runID: Int64
     public var task: String
     public var trigger: RunTrigger
-    /// The slot it was scheduled for (absent for manual runs).
+    /// The slot it was scheduled for (absent for manual runs; the run date's 00:00 for `upstream` runs).
     public var scheduledAt: String?
     public var startedAt: String?
     public var finishedAt: String?

@@ -29,7 +29,7 @@ public struct ExportNote: Sendable, Equatable, CustomStringConvertible {
 enum DaemonOnlyFeatures {
     typealias Check = @Sendable (TaskConfig, SchedulerConfig) -> [ExportNote]
 
-    static let checks: [Check] = [overlap, retries, catchUp, onFailure]
+    static let checks: [Check] = [overlap, retries, catchUp, onFailure, dependencies]
 
     static func notes(for task: TaskConfig, in config: SchedulerConfig) -> [ExportNote] {
         checks.flatMap { $0(task, config) }
@@ -61,6 +61,12 @@ enum DaemonOnlyFeatures {
             .only(.k8s, task.name, "retries: \(task.retries): Kubernetes waits 10s, 20s, 40s, ... between pods (not retry_backoff_seconds: \(task.retryBackoffSeconds)), "
                   + "and may retry into the next occurrence"),
         ]
+    }
+
+    static let dependencies: Check = { task, _ in
+        guard !task.after.isEmpty else { return [] }
+        return [.all(task.name, "after: \(task.after.joined(separator: ", ")): the exported job does not wait for its upstreams; "
+                     + "it runs at its own times whatever they did")]
     }
 
     static let catchUp: Check = { task, _ in

@@ -17,6 +17,11 @@ public enum Exporter {
                 notes.append(.all(task.name, "disabled (\(task.enabledSource)): not exported"))
                 continue
             }
+            guard !task.schedule.isEventDriven else {
+                notes.append(.all(task.name, "after: \(task.after.joined(separator: ", ")) with no schedule of its own: it runs when its upstreams "
+                                  + "have succeeded, which no timer can express: not exported"))
+                continue
+            }
             let firing = TaskFiring(task: task, context: context)
             firings.append(firing)
         }

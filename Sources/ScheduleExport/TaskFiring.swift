@@ -43,6 +43,7 @@ struct TaskFiring: Sendable {
         case .at(let times): planAt(times, context)
         case .frequency(let seconds, let window): planFrequency(seconds, window, context)
         case .cron(let expression): planCron(expression, context)
+        case .afterUpstreams: break  // no time of its own: `Exporter` leaves it out with a note
         }
         gate.tolerance = tolerance()
     }

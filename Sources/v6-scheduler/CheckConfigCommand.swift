@@ -5,7 +5,7 @@ import Scheduling
 struct CheckConfigCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check-config",
-        abstract: "Validate a configuration; print one line per task, or every error as FILE:LINE: key.path: message."
+        abstract: "Validate a configuration; print one line per task (then what runs after what), or every error as FILE:LINE: key.path: message."
     )
     @OptionGroup var options: ConfigOptions
 
@@ -14,6 +14,8 @@ struct CheckConfigCommand: ParsableCommand {
         for warning in loaded.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         for warning in unresolvedSecrets(loaded.config) { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
         print((ConfigSummary.lines(loaded.config) + ConfigSummary.notifyLines(loaded.config.notify)).joined(separator: "\n"))
+        let dependencies = ConfigSummary.dependencyLines(loaded.config)
+        if !dependencies.isEmpty { print("\n" + dependencies.joined(separator: "\n")) }
     }
 
     /// Secrets this process cannot resolve. Not errors: the daemon resolves them in its own

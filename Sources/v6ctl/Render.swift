@@ -72,6 +72,22 @@ enum Render {
         return [when, outcome(run.outcome), duration(run.durationMS)].filter { !$0.isEmpty }.joined(separator: " ")
     }
 
+    /// `1h`, `1h30m`, `4m`, `30s`.
+    static func span(_ seconds: Int) -> String {
+        let h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60
+        let text = (h > 0 ? "\(h)h" : "") + (m > 0 ? "\(m)m" : "") + (s > 0 ? "\(s)s" : "")
+        return text.isEmpty ? "0s" : text
+    }
+
+    /// `waiting for final_data_collection until 19:00 (then skipped)`.
+    static func waiting(_ task: TaskStatus) -> String {
+        let upstreams = (task.waitingFor ?? []).joined(separator: ", ")
+        guard let until = task.waitingUntil else {
+            return "waiting for \(upstreams) (runs once \(task.waitingFor?.count == 1 ? "it has" : "they have") succeeded)"
+        }
+        return "waiting for \(upstreams) until \(short(until)) (then skipped)"
+    }
+
     static func cut(_ text: String, _ width: Int) -> String {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }

@@ -22,6 +22,8 @@ struct V6ctl: AsyncParsableCommand {
               v6ctl audit                              # who changed what
               v6ctl metrics                            # Prometheus text (textfile collector)
               v6ctl notify test desk_slack             # send a test alert, print the answer
+              v6ctl graph                              # what runs after what (after:)
+              v6ctl run-now final_data_collection --with-dependents
               v6ctl calendar day                       # is today a trading day?
               v6ctl calendar sessions --from 2026-11-23 --to 2026-11-27
               v6ctl calendar holidays --year 2027 --format csv
@@ -34,7 +36,7 @@ struct V6ctl: AsyncParsableCommand {
         subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self, EnableCommand.self, DisableCommand.self,
                       ClearCommand.self, RunNowCommand.self, HistoryCommand.self, NextCommand.self, ReloadCommand.self,
                       LogsCommand.self, TaskCommand.self, SettingsCommand.self, ConfigCommand.self, AuditCommand.self,
-                      MetricsCommand.self, NotifyCommand.self, CalendarCommand.self, GateCommand.self]
+                      MetricsCommand.self, NotifyCommand.self, GraphCommand.self, CalendarCommand.self, GateCommand.self]
     )
 
     /// Runs the command; maps every failure to one stderr line and a documented exit code.

@@ -90,6 +90,11 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
 2. **Plan**: `v6-scheduler plan --config config/production.yaml --from 2020-01-01 --to 2029-12-31`
    as a whole process, csv to /dev/null. It reads the configuration only: `working_directory`,
    `state_directory` and the socket path are neither created nor opened (checked with strace).
+   2c-2d run the same plan of a copy of the file without its `after:`/`after_wait:` lines and of
+   the file itself, alternately (9 runs each), and compare their csv: the dependencies move no
+   time, so the two must be identical. They compare CPU time (user + system of each process,
+   from `getrusage`), which a busy machine disturbs far less than the wall time; 2d is the
+   difference of the medians.
 3. **Fire lateness**: the daemon logs `lateness_ms=` on each `started` line: the wall clock right
    after `posix_spawn` returned, minus the scheduled whole second (it includes the SQLite slot
    claim, which is committed with `synchronous=FULL` before the spawn). One task with

@@ -39,8 +39,8 @@ extension Daemon {
             logger.notice("runtime toggle cleared by \(peer)", metadata: ["task": "\(name)"])
             rearm()
             return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
-        case .runNow(let name, let force, let wait):
-            return await runNow(name, force: force, wait: wait, peer: peer, id: id, send: send, now: now)
+        case .runNow(let name, let force, let wait, let withDependents):
+            return await runNow(name, force: force, wait: wait, withDependents: withDependents, peer: peer, id: id, send: send, now: now)
         case .history(let task, let runID, let limit, let output, let cursor):
             if let task, core.config.task(named: task) == nil, (try? store?.lastRun(task: task)) == nil {
                 return fail(.unknownTask, unknownTaskMessage(task))
@@ -103,12 +103,12 @@ extension Daemon {
         return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
     }
 
-    private func runNow(_ name: String, force: Bool, wait: Bool, peer: Authorization.Peer, id: RequestID?,
+    private func runNow(_ name: String, force: Bool, wait: Bool, withDependents: Bool, peer: Authorization.Peer, id: RequestID?,
                         send: @escaping EventSink, now: Instant) async -> [UInt8] {
         let runID: String
         let actions: [SchedulerAction]
         do {
-            (runID, actions) = try core.runNow(name, force: force, at: now)
+            (runID, actions) = try core.runNow(name, force: force, withDependents: withDependents, at: now)
         } catch {
             switch error.code {
             case .unknownTask: return ResponseEncoder.failure(id: id, code: .unknownTask, message: error.message)
@@ -122,12 +122,17 @@ extension Daemon {
                 return ResponseEncoder.success(id: id, result: runInfo(record, output: false))
             }
         }
-        logger.notice("run-now\(force ? " --force" : "") by \(peer)", metadata: meta(name, runID))
+        logger.notice("run-now\(force ? " --force" : "")\(withDependents ? " --with-dependents" : "") by \(peer)", metadata: meta(name, runID))
         let watcher = wait ? RunWatcher(id: id, send: send) : nil
         if let watcher { watchRegistry.watch(runID: runID, watcher) }
         perform(actions, now: now)
         rearm()
         guard let watcher else {
+            // Skipped at once: an upstream (after:) failed or did not run today.
+            for case .skipped(let skip) in actions where skip.runID == runID {
+                return ResponseEncoder.success(id: id, result: runInfo(RunRecord(runID: runID, task: name, trigger: .manual, finishedAt: now,
+                                                                                 outcome: .skipped, reason: skip.reason), output: false))
+            }
             let started = runs[runID] != nil
             return ResponseEncoder.success(id: id, result: RunInfo(runID: Int64(runID) ?? 0, task: name, trigger: .manual,
                 startedAt: started ? core.calendar.zone.iso8601(now) : nil, outcome: started ? .running : .queued))

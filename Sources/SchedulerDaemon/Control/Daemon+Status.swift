@@ -32,14 +32,18 @@ extension Daemon {
         let zone = core.calendar.zone
         let toggle = core.effectiveToggle(task.name, at: now)
         let enabled = core.isEnabled(task.name, at: now)
+        let links = core.dependencies(of: task.name)
+        let wait = core.dependencyWait(of: task.name)
         return TaskStatus(
             name: task.name, enabled: enabled,
             enabledSource: toggle != nil ? "runtime" : task.enabledSource.description,
             toggleUntil: toggle?.until.map(zone.iso8601),
-            schedule: ConfigSummary.schedule(task.schedule), days: ConfigSummary.days(task),
+            schedule: ConfigSummary.schedule(of: task), days: ConfigSummary.days(task),
             running: core.runningRun(of: task.name) != nil,
             lastRun: lastRun.map { runInfo($0, output: false) },
-            nextRun: enabled ? core.nextOccurrence(of: task.name).map(zone.iso8601) : nil)
+            nextRun: enabled ? core.nextOccurrence(of: task.name).map(zone.iso8601) : nil,
+            after: links.upstreams.isEmpty ? nil : links.upstreams, dependents: links.dependents.isEmpty ? nil : links.dependents,
+            waitingFor: wait?.upstreams, waitingUntil: wait?.until.map(zone.iso8601))
     }
 
     func taskDetail(_ task: TaskConfig, output: Bool, now: Instant) -> TaskDetail {
@@ -50,7 +54,8 @@ extension Daemon {
             retryBackoffSeconds: task.retryBackoffSeconds, overlap: task.overlap.rawValue, catchUp: task.catchUp,
             forceRun: task.ignoresHolidays, environmentKeys: task.environment.keys.sorted(),
             lastRuns: lastRuns.map { runInfo($0, output: output) },
-            nextRuns: core.upcoming(of: task.name, limit: 5).map(core.calendar.zone.iso8601))
+            nextRuns: core.upcoming(of: task.name, limit: 5).map(core.calendar.zone.iso8601),
+            afterWaitSeconds: task.after.isEmpty ? nil : Int(task.afterWaitSeconds))
     }
 
     func toggleResult(_ name: String, now: Instant) -> ToggleResult {

@@ -88,7 +88,7 @@ extension Daemon {
     func reportSkip(_ skip: SkippedRun, now: Instant) {
         metrics.runFinished(task: skip.task, outcome: .skipped, durationMs: nil, usage: nil)
         switch skip.cause {
-        case .overlap: break
+        case .overlap, .stopping: break
         case .missed(let count):
             // Before READY=1 the occurrences stepped over are the start-up's own (the first
             // wake-up comes a moment after the schedule's start instant), not a clock jump.

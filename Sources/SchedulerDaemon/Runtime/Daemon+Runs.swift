@@ -63,6 +63,7 @@ extension Daemon {
         environment["V6_TASK"] = task.name
         environment["V6_RUN_ID"] = run.runID
         environment["V6_SCHEDULED_AT"] = zone.iso8601(scheduled)
+        environment["V6_RUN_DATE"] = zone.local(scheduled).date.description
         environment["V6_MARKET_PHASE"] = core.calendar.phase(at: now).phase.rawValue
         environment["V6_ATTEMPT"] = String(run.attempt)
         environment["V6_TRIGGER"] = run.trigger.rawValue

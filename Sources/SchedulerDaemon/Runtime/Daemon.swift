@@ -124,6 +124,7 @@ public actor Daemon {
         }
         installSignalHandlers()
         startWatchdog()
+        perform(resumeDependencies(now: Instant.now), now: Instant.now)
         let lastSlots = (try? store?.lastSlots()) ?? [:]
         let missed = core.missedWhileDown(lastSlots: lastSlots, now: startedAt)
         perform(core.catchUp(lastSlots: lastSlots, now: Instant.now), now: Instant.now)

@@ -6,7 +6,8 @@ import Scheduling
 // stored by their raw values.
 extension Trigger {
     /// Triggers that run a schedule slot, and so claim it (``RunStore/claimSlot(task:scheduledAt:runID:)``).
-    public var claimsSlot: Bool { self == .schedule || self == .catchUp }
+    /// An `upstream` run's slot is its run date's 00:00: once per run date, across restarts.
+    public var claimsSlot: Bool { self == .schedule || self == .catchUp || self == .upstream }
 }
 
 extension Outcome {

@@ -51,6 +51,27 @@ extension RunStore {
         try history(task: task, limit: 1).first
     }
 
+    /// Runs of `tasks` whose scheduled instant (else started, else finished) is at or after
+    /// `instant`, each task's oldest first, without their output: what the scheduler rebuilds
+    /// its dependency state from at start.
+    public func runs(of tasks: [String], since instant: Instant) throws(StoreError) -> [RunRecord] {
+        try read("read the recent runs of \(tasks.count) task(s)") { db in
+            let columns = RunRecord.columns.map { $0 == "output_tail" ? "NULL AS output_tail" : $0 }.joined(separator: ", ")
+            var result: [RunRecord] = []
+            // Within SQLite's limit on bound variables, whatever the number of tasks.
+            for start in stride(from: 0, to: tasks.count, by: 500) {
+                let chunk = Array(tasks[start..<min(start + 500, tasks.count)])
+                let marks = Array(repeating: "?", count: chunk.count).joined(separator: ", ")
+                let rows = try Row.fetchAll(db, sql: """
+                    SELECT \(columns) FROM runs WHERE task IN (\(marks))
+                    AND COALESCE(scheduled_at, started_at, finished_at) >= ? ORDER BY seq
+                    """, arguments: StatementArguments(chunk) + [instant.seconds])
+                result += try rows.map(RunRecord.init(row:))
+            }
+            return result
+        }
+    }
+
     /// The largest numeric run id ever recorded (runs or slot claims), 0 when none: the
     /// daemon numbers its runs from the next one, so ids stay unique across restarts.
     public func largestRunID() throws(StoreError) -> Int64 {

@@ -13,15 +13,51 @@ enum StoreSchema {
         migrator.registerMigration("v2: config audit") { db in
             try db.execute(sql: v2)
         }
-        migrator.registerMigration("v3: run resource usage") { db in
-            try db.execute(sql: v3ResourceUsage)
+        // Before the resource usage columns: it copies `runs` with v1's columns.
+        migrator.registerMigration("v3: trigger upstream") { db in
+            try db.execute(sql: v3TriggerUpstream)
+        }
+        migrator.registerMigration("v4: run resource usage") { db in
+            try db.execute(sql: v4ResourceUsage)
         }
         return migrator
     }
 
+    /// The `upstream` trigger (a task with `after:` alone, started by its upstreams). SQLite
+    /// cannot change a CHECK constraint in place: the table is copied, `seq` values and all
+    /// (`latest_runs` points at them), and its indexes made again.
+    private static let v3TriggerUpstream = """
+        CREATE TABLE runs_v2 (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL UNIQUE,
+            task TEXT NOT NULL,
+            "trigger" TEXT NOT NULL CHECK ("trigger" IN ('schedule', 'manual', 'retry', 'catch_up', 'upstream')),
+            scheduled_at INTEGER,
+            started_at INTEGER,
+            finished_at INTEGER,
+            exit_code INTEGER,
+            signal INTEGER,
+            outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failed', 'fatal', 'timeout', 'skipped',
+                                                     'abandoned', 'retrying', 'running', 'queued')),
+            attempt INTEGER NOT NULL CHECK (attempt >= 1),
+            duration_ms INTEGER,
+            waited_ms INTEGER,
+            reason TEXT,
+            output_tail BLOB CHECK (output_tail IS NULL OR length(output_tail) <= 65536)
+        );
+        INSERT INTO runs_v2 SELECT * FROM runs;
+        -- Pruned runs may have held the largest seq: new ones still count on from it.
+        UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'runs') WHERE name = 'runs_v2'
+            AND (SELECT seq FROM sqlite_sequence WHERE name = 'runs') > seq;
+        DROP TABLE runs;
+        ALTER TABLE runs_v2 RENAME TO runs;
+        CREATE INDEX runs_by_task ON runs(task, seq);
+        CREATE INDEX runs_active ON runs(outcome) WHERE outcome IN ('running', 'queued', 'retrying');
+        """
+
     /// What each run cost, from the kernel's rusage at the reap (NULL for runs that never ran,
     /// and for runs recorded before this migration).
-    private static let v3ResourceUsage = """
+    private static let v4ResourceUsage = """
         ALTER TABLE runs ADD COLUMN cpu_ms INTEGER CHECK (cpu_ms IS NULL OR cpu_ms >= 0);
         ALTER TABLE runs ADD COLUMN max_rss_bytes INTEGER CHECK (max_rss_bytes IS NULL OR max_rss_bytes >= 0);
         """

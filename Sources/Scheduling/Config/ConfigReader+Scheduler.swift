@@ -88,6 +88,7 @@ extension ConfigReader {
                 }
             }
         }
+        checkDependencies(names: names, tasksPath: m.child("tasks"))
         if names.isEmpty {
             warn(m.keyLine("tasks") ?? m.line, m.child("tasks"), "no tasks are defined (the scheduler will run nothing)")
         }

@@ -5,7 +5,7 @@ extension ConfigReader {
     static let taskKeys = [
         "command", "enabled", "frequency", "market_phase", "at", "cron", "days", "timeout_seconds", "retries",
         "retry_backoff_seconds", "overlap", "catch_up", "force_run", "environment", "kill_grace_seconds",
-        "history_limit", "on_failure", "notify",
+        "history_limit", "on_failure", "notify", "after", "after_wait",
     ]
     static let scheduleKeys = ["at", "frequency", "cron"]
     /// A frequency longer than a day would fire at most once a day: that is an `at:` time.
@@ -36,6 +36,7 @@ extension ConfigReader {
         let historyLimit = int(m, "history_limit", in: ConfigRanges.historyLimit)
         let hook = command(m, "on_failure", allowEmpty: true)
         let notify = channelList(m, "notify", known: defaults.channelNames)
+        let dependencies = readDependencies(m, name: name, scheduled: schedule.map { !$0.isEventDriven }, catchUp: catchUp)
 
         guard issues.count == before, let argv, let schedule else { return nil }
         var task = TaskConfig(name: name, command: Self.resolveProgram(argv, in: defaults.workingDirectory), schedule: schedule)
@@ -53,6 +54,8 @@ extension ConfigReader {
         task.retryBackoffSeconds = backoff ?? task.retryBackoffSeconds
         task.overlap = overlap.flatMap(OverlapPolicy.init(rawValue:)) ?? task.overlap
         task.catchUp = catchUp ?? false
+        task.after = dependencies.after
+        task.afterWaitSeconds = dependencies.afterWait ?? task.afterWaitSeconds
         task.ignoresHolidays = (forceRun ?? false) || defaults.ignoresHolidays
         task.environment = environment ?? [:]
         task.killGraceSeconds = killGrace ?? defaults.killGraceSeconds
@@ -74,7 +77,9 @@ extension ConfigReader {
                   "applies only to frequency: tasks (remove it; for times relative to the session use at: open+5m or close-10m)")
         }
         guard let key = given.first else {
-            error(line, path, "has no schedule (add one of at:, frequency:, cron:)")
+            // `after:` alone: the task runs when its upstreams have succeeded.
+            if m.has("after") { return .afterUpstreams }
+            error(line, path, "has no schedule (add one of at:, frequency:, cron:; or after: to run once other tasks have succeeded)")
             return nil
         }
         if given.count > 1 {

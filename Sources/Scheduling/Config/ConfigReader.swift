@@ -36,6 +36,8 @@ struct ConfigReader {
     let sources: ConfigSourceMap
     private(set) var issues: [ConfigIssue] = []
     private(set) var warnings: [ConfigIssue] = []
+    /// Where each task's `after:` entries are, for `checkDependencies`.
+    var dependencyLines: [String: DependencyLines] = [:]
 
     init(file: String, sources: ConfigSourceMap) {
         self.file = file

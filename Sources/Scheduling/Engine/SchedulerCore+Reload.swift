@@ -44,9 +44,19 @@ extension SchedulerCore {
             states[top.index].nextDue = next
             if let next { due.insert(DueEntry(instant: next, index: top.index)) }
         }
+        remapDependencies()
         for task in retries.keys where indexOf[task] == nil { retries[task] = nil }
         queuedBehind = queuedBehind.filter { indexOf[$0.key] != nil }
         waiting.removeAll { indexOf[$0.task] == nil }
+    }
+}
+
+extension SchedulerCore {
+    /// After the tasks changed (start, reload): the dependency tracker follows them by name, and
+    /// the tasks others run after keep the ET date of their next occurrence.
+    mutating func remapDependencies() {
+        deps = deps.remapped(to: config.tasks)
+        for i in states.indices where deps.tracked[i] { states[i].nextDueDate = states[i].nextDue.map { calendar.zone.local($0).date } }
     }
 }
 
