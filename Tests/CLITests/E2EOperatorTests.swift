@@ -86,11 +86,17 @@ import TestSupport
         }
         let reloadSeconds = Date().timeIntervalSince(started)
         #expect(daemon.log.contains("reloaded (SIGHUP): 20001 tasks"), "no reload after \(reloadSeconds) s")
-        let lateness = LogScan.starts(of: "e2e_ticker", in: daemon.logPath).dropFirst(ticksBefore)
-            .compactMap { $0.value("lateness_ms").flatMap(Double.init) }
-        #expect(!lateness.isEmpty)
-        #expect((lateness.max() ?? 0) < 2000, "ticker lateness during the reload: max \(lateness.max() ?? 0) ms")
-        #expect((statusSeconds.max() ?? 0) < 2, "status during the reload took up to \(statusSeconds.max() ?? 0) s")
+        let during = LogScan.starts(of: "e2e_ticker", in: daemon.logPath).dropFirst(ticksBefore)
+        let lateness = during.compactMap { $0.value("lateness_ms").flatMap(Double.init) }
+        // Behaviour, not speed (a loaded CI machine makes every figure slower): the reload must
+        // take long enough to tell, and meanwhile the 1 s task keeps firing and `status` keeps
+        // answering, each answer far quicker than the reload (before, both waited for all of it).
+        #expect(reloadSeconds >= 3, "the reload took \(reloadSeconds) s: too quick to show a stall; use more tasks")
+        #expect(Double(during.count) >= reloadSeconds / 3, "\(during.count) ticks in a \(reloadSeconds) s reload")
+        #expect(statusSeconds.count >= 3, "\(statusSeconds.count) status answers in a \(reloadSeconds) s reload")
+        // The median: the last answers come after the swap, with all 20,001 tasks to list.
+        let median = statusSeconds.sorted()[statusSeconds.count / 2]
+        #expect(median < reloadSeconds / 4, "status during the reload took \(median) s (median) of \(reloadSeconds) s")
         print(String(format: "FIGURE: reload of 20,001 tasks: %.1f s; %d status answers meanwhile, max %.2f s; ticker lateness max %.0f ms",
                      reloadSeconds, statusSeconds.count, statusSeconds.max() ?? 0, lateness.max() ?? 0))
     }
