@@ -7,7 +7,7 @@ extension Daemon {
     /// Answers one decoded request; `send` streams events (`run_now` with `wait`).
     func handle(_ request: Request, id: RequestID?, peer: Authorization.Peer,
                 send: @escaping @Sendable ([UInt8]) -> Void) async -> [UInt8] {
-        let now = Instant.now
+        let now = clock.now()
         func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
         switch request {
         case .status:

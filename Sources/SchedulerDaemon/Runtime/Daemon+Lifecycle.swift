@@ -9,8 +9,8 @@ extension Daemon {
     // MARK: - State store
 
     /// Opens `state.db`; on failure the daemon keeps scheduling and retries later.
-    func openStore(now: Instant) {
-        lastStoreAttempt = now
+    func openStore() {
+        lastStoreAttempt = .now
         do {
             store = try RunStore(directory: core.config.stateDirectory)
             if stateError != nil { storeRecovered() }
@@ -79,14 +79,13 @@ extension Daemon {
 
     /// Retries a failed store at most every 30 s (called from the watchdog and status paths).
     func retryStoreIfNeeded() {
-        let now = Instant.now
-        guard stateError != nil, now - lastStoreAttempt >= 30 else { return }
-        lastStoreAttempt = now
+        guard stateError != nil, ContinuousClock.now - lastStoreAttempt >= .seconds(30) else { return }
+        lastStoreAttempt = .now
         if let store {
             if store.healthCheck() == nil { storeRecovered() }
         } else {
-            openStore(now: now)
-            restoreState(now: now)
+            openStore()
+            restoreState(now: clock.now())
         }
     }
 
@@ -164,7 +163,7 @@ extension Daemon {
         logger.notice("stopping: \(runs.count) run(s) to stop")
         control?.close()
         timer?.arm(at: nil)
-        perform(core.shutdown(), now: Instant.now)
+        perform(core.shutdown(), now: clock.now())
         for task in core.config.tasks {
             for watcher in watchRegistry.dropRetry(task: task.name) {
                 watcher.finish(RunInfo(runID: 0, task: task.name, trigger: .retry, outcome: .abandoned,
@@ -235,7 +234,7 @@ extension Daemon {
 
     /// systemd's STATUS= line: phase, running runs, the next run.
     func statusLine() -> String {
-        let now = Instant.now
+        let now = clock.now()
         let zone = core.calendar.zone
         let phase = core.calendar.phase(at: now).phase.rawValue
         let next = core.config.tasks.compactMap { t in core.nextOccurrence(of: t.name).map { (t.name, $0) } }

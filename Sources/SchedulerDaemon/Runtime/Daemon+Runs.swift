@@ -7,8 +7,14 @@ import Scheduling
 struct RunHandle: Sendable {
     let start: RunStart
     let process: TaskProcess
-    let startedAt: Date
+    /// The daemon clock's instant of the spawn (the history's `started_at`).
+    let startedAt: Instant
+    /// The spawn on the monotonic clock: durations are elapsed time, whatever the wall clock does.
+    let spawned: ContinuousClock.Instant
     let killGrace: Double
+
+    /// Milliseconds since the spawn.
+    var elapsedMs: Int64 { Int64(((ContinuousClock.now - spawned) / .milliseconds(1)).rounded()) }
 }
 
 extension Daemon {
@@ -84,8 +90,8 @@ extension Daemon {
             perform(core.runFinished(run.runID, result: .spawnFailed(error.description), at: now), now: now)
             return
         }
-        let lateness = (Date().timeIntervalSince1970 - Double(scheduled.seconds)) * 1000
-        runs[run.runID] = RunHandle(start: run, process: process, startedAt: Date(), killGrace: Double(task.killGraceSeconds))
+        let lateness = (clock.currentDate().timeIntervalSince1970 - Double(scheduled.seconds)) * 1000
+        runs[run.runID] = RunHandle(start: run, process: process, startedAt: now, spawned: .now, killGrace: Double(task.killGraceSeconds))
         var metadata = meta(run)
         metadata["pid"] = "\(process.pid)"
         // Lateness means something only for a run that had a due instant.
@@ -106,7 +112,7 @@ extension Daemon {
         case .exited(let code): result = .exited(code)
         case .signaled(let signal): result = .signaled(signal)
         }
-        let now = Instant.now
+        let now = clock.now()
         perform(core.runFinished(runID, result: result, at: now), now: now)
         runs[runID] = nil
         if shuttingDown && runs.isEmpty { finishShutdown() }
@@ -115,7 +121,7 @@ extension Daemon {
 
     private func finish(_ c: RunCompletion, now: Instant) {
         let handle = runs[c.runID]
-        let duration = handle.map { Int64((Date().timeIntervalSince($0.startedAt) * 1000).rounded()) }
+        let duration = handle?.elapsedMs
         let tail = handle.map { Data($0.process.outputTail) }
         var metadata = meta(c.task, c.runID)
         metadata["outcome"] = "\(c.outcome.rawValue)"
@@ -129,9 +135,8 @@ extension Daemon {
         case .retrying, .abandoned: logger.warning("\(text)", metadata: metadata)
         default: logger.error("\(text)", metadata: metadata)
         }
-        let started = handle.map { Instant(seconds: Int64($0.startedAt.timeIntervalSince1970)) }
         save(RunRecord(runID: c.runID, task: c.task, trigger: c.trigger, scheduledAt: c.scheduledAt,
-                       startedAt: started, finishedAt: now, exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
+                       startedAt: handle?.startedAt, finishedAt: now, exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
                        attempt: c.attempt, durationMs: duration, waitedMs: handle.map { $0.start.waitedSeconds * 1000 },
                        reason: c.reason, outputTail: tail), task: c.task)
         notifyWatchers(c)
