@@ -5,7 +5,7 @@
 #
 # Installs what it lacks (root, or sudo): hyperfine (apt), busybox-static (downloaded and unpacked
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
-# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 7 minutes.
+# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 8 minutes.
 # BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS shorten the long steps; BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
@@ -109,6 +109,9 @@ step "$PY" bench_lateness.py "$BIN" "$LATENESS_SECONDS" "$LATENESS_SECONDS"
 
 say "5 and 7: memory, start-up, v6ctl status, control socket"
 step "$PY" bench_daemon.py "$BIN" "$REPO"
+
+say "8 and 9: a 300 MB output flood beside a 1 s task; watchdog ping spacing"
+step "$PY" bench_faults.py "$BIN"
 
 say "4 and 6: beside busybox crond for ${CRON_SECONDS} s; an idle daemon's context switches for ${SWITCH_SECONDS} s meanwhile"
 "$PY" bench_daemon.py "$BIN" "$REPO" switches "$SWITCH_SECONDS" &
