@@ -16,15 +16,6 @@ import TestSupport
         "exec sleep 2",
     ].joined(separator: "; ")
 
-    static func environment(in file: String) throws -> [String: String] {
-        var values: [String: String] = [:]
-        for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") {
-            guard let equals = line.firstIndex(of: "=") else { continue }
-            values[String(line[..<equals])] = String(line[line.index(after: equals)...])
-        }
-        return values
-    }
-
     @Test func aScheduledTaskSeesItsRunAndNothingElse() throws {
         // Every 3 s around the clock: the first scheduled run comes within 3 s of the start,
         // however long the start took. (Exact slot instants: DaemonTests' ClockedDaemonTests.)
@@ -77,7 +68,7 @@ import TestSupport
         #expect(run["outcome"] as? String == "success", "\(run)")
         #expect(run["trigger"] as? String == "schedule")
 
-        let env = try Self.environment(in: daemon.directory.file("out/env-\(runID).txt"))
+        let env = try EnvironmentDump.read(daemon.directory.file("out/env-\(runID).txt"))
         #expect(env["V6_TASK"] == "e2e_env")
         #expect(env["V6_RUN_ID"] == String(runID))
         #expect(env["V6_SCHEDULED_AT"] == run["scheduled_at"] as? String)
@@ -102,7 +93,7 @@ import TestSupport
         let manualRun = try daemon.v6ctl(["run-now", "e2e_env", "--wait", "--json"])
         #expect(manualRun.status == 0, "\(manualRun.stderr)\n\(daemon.log)")
         let manualID = try #require(try JSONText.lines(manualRun.stdout).last?["run_id"] as? Int)
-        let manual = try Self.environment(in: daemon.directory.file("out/env-\(manualID).txt"))
+        let manual = try EnvironmentDump.read(daemon.directory.file("out/env-\(manualID).txt"))
         #expect(manual["V6_TRIGGER"] == "manual")
         #expect(manual["V6_ATTEMPT"] == "1")
         #expect(manual["V6_SCHEDULED_AT"]?.wholeMatch(of: #/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d-0[45]:00/#) != nil)

@@ -31,15 +31,6 @@ extension ClockedDaemonTests {
 
             """
 
-        static func environment(_ file: String) throws -> [String: String] {
-            var values: [String: String] = [:]
-            for line in try String(contentsOfFile: file, encoding: .utf8).split(separator: "\n") {
-                guard let equals = line.firstIndex(of: "=") else { continue }
-                values[String(line[..<equals])] = String(line[line.index(after: equals)...])
-            }
-            return values
-        }
-
         @Test func theHookRunsOnceAfterTheFinalFailureWithTheRunsIdentity() async throws {
             let clock = ManualClock("2026-11-25T09:59:50")
             let daemon = try ClockedDaemon(Self.config, clock: clock)
@@ -64,7 +55,7 @@ extension ClockedDaemonTests {
             let envFile = daemon.directory.file("hook-\(broken.runID).env")
             #expect(await eventually { FileManager.default.fileExists(atPath: daemon.directory.file("hook-\(broken.runID).tail")) },
                     "no hook for the failed run")
-            let env = try Self.environment(envFile)
+            let env = try EnvironmentDump.read(envFile)
             #expect(env["V6_TASK"] == "broken")
             #expect(env["V6_RUN_ID"] == String(broken.runID))
             #expect(env["V6_OUTCOME"] == "failed")
@@ -90,7 +81,7 @@ extension ClockedDaemonTests {
             let last = try #require(try await daemon.waitForFinishedRuns(of: "flaky", count: 2).last)
             #expect(last.outcome == .failed && last.attempt == 2)
             #expect(await eventually { FileManager.default.fileExists(atPath: daemon.directory.file("hook-\(last.runID).tail")) })
-            #expect(try Self.environment(daemon.directory.file("hook-\(last.runID).env"))["V6_RUN_ID"] == String(last.runID))
+            #expect(try EnvironmentDump.read(daemon.directory.file("hook-\(last.runID).env"))["V6_RUN_ID"] == String(last.runID))
 
             // Let the hooks end: their output files go with them.
             try daemon.directory.write("hooks-go", "")

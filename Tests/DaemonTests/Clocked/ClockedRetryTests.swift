@@ -23,38 +23,41 @@ extension ClockedDaemonTests {
 
             """
 
+        /// Attempt `number` of `flaky`: announced for `backoff` seconds (±25 %) after `previous`
+        /// ended, not started a second before that instant, started at it, in the same slot.
+        static func expectAttempt(_ number: Int, after previous: Instant, backoff: Double, _ daemon: ClockedDaemon,
+                                  sourceLocation: SourceLocation = #_sourceLocation) async throws -> Instant {
+            let runs = try await daemon.runs(of: "flaky")
+            let due = try #require(Clocked.retryInstant(of: runs.last), "\(runs.map(ClockedDaemon.describe))",
+                                   sourceLocation: sourceLocation)
+            let window = Int64((backoff * 0.75).rounded(.down))...Int64((backoff * 1.25).rounded(.up))
+            #expect(window.contains(due - previous), "attempt \(number) at \(due - previous) s, expected \(window)",
+                    sourceLocation: sourceLocation)
+            await daemon.clock.advance(to: due - 1)
+            #expect(try await daemon.runs(of: "flaky").count == number - 1, "attempt \(number) started before its instant",
+                    sourceLocation: sourceLocation)
+            await daemon.clock.advance(to: due)
+            let attempt = try await daemon.waitForFinishedRuns(of: "flaky", count: number, sourceLocation: sourceLocation).last
+            #expect(attempt?.trigger == .retry && attempt?.attempt == number, sourceLocation: sourceLocation)
+            #expect(attempt?.startedAt == ZoneRules.newYork.iso8601(due), sourceLocation: sourceLocation)
+            #expect(attempt?.scheduledAt == Clocked.iso("2026-11-25T10:00"), "a retry keeps its slot", sourceLocation: sourceLocation)
+            return due
+        }
+
         @Test func retriesComeAtTheirBackoffAndExitTwoIsNeverRetried() async throws {
             let clock = ManualClock("2026-11-25T09:59:30")
             try await ClockedDaemon.with(Self.config, at: clock) { daemon in
                 await clock.advance(to: "2026-11-25T10:00")
-                let ten = ManualClock.instant("2026-11-25T10:00")
-                var flaky = try await daemon.waitForFinishedRuns(of: "flaky", count: 1)
                 let fatal = try await daemon.waitForFinishedRuns(of: "fatal", count: 1)
                 #expect(fatal.map(\.outcome) == [.fatal])
                 #expect(fatal.first?.exitCode == 2)
-                #expect(flaky.map(\.outcome) == [.retrying])
+                #expect(try await daemon.waitForFinishedRuns(of: "flaky", count: 1).map(\.outcome) == [.retrying])
 
-                // Attempt 2: 20 s ±25 % after attempt 1 ended (at 10:00:00: the clock stood still).
-                let second = try #require(Clocked.retryInstant(of: flaky.last), "\(flaky.map(ClockedDaemon.describe))")
-                #expect((15...25).contains(second - ten), "attempt 2 at \(second - ten) s after attempt 1")
-                await clock.advance(to: second - 1)
-                #expect(try await daemon.runs(of: "flaky").count == 1, "attempt 2 started before its instant")
-                await clock.advance(to: second)
-                flaky = try await daemon.waitForFinishedRuns(of: "flaky", count: 2)
-                #expect(flaky.last?.trigger == .retry)
-                #expect(flaky.last?.attempt == 2)
-                #expect(flaky.last?.startedAt == ZoneRules.newYork.iso8601(second))
-                #expect(flaky.last?.scheduledAt == Clocked.iso("2026-11-25T10:00"), "a retry keeps its slot")
-
-                // Attempt 3: 40 s ±25 % after attempt 2.
-                let third = try #require(Clocked.retryInstant(of: flaky.last), "\(flaky.map(ClockedDaemon.describe))")
-                #expect((30...50).contains(third - second), "attempt 3 at \(third - second) s after attempt 2")
-                await clock.advance(to: third - 1)
-                #expect(try await daemon.runs(of: "flaky").count == 2, "attempt 3 started before its instant")
-                await clock.advance(to: third)
-                flaky = try await daemon.waitForFinishedRuns(of: "flaky", count: 3)
+                // 20 s, then 40 s, after the attempt before ended (the clock stood still while it ran).
+                let second = try await Self.expectAttempt(2, after: ManualClock.instant("2026-11-25T10:00"), backoff: 20, daemon)
+                _ = try await Self.expectAttempt(3, after: second, backoff: 40, daemon)
+                let flaky = try await daemon.runs(of: "flaky")
                 #expect(flaky.map(\.outcome) == [.retrying, .retrying, .failed])
-                #expect(flaky.map(\.attempt) == [1, 2, 3])
                 #expect(Set(flaky.map(\.runID)).count == 3, "each attempt has its own run id")
 
                 // An hour later (the longest backoff there is), neither task has run again.
