@@ -6,7 +6,7 @@
 # Installs what it lacks (root, or sudo): hyperfine (apt), busybox-static (downloaded and unpacked
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
 # 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 8 minutes.
-# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS shorten the long steps; BENCH_KEEP=1 keeps the temp folder.
+# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_FLOOD_BYTES shorten the long steps; BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -x "$1/v6-scheduler" ] || [ ! -x "$1/v6ctl" ]; then
