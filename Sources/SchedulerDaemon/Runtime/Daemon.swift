@@ -103,7 +103,7 @@ public actor Daemon {
         restoreState(now: clock.now())
         do {
             control = try ControlServer.start(socketPath: core.config.controlSocket, group: core.config.controlGroup,
-                                              daemon: self, logger: logger)
+                                              daemon: self, logger: logger, adoptingPassedSocket: hosting.ownsProcess)
         } catch {
             logger.critical("cannot listen on the control socket: \(error)")
             return 1
