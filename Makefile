@@ -111,15 +111,18 @@ release-check:
 	if ldd "$$bin/v6-scheduler" | grep -q libswiftCore; then kind=dynamic; else kind=static; fi && \
 	echo "make release: $$kind Swift runtime; $$bin/v6-scheduler $$(du -h "$$bin/v6-scheduler" | cut -f1), v6ctl $$(du -h "$$bin/v6ctl" | cut -f1) (unstripped)"
 
-## test: the whole test suite in two test processes, one after the other: every suite but the
-## fault-injection ones, then FaultTests alone (output floods, kill -9 loops, full disks: heavy,
-## and kept off the other suites' CPU); the units' syntax (systemd-analyze verify); the exports
+## test: the whole test suite in three test processes, one after the other: every suite but the
+## fault-injection ones and the in-process daemons; ClockedDaemonTests alone (whole daemons inside
+## the test process answer on Swift's cooperative threads, which the synchronous E2E tests hold
+## for seconds at a time: together, v6ctl timed out); then FaultTests alone (output floods, kill -9
+## loops, full disks: heavy, and kept off the other suites' CPU); the units' syntax (systemd-analyze verify); the exports
 ## (kubernetes-validate, systemd-analyze verify); as root, also the install and the exported
 ## timers under a real systemd (e2e-systemd, e2e-export). Tests that need root say so when they
 ## skip elsewhere; under CI (root, or CI set) nothing may be skipped for want of a tool or of root.
 test: test-deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
-	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --skip FaultTests
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --skip FaultTests --skip ClockedDaemonTests
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter ClockedDaemonTests
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter FaultTests
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
 	bash Tests/ExportE2E/check-exports.sh "$(DEBUG_DIR)" $(VENV)

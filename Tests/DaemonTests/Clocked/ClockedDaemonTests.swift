@@ -10,8 +10,9 @@ import TestSupport
 /// and without a sleep. Time moves only when a test moves it, so "nothing else started" is
 /// asserted right after the clock moved: nothing can start until it moves again or a run ends.
 ///
-/// The suites are extensions of this one and run one at a time: they share the test process
-/// with everything else, and a hook's output file is named by run id in the process's temporary
+/// `make test` runs these suites in a test process of their own: the daemons answer on Swift's
+/// cooperative threads, which synchronous E2E tests in the same process hold for seconds (v6ctl
+/// then timed out). The suites are extensions of this one and run one at a time: a hook's output file is named by run id in the process's temporary
 /// folder (`/tmp/v6-<run id>.tail`), which two of these daemons failing the same run id at once
 /// would share.
 @Suite(.serialized) struct ClockedDaemonTests {}
