@@ -68,7 +68,7 @@ let package = Package(
         ),
         // Helpers shared by the test targets: running built binaries, temporary directories.
         .target(name: "TestSupport", path: "Sources/TestSupport"),
-        .testTarget(name: "MarketCalendarTests", dependencies: ["MarketCalendar"]),
+        .testTarget(name: "MarketCalendarTests", dependencies: ["MarketCalendar", "TestSupport"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol"]),
         .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "TestSupport", "v6-scheduler", "v6ctl"]),
