@@ -11,6 +11,11 @@ public enum ProtocolLimits {
     public static let maxConnections = 64
     /// JSON nested deeper than this is `invalid_json` (requests are flat; this bounds the parser).
     public static let maxNestingDepth = 64
-    /// Largest `limit` accepted by `history` and `next`.
+    /// Largest `limit` accepted by `history`, `next` and `tasks`.
     public static let maxListLimit = 10_000
+    /// Largest `offset` accepted by `tasks`.
+    public static let maxListOffset = 1_000_000_000
+    /// `status` lists at most this many of the tasks that need attention (`task_counts.attention`
+    /// says how many there are; `tasks` with the filter `attention` pages through all of them).
+    public static let statusAttentionLimit = 100
 }

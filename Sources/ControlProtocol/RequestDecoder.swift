@@ -52,7 +52,7 @@ public enum RequestDecoder {
         let fields = Fields(object: object, command: command)
         switch command {
         case .status: return .status
-        case .tasks: return .tasks
+        case .tasks: return .tasks(limit: try fields.limit(), offset: try fields.offset(), filter: try fields.filter())
         case .reload: return .reload
         case .task: return .task(name: try fields.task(), output: try fields.bool("output"))
         case .enable: return .enable(task: try fields.task(), until: try fields.instant("until"))
@@ -154,6 +154,24 @@ private struct Fields {
             throw ProtocolError(.invalidValue, "\"limit\" must be a whole number from 1 to \(ProtocolLimits.maxListLimit)")
         }
         return Int(n)
+    }
+
+    /// `offset`: how many of the matching items to skip (paging with `limit`).
+    func offset() throws(ProtocolError) -> Int? {
+        guard let value = present("offset") else { return nil }
+        guard case .number = value else { throw wrongType("offset", "an integer", value) }
+        guard let n = value.integerValue, n >= 0, n <= Int64(ProtocolLimits.maxListOffset) else {
+            throw ProtocolError(.invalidValue, "\"offset\" must be a whole number from 0 to \(ProtocolLimits.maxListOffset)")
+        }
+        return Int(n)
+    }
+
+    /// `filter`: checked here (`TaskFilter`), kept as written.
+    func filter() throws(ProtocolError) -> String? {
+        guard let value = present("filter") else { return nil }
+        guard case .string(let text) = value else { throw wrongType("filter", "a string (states and name patterns, comma-separated)", value) }
+        _ = try TaskFilter(parsing: text)
+        return text
     }
 
     func runID() throws(ProtocolError) -> Int64? {

@@ -16,9 +16,12 @@ public struct TaskStatus: Codable, Sendable, Equatable {
     public var lastRun: RunInfo?
     /// The next scheduled run (ET instant); absent when none is ahead (disabled, or no slot within a year).
     public var nextRun: String?
+    /// Why a run of it is waiting to start, e.g. `queued behind run 812`, `retry 2 at
+    /// 2026-11-27T10:15:00-05:00`, `for a free slot (max_concurrent_tasks 16)`; absent when none is.
+    public var waiting: String?
 
     public init(name: String, enabled: Bool, enabledSource: String, toggleUntil: String? = nil, schedule: String,
-                days: String, running: Bool = false, lastRun: RunInfo? = nil, nextRun: String? = nil) {
+                days: String, running: Bool = false, lastRun: RunInfo? = nil, nextRun: String? = nil, waiting: String? = nil) {
         self.name = name
         self.enabled = enabled
         self.enabledSource = enabledSource
@@ -28,10 +31,11 @@ public struct TaskStatus: Codable, Sendable, Equatable {
         self.running = running
         self.lastRun = lastRun
         self.nextRun = nextRun
+        self.waiting = waiting
     }
 
     enum CodingKeys: String, CodingKey {
         case name, enabled, enabledSource = "enabled_source", toggleUntil = "toggle_until", schedule, days
-        case running, lastRun = "last_run", nextRun = "next_run"
+        case running, lastRun = "last_run", nextRun = "next_run", waiting
     }
 }

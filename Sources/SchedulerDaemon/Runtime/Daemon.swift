@@ -103,7 +103,7 @@ public actor Daemon {
         perform(core.catchUp(lastSlots: (try? store?.lastSlots()) ?? [:], now: Instant.now), now: Instant.now)
         wake(.due)
         let tasks = core.config.tasks
-        logger.notice("v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data \(TimeZone.timeZoneDataVersion)")
+        logger.notice("v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data: \(core.calendar.zone.origin)")
         notifier.ready(status: statusLine())
         await withCheckedContinuation { stopped = $0 }
         try? store?.close()
