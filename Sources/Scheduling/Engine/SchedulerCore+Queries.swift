@@ -25,3 +25,21 @@ extension SchedulerCore {
     /// A task's configuration by name, in constant time (`SchedulerConfig.task(named:)` scans).
     public func task(named name: String) -> TaskConfig? { indexOf[name].map { states[$0].config } }
 }
+
+extension SchedulerCore {
+    /// The soonest scheduled occurrence of an enabled task (ties: the first name): the heap's top
+    /// when that task is enabled, as it nearly always is, else a scan. The daemon's status line
+    /// asks after every wake-up; a scan of 10,000 tasks each time was most of its cost.
+    public func nextEnabledOccurrence(at now: Instant) -> (task: String, at: Instant)? {
+        if let top = due.min, let at = states[top.index].nextDue, at == top.instant,
+           isEnabled(states[top.index].config.name, at: now) {
+            return (states[top.index].config.name, at)
+        }
+        var best: (task: String, at: Instant)? = nil
+        for state in states {
+            guard let at = state.nextDue, best.map({ at < $0.at }) ?? true, isEnabled(state.config.name, at: now) else { continue }
+            best = (state.config.name, at)
+        }
+        return best
+    }
+}

@@ -223,7 +223,10 @@ public struct SchedulerCore: Sendable {
     private mutating func rebuildTasks() {
         states = []
         indexOf = [:]
+        states.reserveCapacity(config.tasks.count)
+        indexOf.reserveCapacity(config.tasks.count)
         var entries: [DueEntry] = []
+        entries.reserveCapacity(config.tasks.count)
         for (i, task) in config.tasks.enumerated() {
             let schedule = TaskSchedule(task: task, calendar: calendar)
             var cursor = OccurrenceCursor(schedule: schedule, after: processedUntil)
