@@ -38,6 +38,6 @@ extension Daemon {
         }
         let skip = min(offset ?? 0, names.count)
         let page = Array(names[skip...].prefix(limit ?? names.count))
-        return TasksResult(tasks: taskStatuses(page, now: now), total: names.count, offset: skip)
+        return TasksResult(tasks: taskStatuses(page, now: now), total: names.count, offset: offset ?? 0)
     }
 }
