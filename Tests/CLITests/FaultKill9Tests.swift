@@ -8,7 +8,8 @@ extension FaultTests {
     /// the killed daemon had open are `abandoned`, and no task process outlives its timeout
     /// (the killed daemon's task groups are orphans: only the next daemon can end them).
     @Suite struct Kill9 {
-        static let iterations = 15
+        /// 100 kills at full scale (V6_FAULT_SCALE=quick: 15).
+        static let iterations = FaultScale.pick(quick: 15, full: 100)
         /// The sleeper's timeout and grace: its `sleep 30` must be gone this long after the kill.
         static let sleeperTimeout = 3.0, killGrace = 1.0, slack = 3.0
         static let toggled = ["alpha", "beta"]
@@ -132,7 +133,7 @@ extension FaultTests {
             #expect(leftovers.isEmpty, "processes of this daemon's runs still alive after it stopped: \(leftovers)")
             leftovers.forEach { ProcessProbe.kill($0) }
             let ms = tally.restartMs
-            print("FIGURE: kill9 iterations=\(Self.iterations) kills=\(Self.iterations) acknowledged_toggles=\(tally.acknowledged) in_doubt=\(tally.inDoubt) in_doubt_that_landed=\(tally.inDoubtLanded) never_sent=\(tally.neverSent) strict_state_checks=\(tally.strictChecks) ambiguous_state_checks=\(tally.ambiguousChecks)")
+            print("FIGURE: kill9 scale=\(FaultScale.name) iterations=\(Self.iterations) kills=\(Self.iterations) acknowledged_toggles=\(tally.acknowledged) in_doubt=\(tally.inDoubt) in_doubt_that_landed=\(tally.inDoubtLanded) never_sent=\(tally.neverSent) strict_state_checks=\(tally.strictChecks) ambiguous_state_checks=\(tally.ambiguousChecks)")
             print(String(format: "FIGURE: kill9 abandoned_runs_checked=%d task_processes_alive_at_kill=%d survived_timeout=%d restart_ms p50=%.0f max=%.0f",
                          tally.abandoned, tally.orphans, survivors.count, LogScan.percentile(ms, 50) ?? -1, ms.max() ?? -1))
         }
