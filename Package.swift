@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Sources/TestSupport"),
         .testTarget(name: "MarketCalendarTests", dependencies: ["MarketCalendar", "TestSupport"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
-        .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol"]),
+        .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol", "TestSupport"]),
         .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "TestSupport", "v6-scheduler", "v6ctl"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "v6ctl", "v6-scheduler"]),
     ],

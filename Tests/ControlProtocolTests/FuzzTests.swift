@@ -1,18 +1,6 @@
 import Testing
+import TestSupport
 @testable import ControlProtocol
-
-/// A small, seeded generator so that a failure reproduces.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Random and mutated input: the decoder must never trap, and every rejection must turn into one
 /// well-formed error line that the client reads back with the same code. 100,000 lines in all
