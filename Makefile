@@ -38,7 +38,7 @@ E2E_BUILD ?= release
 E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
 PROGRAMS := v6-scheduler v6ctl
 
-.PHONY: deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
+.PHONY: deps build release test fault fuzz run bench release-check install install-files extras uninstall e2e-systemd clean
 
 ## deps: install the Debian packages the build needs, when missing (sudo only when not root)
 deps:
@@ -74,12 +74,28 @@ release-check:
 	if ldd "$$bin/v6-scheduler" | grep -q libswiftCore; then kind=dynamic; else kind=static; fi && \
 	echo "make release: $$kind Swift runtime; $$bin/v6-scheduler $$(du -h "$$bin/v6-scheduler" | cut -f1), v6ctl $$(du -h "$$bin/v6ctl" | cut -f1) (unstripped)"
 
-## test: the whole test suite (tests that need root say so when they skip); the units' syntax
-## (systemd-analyze verify); as root, also the install under a real systemd (e2e-systemd)
+## test: the whole test suite (tests that need root say so when they skip), then the fault suite
+## on its own (fault); the units' syntax (systemd-analyze verify); as root, also the install under
+## a real systemd (e2e-systemd)
 test: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
-	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
+	$(SWIFT) test --skip-build --skip FaultTests $(SWIFT_FLAGS)
+	@$(MAKE) --no-print-directory fault
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
+
+## fault: the fault suite alone, in its own process after the others (it kills daemons, floods 1 GB
+## of output, fills disks; its timing figures need the machine to itself): FIGURE lines on stdout.
+## V6_FAULT_SCALE=quick runs a fraction of it (15 kills instead of 100, 300 MB instead of 1 GB).
+fault: deps
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	set -o pipefail; $(SWIFT) test --skip-build --filter FaultTests $(SWIFT_FLAGS) 2>&1 | tee .build/fault.log
+	@grep -h "^FIGURE:" .build/fault.log || true
+
+## fuzz: coverage-guided fuzzing (libFuzzer) of the JSON, request, cron, duration and at: parsers,
+## FUZZ_SECONDS per target (default 60); make bench runs it too
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash Tests/Fuzz/run.sh $(FUZZ_SECONDS)
 	@if [ "$$(id -u)" = 0 ]; then \
 	  $(MAKE) --no-print-directory e2e-systemd; \
 	else \
