@@ -119,6 +119,10 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
 6. **Context switches**: `voluntary_ctxt_switches` of every thread in `/proc/PID/task/*/status`,
    read 2 s after start-up and again 60 s later, with a single task due at 03:00 on a weekday that
    is neither today nor tomorrow; no watchdog.
+7. **Control socket**: a Python client on one persistent AF_UNIX connection sends
+   `{"v":1,"id":N,"cmd":"status"}` lines (50 warm-up, then 2,000 timed round trips) to the daemon
+   running the production configuration; then closed loops of 3 s with 1 and with 16 connections
+   (one asyncio process).
 8. **Coverage-guided fuzzing**: `Tests/Fuzz/run.sh` builds two libFuzzer targets with
    `swiftc -sanitize=fuzzer,address` from the sources themselves (the control protocol's JSON
    parser, request and response decoders; the cron, duration and `at:` parsers, with
@@ -126,10 +130,6 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    plus the corpus earlier runs grew in `.build-fuzz/`. Beyond not trapping, each target checks
    that what a parser accepts survives being written out and read again. `make fuzz
    FUZZ_SECONDS=600` runs it alone, longer.
-7. **Control socket**: a Python client on one persistent AF_UNIX connection sends
-   `{"v":1,"id":N,"cmd":"status"}` lines (50 warm-up, then 2,000 timed round trips) to the daemon
-   running the production configuration; then closed loops of 3 s with 1 and with 16 connections
-   (one asyncio process).
 
 The p99 of a small sample (tens of starts) is close to its maximum: the notes give n.
 Timing targets live here only, never in the tests.
