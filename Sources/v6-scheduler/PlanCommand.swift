@@ -8,9 +8,11 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Print every fire instant of every enabled task whose ET date lies in the range (inclusive).",
         discussion: """
-            Computed by the daemon's own state machine on a virtual clock: the plan is what runs.
+            Computed by the daemon's own state machine on a virtual clock: the plan is what runs. \
             Runtime toggles (v6ctl enable/disable) and retries are not part of the plan.
-            csv: header time,task; rows like 2026-11-27T09:30:00-05:00,collect_option_snapshots.
+
+            csv: a header time,task, then rows such as \
+            2026-11-27T09:30:00-05:00,collect_option_snapshots.
             """
     )
     @OptionGroup var options: ConfigOptions

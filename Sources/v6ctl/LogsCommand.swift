@@ -7,9 +7,9 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs", abstract: "Show a task's log: its journal entries (output and daemon events).",
         discussion: """
-            Reads the journal with: journalctl V6_TASK=TASK -n N [-f] -o short-iso.
-            Without a journal (no journalctl, or nothing in it), prints the output tails the daemon
-            stored with the task's last runs.
+            Reads the journal with: journalctl V6_TASK=TASK -n N [-f] -o short-iso. Without a \
+            journal (no journalctl, or nothing in it), prints the output tails the daemon stored \
+            with the task's last runs.
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The task name.") var task: String

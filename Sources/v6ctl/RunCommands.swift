@@ -8,9 +8,11 @@ struct RunNowCommand: ParsableCommand {
         commandName: "run-now", abstract: "Run a task now (manual trigger).",
         discussion: """
             Without --force, a task does not run on a day its `days:` excludes (e.g. a holiday).
-            With --wait, the task's output is streamed (stdout to stdout, stderr to stderr) and
-            v6ctl exits with the task's own exit code: 124 on timeout (like timeout(1)), 128+N
+
+            With --wait, the task's output is streamed (stdout to stdout, stderr to stderr) and \
+            v6ctl exits with the task's own exit code: 124 on timeout (like timeout(1)), 128+N \
             when killed by signal N.
+
             Example: v6ctl run-now final_data_collection --wait
             """)
     @OptionGroup var global: GlobalOptions

@@ -11,7 +11,9 @@ struct StatusCommand: ParsableCommand {
             A task needs attention when it is running, its last run failed, a run of it is waiting to \
             start, or it is disabled. Every task: v6ctl list.
 
-            Example: v6ctl status; v6ctl status --json | jq .task_counts
+            Examples:
+              v6ctl status
+              v6ctl status --json | jq .task_counts
             """
     )
     @OptionGroup var global: GlobalOptions
@@ -67,7 +69,9 @@ struct ListCommand: ParsableCommand {
             failed, waiting, disabled, enabled, attention) or a pattern on the name (*, ?, [...] as \
             in the shell; without them, a part of the name).
 
-            Examples: v6ctl list --filter failed; v6ctl list --filter 'collect_*' --limit 50 --offset 50
+            Examples:
+              v6ctl list --filter failed
+              v6ctl list --filter 'collect_*' --limit 50 --offset 50
             """
     )
     @OptionGroup var global: GlobalOptions
