@@ -153,7 +153,7 @@ install-files:
 	[ -d $(EXTRAS_DIR) ] || { echo "make install: no $(EXTRAS_DIR) (run make extras)" >&2; exit 1; }; \
 	for p in $(PROGRAMS); do install -D -m 0755 -s "$$bin/$$p" "$$d$(BINDIR)/$$p"; done; \
 	for u in service socket; do \
-	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/v6-scheduler.$$u > $(EXTRAS_DIR)/v6-scheduler.$$u; \
+	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/v6-scheduler.$$u.in > $(EXTRAS_DIR)/v6-scheduler.$$u; \
 	  install -D -m 0644 $(EXTRAS_DIR)/v6-scheduler.$$u "$$d$(UNITDIR)/v6-scheduler.$$u"; \
 	done; \
 	install -D -m 0644 systemd/v6-scheduler.sysusers "$$d$(SYSUSERSDIR)/v6-scheduler.conf"; \
