@@ -102,12 +102,14 @@ fuzz:
 	  echo "SKIP e2e-systemd: needs root (it boots a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd"; \
 	fi
 
-## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it)
+## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it);
+## .v6/env sets V6_SOCKET and PATH for v6ctl in another terminal (`. .v6/env` from this folder)
 run: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
-	@bin=$$($(SWIFT) build --show-bin-path); \
+	@bin=$$($(SWIFT) build --show-bin-path); mkdir -p .v6; \
+	printf 'export V6_SOCKET=%s PATH=%s:$$PATH\n' "$$PWD/.v6/control.sock" "$$bin" > .v6/env; \
 	echo "v6-scheduler: demo config config/demo.yaml; state, socket and logs in ./.v6/"; \
-	echo "in another terminal:  export V6_SOCKET=$$PWD/.v6/control.sock PATH=$$bin:\$$PATH; v6ctl status"; \
+	echo "in another terminal, from this folder:  . .v6/env; v6ctl status"; \
 	exec $$bin/v6-scheduler run --config config/demo.yaml --log-target stderr
 
 ## bench: release build, every benchmark, table to stdout and docs/benchmarks.md
