@@ -53,7 +53,8 @@ struct StatusCommand: ParsableCommand {
             lines.append("... and \(n(counts.attention - counts.listed)) more: v6ctl list --filter attention")
         }
         if counts.attention < counts.total {
-            lines.append("the other \(n(counts.total - counts.attention)) tasks are fine; every task: v6ctl list")
+            let others = counts.total - counts.attention
+            lines.append((others == 1 ? "the other task is fine" : "the other \(n(others)) tasks are fine") + "; every task: v6ctl list")
         }
         return lines
     }
