@@ -13,6 +13,7 @@ extension Daemon {
     /// (every task then counts as not failed).
     func taskFacts(now: Instant, needsLastOutcome: Bool = true) -> [TaskFacts] {
         let failed = needsLastOutcome ? ((try? store?.tasks(withLastOutcome: Self.failedOutcomes)) ?? []) : []
+        let core = self.core
         let waiting = core.waitingTasks
         return core.config.tasks.map { task in
             TaskFacts(name: task.name, enabled: core.isEnabled(task.name, at: now), running: core.runningRun(of: task.name) != nil,
@@ -24,9 +25,10 @@ extension Daemon {
     func taskStatuses(_ names: [String], now: Instant) -> [TaskStatus] {
         guard !names.isEmpty else { return [] }
         let last = (try? store?.lastRuns(of: names)) ?? [:]
+        let core = self.core  // one copy for the whole list (see `brief`)
         let waiting = core.waitingTasks
         return names.compactMap { name in
-            core.task(named: name).map { taskStatus($0, lastRun: last[name], now: now, waiting: waiting[name]) }
+            core.task(named: name).map { Self.brief($0, core: core, lastRun: last[name], now: now, waiting: waiting[name]) }
         }
     }
 
