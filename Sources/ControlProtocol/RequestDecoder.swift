@@ -147,21 +147,16 @@ private struct Fields {
         return text
     }
 
-    func limit() throws(ProtocolError) -> Int? {
-        guard let value = present("limit") else { return nil }
-        guard case .number = value else { throw wrongType("limit", "an integer", value) }
-        guard let n = value.integerValue, n >= 1, n <= Int64(ProtocolLimits.maxListLimit) else {
-            throw ProtocolError(.invalidValue, "\"limit\" must be a whole number from 1 to \(ProtocolLimits.maxListLimit)")
-        }
-        return Int(n)
-    }
+    func limit() throws(ProtocolError) -> Int? { try wholeNumber("limit", in: 1...ProtocolLimits.maxListLimit) }
 
     /// `offset`: how many of the matching items to skip (paging with `limit`).
-    func offset() throws(ProtocolError) -> Int? {
-        guard let value = present("offset") else { return nil }
-        guard case .number = value else { throw wrongType("offset", "an integer", value) }
-        guard let n = value.integerValue, n >= 0, n <= Int64(ProtocolLimits.maxListOffset) else {
-            throw ProtocolError(.invalidValue, "\"offset\" must be a whole number from 0 to \(ProtocolLimits.maxListOffset)")
+    func offset() throws(ProtocolError) -> Int? { try wholeNumber("offset", in: 0...ProtocolLimits.maxListOffset) }
+
+    private func wholeNumber(_ key: String, in range: ClosedRange<Int>) throws(ProtocolError) -> Int? {
+        guard let value = present(key) else { return nil }
+        guard case .number = value else { throw wrongType(key, "an integer", value) }
+        guard let n = value.integerValue, n >= Int64(range.lowerBound), n <= Int64(range.upperBound) else {
+            throw ProtocolError(.invalidValue, "\"\(key)\" must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return Int(n)
     }
