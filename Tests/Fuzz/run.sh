@@ -49,25 +49,30 @@ status=0
 for target in control-protocol:protocol:4096 schedule-syntax:schedule:256; do
   IFS=: read -r name seeds max_len <<<"$target"
   corpus="$OUT/corpus-$name"
-  mkdir -p "$corpus" "$OUT/crashes-$name"
+  crashdir="$OUT/crashes-$name"
+  mkdir -p "$corpus" "$crashdir"
   log="$OUT/fuzz-$name.log"
+  # Inputs that crashed an earlier run are read first, with the seeds: one that still crashes is
+  # found again at once; the count below is of this run's new crash files only.
+  since="$OUT/.started-$name"
+  touch "$since"
   set +e
   "$OUT/fuzz-$name" -max_total_time="$SECONDS_PER_TARGET" -max_len="$max_len" -timeout=10 -rss_limit_mb=4096 \
-    -print_final_stats=1 -artifact_prefix="$OUT/crashes-$name/" "$corpus" "$HERE/seeds/$seeds" >"$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$crashdir/" "$corpus" "$HERE/seeds/$seeds" "$crashdir" >"$log" 2>&1
   rc=$?
   set -e
   runs=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo 0)
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
   features=$(grep -oE 'ft: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo 0)
   corpus_size=$(find "$corpus" -type f | wc -l)
-  crashes=$(find "$OUT/crashes-$name" -type f | wc -l)
+  crashes=$(find "$crashdir" -type f -newer "$since" | wc -l)
   echo "fuzz $name: $runs inputs in ${SECONDS_PER_TARGET}s, coverage $cov edges ($features features), corpus $corpus_size, crashes $crashes (exit $rc; log $log)"
   if [ -n "$RESULTS" ]; then
     printf '{"target":"%s","seconds":%s,"runs":%s,"cov":%s,"features":%s,"corpus":%s,"crashes":%s,"exit":%s}\n' \
       "$name" "$SECONDS_PER_TARGET" "$runs" "$cov" "$features" "$corpus_size" "$crashes" "$rc" >>"$RESULTS"
   fi
   if [ "$rc" -ne 0 ] || [ "$crashes" -ne 0 ]; then
-    echo "fuzz $name: FOUND A CRASH: see $log and $OUT/crashes-$name/ (reproduce: $OUT/fuzz-$name FILE)" >&2
+    echo "fuzz $name: FOUND A CRASH: see $log and $crashdir/ (reproduce: $OUT/fuzz-$name FILE)" >&2
     status=1
   fi
 done
