@@ -82,6 +82,11 @@ test: deps
 	$(SWIFT) test --skip-build --skip FaultTests $(SWIFT_FLAGS)
 	@$(MAKE) --no-print-directory fault
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
+	@if [ "$$(id -u)" = 0 ]; then \
+	  $(MAKE) --no-print-directory e2e-systemd; \
+	else \
+	  echo "SKIP e2e-systemd: needs root (it boots a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd"; \
+	fi
 
 ## fault: the fault suite alone, in its own process after the others (it kills daemons, floods 1 GB
 ## of output, fills disks; its timing figures need the machine to itself): FIGURE lines on stdout.
@@ -89,18 +94,13 @@ test: deps
 fault: deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	set -o pipefail; $(SWIFT) test --skip-build --filter FaultTests $(SWIFT_FLAGS) 2>&1 | tee .build/fault.log
-	@grep -h "^FIGURE:" .build/fault.log || true
+	@echo "== the fault suite's figures:"; grep -h "^FIGURE:" .build/fault.log || true
 
 ## fuzz: coverage-guided fuzzing (libFuzzer) of the JSON, request, cron, duration and at: parsers,
 ## FUZZ_SECONDS per target (default 60); make bench runs it too
 FUZZ_SECONDS ?= 60
 fuzz:
 	bash Tests/Fuzz/run.sh $(FUZZ_SECONDS)
-	@if [ "$$(id -u)" = 0 ]; then \
-	  $(MAKE) --no-print-directory e2e-systemd; \
-	else \
-	  echo "SKIP e2e-systemd: needs root (it boots a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd"; \
-	fi
 
 ## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it);
 ## .v6/env sets V6_SOCKET and PATH for v6ctl in another terminal (`. .v6/env` from this folder)
