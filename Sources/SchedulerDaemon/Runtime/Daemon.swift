@@ -148,8 +148,7 @@ public actor Daemon {
         perform(core.catchUp(lastSlots: lastSlots, now: now), now: now)
         wake(.due)
         let tasks = core.config.tasks
-        let ready = "v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data \(TimeZone.timeZoneDataVersion)"
-        logger.notice("\(ready)")
+        logger.notice("v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data: \(core.calendar.zone.origin)")
         notifier.ready(status: statusLine())
         alertStarted(ready, missed: missed)
         await withCheckedContinuation { stopped = $0 }
