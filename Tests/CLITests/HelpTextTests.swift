@@ -11,7 +11,11 @@ import TestSupport
         ("v6ctl", ["disable"]), ("v6ctl", ["clear"]), ("v6ctl", ["run-now"]), ("v6ctl", ["history"]), ("v6ctl", ["next"]),
         ("v6ctl", ["reload"]), ("v6ctl", ["logs"]), ("v6ctl", ["calendar"]), ("v6ctl", ["calendar", "day"]),
         ("v6ctl", ["calendar", "sessions"]), ("v6ctl", ["calendar", "holidays"]), ("v6ctl", ["calendar", "phase"]),
+        ("v6ctl", ["task"]), ("v6ctl", ["task", "add"]), ("v6ctl", ["task", "set"]), ("v6ctl", ["task", "rm"]),
+        ("v6ctl", ["settings", "set"]), ("v6ctl", ["config", "show"]), ("v6ctl", ["audit"]), ("v6ctl", ["metrics"]),
+        ("v6ctl", ["notify", "test"]), ("v6ctl", ["graph"]),
         ("v6-scheduler", []), ("v6-scheduler", ["run"]), ("v6-scheduler", ["check-config"]), ("v6-scheduler", ["plan"]),
+        ("v6-scheduler", ["export"]),
     ]
 
     /// The text above USAGE: the abstract and the discussion.
