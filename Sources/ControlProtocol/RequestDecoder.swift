@@ -179,6 +179,8 @@ struct Fields {
     /// `cursor`: a `next_cursor` from an earlier `history` answer.
     func cursor() throws(ProtocolError) -> Int64? {
         try positive("cursor", "next_cursor of an earlier answer")
+    }
+
     /// `filter`: checked here (`TaskFilter`), kept as written.
     func filter() throws(ProtocolError) -> String? {
         guard let value = present("filter") else { return nil }

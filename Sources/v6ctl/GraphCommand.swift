@@ -24,7 +24,7 @@ struct GraphCommand: ParsableCommand {
     enum GraphFormat: String, ExpressibleByArgument, CaseIterable { case text, dot }
 
     func run() throws {
-        let payload = try DaemonSession.call(.tasks, options: global)
+        let payload = try DaemonSession.call(.tasks(), options: global)
         if global.json { return DaemonSession.printJSON(payload) }
         let tasks = try DaemonSession.decode(payload, as: TasksResult.self).tasks
         Output.write(format == .dot ? DependencyGraphText.dot(tasks) : DependencyGraphText.trees(tasks))
