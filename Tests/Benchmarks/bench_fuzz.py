@@ -21,7 +21,7 @@ def main(repo, seconds):
     done = subprocess.run(["bash", os.path.join(repo, "Tests/Fuzz/run.sh"), str(seconds), results])
     rows = [json.loads(line) for line in open(results)] if os.path.exists(results) else []
     for letter, row in zip("ab", rows):
-        record(f"13{letter}", f"libFuzzer over {NAMES.get(row['target'], row['target'])}: crashes", row["crashes"], "crashes",
+        record(f"15{letter}", f"libFuzzer over {NAMES.get(row['target'], row['target'])}: crashes", row["crashes"], "crashes",
                target="0", met=row["crashes"] == 0 and row["exit"] == 0,
                notes=f"{row['runs']:,} inputs in {row['seconds']} s ({row['runs'] // max(1, row['seconds']):,}/s, "
                      f"-sanitize=fuzzer,address); coverage {row['cov']} edges, {row['features']} features; "

@@ -158,7 +158,7 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    `WATCHDOG_USEC=1000000` pings `WATCHDOG=1` at half the interval from an actor-side timer; the
    spacing of 40 pings as they arrive. `FaultTests.Watchdog` checks that pings stop while the
    daemon is stopped (SIGSTOP) and resume after.
-13. **Coverage-guided fuzzing**: `Tests/Fuzz/run.sh` builds two libFuzzer targets with
+15. **Coverage-guided fuzzing**: `Tests/Fuzz/run.sh` builds two libFuzzer targets with
    `swiftc -sanitize=fuzzer,address` from the sources themselves (the control protocol's JSON
    parser, request and response decoders; the cron, duration and `at:` parsers, with
    MarketCalendar) and runs each for `BENCH_FUZZ_SECONDS` (60) from the seeds in `Tests/Fuzz/seeds`

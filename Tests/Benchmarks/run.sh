@@ -122,7 +122,7 @@ step "$PY" bench_hostile.py "$BIN" "$HOSTILE_SECONDS"
 say "11 and 12: a 300 MB output flood beside a 1 s task; watchdog ping spacing"
 step "$PY" bench_faults.py "$BIN"
 
-say "13: coverage-guided fuzzing, ${FUZZ_SECONDS} s per target"
+say "15: coverage-guided fuzzing, ${FUZZ_SECONDS} s per target"
 step "$PY" bench_fuzz.py "$REPO" "$FUZZ_SECONDS"
 
 say "4 and 6: beside busybox crond for ${CRON_SECONDS} s; an idle daemon's context switches for ${SWITCH_SECONDS} s meanwhile"
