@@ -65,6 +65,7 @@ extension Daemon {
         case .behindRun(let runID): return "queued behind run \(runID)"
         case .forSlot(let limit): return "for a free slot (max_concurrent_tasks \(limit))"
         case .retry(let attempt, let at): return "retry \(attempt) at \(zone.iso8601(at))"
+        case .upstreams(let names, let until): return "for \(names.joined(separator: ", ")) until \(zone.iso8601(until))"
         }
     }
 

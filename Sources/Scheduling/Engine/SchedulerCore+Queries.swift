@@ -8,12 +8,20 @@ public enum WaitReason: Sendable, Equatable {
     case forSlot(limit: Int)
     /// A failed attempt is retried then.
     case retry(attempt: Int, at: Instant)
+    /// A scheduled occurrence of a task with `after:` waits for these upstreams, at most until
+    /// `until` (its `after_wait`). An event-driven task waiting for its day's upstreams is not
+    /// counted: it waits like that every day.
+    case upstreams([String], until: Instant)
 }
 
 extension SchedulerCore {
     /// Every task with a run waiting to start, and why (a retry counts before a queue).
     public var waitingTasks: [String: WaitReason] {
         var result: [String: WaitReason] = [:]
+        for gate in deps.gates {
+            let name = states[gate.index].config.name
+            if let wait = dependencyWait(of: name), let until = wait.until { result[name] = .upstreams(wait.upstreams, until: until) }
+        }
         for start in waiting { result[start.task] = .forSlot(limit: config.maxConcurrentTasks) }
         for task in queuedBehind.keys { result[task] = .behindRun(activeByTask[task] ?? "?") }
         for (task, retry) in retries { result[task] = .retry(attempt: retry.attempt, at: retry.at) }
