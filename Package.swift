@@ -58,11 +58,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The one client of the control socket, used by v6ctl and v6-dashboard alike (blocking POSIX).
+        .target(name: "ControlClient", dependencies: ["ControlProtocol"]),
         // The operator's client: control commands plus the offline calendar and gate.
         .executableTarget(
             name: "v6ctl",
             dependencies: [
-                "MarketCalendar", "ControlProtocol", "CShim",
+                "MarketCalendar", "ControlProtocol", "ControlClient", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
