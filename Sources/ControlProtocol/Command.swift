@@ -10,6 +10,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     case history
     case next
     case reload
+    case plan
 
     public var description: String { rawValue }
 
@@ -23,6 +24,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         case .runNow: return ["task", "force", "wait"]
         case .history: return ["task", "run_id", "limit", "output"]
         case .next: return ["limit"]
+        case .plan: return ["from", "to"]
         }
     }
 
@@ -30,6 +32,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     public var requiredFields: [String] {
         switch self {
         case .task, .enable, .disable, .clear, .runNow: return ["task"]
+        case .plan: return ["from"]
         default: return []
         }
     }
@@ -39,7 +42,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     public var isPrivileged: Bool {
         switch self {
         case .enable, .disable, .clear, .runNow, .reload: return true
-        case .status, .tasks, .task, .history, .next: return false
+        case .status, .tasks, .task, .history, .next, .plan: return false
         }
     }
 

@@ -22,6 +22,9 @@ public enum Request: Sendable, Equatable {
     case next(limit: Int? = nil)
     /// Rereads the configuration; the old one stays if the new one is invalid. Result: `ReloadResult`.
     case reload
+    /// Every planned occurrence of the enabled tasks on the ET dates `from` through `to` (YYYY-MM-DD;
+    /// `to` defaults to `from`), from the daemon's own engine, as `v6-scheduler plan`. Result: `NextResult`.
+    case plan(from: String, to: String? = nil)
 
     public var command: Command {
         switch self {
@@ -35,6 +38,7 @@ public enum Request: Sendable, Equatable {
         case .history: return .history
         case .next: return .next
         case .reload: return .reload
+        case .plan: return .plan
         }
     }
 
@@ -44,7 +48,7 @@ public enum Request: Sendable, Equatable {
         case .task(let name, _): return name
         case .enable(let task, _), .disable(let task, _), .clear(let task), .runNow(let task, _, _): return task
         case .history(let task, _, _, _): return task
-        case .status, .tasks, .next, .reload: return nil
+        case .status, .tasks, .next, .reload, .plan: return nil
         }
     }
 
@@ -74,6 +78,9 @@ public enum Request: Sendable, Equatable {
             add("output", flag(output))
         case .next(let limit):
             add("limit", limit.map { .number(String($0)) })
+        case .plan(let from, let to):
+            add("from", .string(from))
+            add("to", to.map(JSONValue.string))
         }
         return members
     }

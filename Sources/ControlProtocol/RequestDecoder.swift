@@ -63,6 +63,11 @@ public enum RequestDecoder {
             return .history(task: try fields.optionalTask(), runID: try fields.runID(),
                             limit: try fields.limit(), output: try fields.bool("output"))
         case .next: return .next(limit: try fields.limit())
+        case .plan:
+            guard let from = try fields.date("from") else {
+                throw ProtocolError(.missingField, "plan needs \"from\": the first ET date, YYYY-MM-DD")
+            }
+            return .plan(from: from, to: try fields.date("to"))
         }
     }
 
@@ -143,6 +148,19 @@ private struct Fields {
         guard ISO8601Shape.isInstant(text) else {
             throw ProtocolError(.invalidValue,
                 "\"\(key)\" must be an ISO-8601 instant with an offset, such as 2026-11-27T16:00:00-05:00, found \"\(RequestDecoder.shown(text))\"")
+        }
+        return text
+    }
+
+    /// A calendar date, `YYYY-MM-DD`.
+    func date(_ key: String) throws(ProtocolError) -> String? {
+        guard let value = present(key) else { return nil }
+        guard case .string(let text) = value else { throw wrongType(key, "a string (a date, YYYY-MM-DD)", value) }
+        let digits = text.utf8.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard text.utf8.count == 10, digits else {
+            throw ProtocolError(.invalidValue, "\"\(key)\" must be a date YYYY-MM-DD, such as 2026-11-27, found \"\(RequestDecoder.shown(text))\"")
         }
         return text
     }

@@ -25,10 +25,16 @@ public struct StatusResult: Codable, Sendable, Equatable {
     /// are then not recorded.
     public var stateError: String?
     public var tasks: [TaskStatus]
+    /// Whether the client that asked may send changes (`enable`, `run_now`, ...): its uid is 0 or the
+    /// daemon's, or it is in `control_group`. Lets a client such as the dashboard say it is read-only.
+    public var mayChange: Bool?
+    /// The daemon's plain log file, when it writes one (`enable_logging` with a `log_directory`).
+    public var logFile: String?
 
     public init(version: String, pid: Int, startedAt: String, uptimeSeconds: Int, configPath: String, now: String,
                 marketPhase: String, phaseUntil: String? = nil, tradingDay: Bool, dayNote: String? = nil,
-                nextSession: String? = nil, running: Int = 0, stateError: String? = nil, tasks: [TaskStatus] = []) {
+                nextSession: String? = nil, running: Int = 0, stateError: String? = nil, tasks: [TaskStatus] = [],
+                mayChange: Bool? = nil, logFile: String? = nil) {
         self.version = version
         self.pid = pid
         self.startedAt = startedAt
@@ -43,11 +49,14 @@ public struct StatusResult: Codable, Sendable, Equatable {
         self.running = running
         self.stateError = stateError
         self.tasks = tasks
+        self.mayChange = mayChange
+        self.logFile = logFile
     }
 
     enum CodingKeys: String, CodingKey {
         case version, pid, startedAt = "started_at", uptimeSeconds = "uptime_seconds", configPath = "config_path"
         case now, marketPhase = "market_phase", phaseUntil = "phase_until", tradingDay = "trading_day"
         case dayNote = "day_note", nextSession = "next_session", running, stateError = "state_error", tasks
+        case mayChange = "may_change", logFile = "log_file"
     }
 }

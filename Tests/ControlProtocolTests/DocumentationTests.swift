@@ -19,7 +19,7 @@ import Testing
         case .enable, .disable, .clear: return ResponseEncoder.success(id: id, result: try payload.decode(ToggleResult.self))
         case .runNow: return ResponseEncoder.success(id: id, result: try payload.decode(RunInfo.self))
         case .history: return ResponseEncoder.success(id: id, result: try payload.decode(HistoryResult.self))
-        case .next: return ResponseEncoder.success(id: id, result: try payload.decode(NextResult.self))
+        case .next, .plan: return ResponseEncoder.success(id: id, result: try payload.decode(NextResult.self))
         case .reload: return ResponseEncoder.success(id: id, result: try payload.decode(ReloadResult.self))
         }
     }

@@ -10,6 +10,8 @@ struct Authorization: Sendable {
         let pid: pid_t
         let uid: uid_t
         let gid: gid_t
+        /// Whether this peer may send changes; filled in for the requests that report it (`status`).
+        var mayChange: Bool? = nil
         var description: String { "uid \(uid) pid \(pid)" }
     }
 

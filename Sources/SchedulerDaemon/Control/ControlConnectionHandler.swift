@@ -71,7 +71,7 @@ final class ControlConnectionHandler: ChannelInboundHandler {
             logger.warning("refused \(request.command) from \(peer): not root, not the daemon's user, not in the control group",
                            metadata: ["peer_uid": "\(peer.uid)", "peer_pid": "\(peer.pid)"])
             write(ResponseEncoder.failure(id: decoded.id, code: .permissionDenied,
-                message: "\(request.command) needs root, the daemon's user or membership of the control group; reads (status, tasks, task, history, next) are open"),
+                message: "\(request.command) needs root, the daemon's user or membership of the control group; reads (status, tasks, task, history, next, plan) are open"),
                   context: context)
             return processNext(context: context)
         }
@@ -80,7 +80,9 @@ final class ControlConnectionHandler: ChannelInboundHandler {
         let send: @Sendable ([UInt8]) -> Void = { bytes in
             channel.writeAndFlush(ByteBuffer(bytes: bytes), promise: nil)
         }
-        let daemon = self.daemon, peer = self.peer, id = decoded.id
+        var peer = self.peer
+        if request.command == .status { peer.mayChange = authorization.mayChange(peer) }
+        let daemon = self.daemon, id = decoded.id
         let bound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
         context.eventLoop.makeFutureWithTask {
             await daemon.handle(request, id: id, peer: peer, send: send)

@@ -12,7 +12,7 @@ extension Daemon {
         switch request {
         case .status:
             retryStoreIfNeeded()
-            return ResponseEncoder.success(id: id, result: statusResult(now: now))
+            return ResponseEncoder.success(id: id, result: statusResult(now: now, peer: peer))
         case .tasks:
             return ResponseEncoder.success(id: id, result: TasksResult(tasks: taskStatuses(now: now)))
         case .task(let name, let output):
@@ -52,6 +52,16 @@ extension Daemon {
                 storeFailed(error)
                 return fail(.stateError, "\(error)")
             }
+        case .plan(let fromText, let toText):
+            guard let from = LocalDate(parsing: fromText), let to = LocalDate(parsing: toText ?? fromText) else {
+                return fail(.invalidValue, "from/to: not a calendar date (YYYY-MM-DD)")
+            }
+            guard from <= to, to.dayNumber - from.dayNumber < 31 else {
+                return fail(.invalidValue, "plan covers 1 to 31 days: from \(from) must not be after to \(to), at most 30 days apart")
+            }
+            let zone = core.calendar.zone
+            let runs = Planner.plan(core.config, from: from, through: to).map { NextRun(task: $0.task, at: zone.iso8601($0.time)) }
+            return ResponseEncoder.success(id: id, result: NextResult(runs: runs))
         case .next(let limit):
             return ResponseEncoder.success(id: id, result: NextResult(runs: upcoming(limit: limit ?? 20, now: now)))
         case .reload:
