@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // v6-scheduler: runs a trading desk's jobs on the NYSE clock.
 // Why each dependency is here: docs/architecture.md, "Dependencies".
 import PackageDescription
@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "v6-scheduler", targets: ["v6-scheduler"]),
         .executable(name: "v6ctl", targets: ["v6ctl"]),
+        .executable(name: "v6-dashboard", targets: ["v6-dashboard"]),
         .library(name: "MarketCalendar", targets: ["MarketCalendar"]),
     ],
     dependencies: [
@@ -18,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // No default traits: the dashboard needs neither swift-configuration nor full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         // Pure: NYSE rules, sessions, phases, America/New_York conversions. Foundation only.
@@ -59,12 +64,36 @@ let package = Package(
             ]
         ),
         // The one client of the control socket, used by v6ctl and v6-dashboard alike (blocking POSIX).
-        .target(name: "ControlClient", dependencies: ["ControlProtocol"]),
+        .target(name: "ControlClient", dependencies: ["ControlProtocol", "MarketCalendar"]),
         // The operator's client: control commands plus the offline calendar and gate.
         .executableTarget(
             name: "v6ctl",
             dependencies: [
                 "MarketCalendar", "ControlProtocol", "ControlClient", "CShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Pure: the dashboard's pages, view models and SVG charts, built from protocol results.
+        .target(name: "DashboardViews", dependencies: ["ControlProtocol", "MarketCalendar"]),
+        // I/O edge: the dashboard's HTTP server (routes, login, CSRF, API, streams) over ControlClient.
+        .target(
+            name: "DashboardServer",
+            dependencies: [
+                "DashboardViews", "ControlClient", "ControlProtocol", "MarketCalendar",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            resources: [.embedInCode("Assets/app.css"), .embedInCode("Assets/app.js"), .embedInCode("Assets/openapi.yaml")]
+        ),
+        // The operator's web dashboard (thin: options, token, start-up line).
+        .executableTarget(
+            name: "v6-dashboard",
+            dependencies: [
+                "DashboardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -75,6 +104,14 @@ let package = Package(
         .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol"]),
         .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "TestSupport", "v6-scheduler", "v6ctl"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "v6ctl", "v6-scheduler"]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "DashboardServer", "DashboardViews", "ControlClient", "ControlProtocol", "TestSupport",
+                "v6-scheduler", "v6-dashboard",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

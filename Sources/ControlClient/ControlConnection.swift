@@ -98,3 +98,6 @@ public final class ControlConnection {
         _ = Glibc.shutdown(fd, Int32(SHUT_RDWR))
     }
 }
+
+/// One thread reads and writes; another may only call `shutdown()` (a syscall on the descriptor).
+extension ControlConnection: @unchecked Sendable {}

@@ -1,0 +1,153 @@
+import ControlClient
+import ControlProtocol
+import DashboardViews
+import Foundation
+import Hummingbird
+import MarketCalendar
+
+extension Dashboard {
+    func addPageRoutes(_ router: Router<DashboardRequestContext>) {
+        router.get("/") { request, context in
+            let status: StatusResult
+            do {
+                status = try await self.gateway.call(.status, as: StatusResult.self)
+            } catch {
+                return self.problemPage(error, context: await self.pageContext(context))
+            }
+            let page = await self.pageContext(context, mayChange: status.mayChange)
+            let query = request.uri.queryParameters
+            let filter = query.get("q").flatMap { $0.isEmpty ? nil : $0 }
+            return Responses.html(TodayPage.render(status, context: page, page: query.get("page").flatMap(Int.init) ?? 1, filter: filter))
+        }
+        router.get("/tasks/{name}") { _, context in
+            let name = try context.parameters.require("name")
+            return await self.taskPage(name, context: context, edit: TaskPage.EditState())
+        }
+        router.get("/history") { request, context in
+            let page = await self.pageContext(context)
+            var problems: [String] = []
+            let query = Dashboard.query(request)
+            let filter = HistoryPage.Filter(query: query, problems: &problems)
+            do {
+                async let runs = self.gateway.call(.history(task: filter.task, limit: ProtocolLimits.maxListLimit), as: HistoryResult.self)
+                async let tasks = self.gateway.call(.tasks, as: TasksResult.self)
+                return Responses.html(HistoryPage.render(try await runs.runs, filter: filter, taskNames: try await tasks.tasks.map(\.name),
+                                                         page: Int(query["page"] ?? "") ?? 1, problems: problems, context: page))
+            } catch let error as ControlClientError {
+                return self.problemPage(error, context: page)
+            }
+        }
+        router.get("/runs/{id}") { _, context in
+            let page = await self.pageContext(context)
+            guard let id = Int64(try context.parameters.require("id")), id > 0 else {
+                return Responses.html(Layout.problem("Not found", message: "A run id is a positive number.", hint: nil, context: page), status: .notFound)
+            }
+            do {
+                let result = try await self.gateway.call(.history(runID: id, output: true), as: HistoryResult.self)
+                guard let run = result.runs.first else { throw ControlClientError(.refused(.init(.notFound, "no run \(id)")), "no run \(id)") }
+                return Responses.html(HistoryPage.run(run, context: page))
+            } catch {
+                return self.problemPage(error, context: page)
+            }
+        }
+        router.get("/calendar") { request, context in
+            let page = await self.pageContext(context)
+            let today = page.time.today
+            let month = request.uri.queryParameters.get("month")
+            guard let (year, number) = month.map(CalendarPage.parseMonth) ?? (today.year, today.month) else {
+                return Responses.html(Layout.problem("Not a month", message: "'\(month ?? "")' is not a month the calendar covers (YYYY-MM, 1885-2200).", hint: nil, context: page), status: .badRequest)
+            }
+            return Responses.html(CalendarPage.render(year: year, month: number, context: page))
+        }
+        router.get("/timeline") { request, context in
+            let page = await self.pageContext(context)
+            let text = request.uri.queryParameters.get("date")
+            guard let date = text.map({ LocalDate(parsing: $0) }) ?? page.time.today else {
+                return Responses.html(Layout.problem("Not a date", message: "'\(text ?? "")' is not a date (YYYY-MM-DD).", hint: nil, context: page), status: .badRequest)
+            }
+            return await self.timelinePage(date, page: page)
+        }
+        router.get("/metrics") { request, context in
+            if context.apiCaller != nil { return await self.prometheus(context) }
+            let page = await self.pageContext(context)
+            do {
+                async let status = self.gateway.call(.status, as: StatusResult.self)
+                async let history = self.gateway.call(.history(limit: ProtocolLimits.maxListLimit), as: HistoryResult.self)
+                let s = try await status
+                let facts = MetricsPage.DaemonFacts(uptimeSeconds: s.uptimeSeconds, rssBytes: Dashboard.rss(pid: s.pid), version: s.version)
+                return Responses.html(MetricsPage.render(tasks: s.tasks.map(\.name), runs: try await history.runs, daemon: facts, context: page))
+            } catch let error as ControlClientError {
+                return self.problemPage(error, context: page)
+            }
+        }
+        router.get("/logs") { request, context in
+            let page = await self.pageContext(context)
+            let query = Dashboard.query(request)
+            let level = query["level"].flatMap { LogLine.levels.contains($0) ? $0 : nil }
+            let task = query["task"].flatMap { $0.isEmpty ? nil : $0 }
+            let status: StatusResult
+            do { status = try await self.gateway.call(.status, as: StatusResult.self) } catch { return self.problemPage(error, context: page) }
+            var source: String? = nil
+            var lines: [LogLine] = []
+            if let file = status.logFile, let recent = LogTail.recent(path: file, limit: 2000) {
+                source = "the daemon's log file \(file)"
+                lines = recent
+            } else if let journal = LogTail.journal(pid: status.pid, limit: 2000) {
+                source = "the journal (entries of pid \(status.pid); no live tail)"
+                lines = journal
+            }
+            lines = lines.filter { (level == nil || $0.isAtLeast(level!)) && (task == nil || $0.task == task) }.suffix(500)
+            return Responses.html(LogsPage.render(lines, source: source, level: level, task: task,
+                                                  taskNames: status.tasks.map(\.name), context: page))
+        }
+    }
+
+    func taskPage(_ name: String, context: DashboardRequestContext, edit: TaskPage.EditState, status: HTTPResponse.Status = .ok) async -> Response {
+        let page = await pageContext(context)
+        do {
+            async let detail = gateway.call(.task(name: name, output: true), as: TaskDetail.self)
+            async let history = gateway.call(.history(task: name, limit: 1000), as: HistoryResult.self)
+            return Responses.html(TaskPage.render(try await detail, history: (try? await history.runs) ?? [], context: page, edit: edit,
+                                                  editorAvailable: editor.isAvailable), status: status)
+        } catch let error as ControlClientError {
+            return problemPage(error, context: page)
+        } catch {
+            return problemPage(ControlClientError(.failed, "\(error)"), context: page)
+        }
+    }
+
+    func timelinePage(_ date: LocalDate, page: PageContext) async -> Response {
+        let zone = page.time.zone
+        do {
+            async let tasks = gateway.call(.tasks, as: TasksResult.self)
+            async let history = gateway.call(.history(limit: ProtocolLimits.maxListLimit), as: HistoryResult.self)
+            async let plan = gateway.call(.plan(from: date.description), as: NextResult.self)
+            let runs = try await history.runs.filter { run in
+                guard let at = page.time.instant(run.startedAt ?? run.scheduledAt) else { return false }
+                return zone.local(at).date == date
+            }
+            // Planned: the daemon's own engine for that day (what `v6-scheduler plan` prints).
+            let planned = try await plan.runs.compactMap { item in page.time.instant(item.at).map { TimelineChart.Planned(task: item.task, at: $0) } }
+            let names = try await tasks.tasks.map(\.name)
+            return Responses.html(TimelinePage.render(date: date, tasks: names, planned: planned, runs: runs, historyNote: nil, context: page))
+        } catch let error as ControlClientError {
+            return problemPage(error, context: page)
+        } catch {
+            return problemPage(ControlClientError(.failed, "\(error)"), context: page)
+        }
+    }
+
+    /// The query string's fields.
+    static func query(_ request: Request) -> [String: String] {
+        FormData.parse(request.uri.query ?? "")
+    }
+
+    /// The resident memory of a process on this host, from /proc.
+    static func rss(pid: Int) -> Int64? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kib = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap({ Int64($0) })
+        else { return nil }
+        return kib * 1024
+    }
+}
