@@ -4,6 +4,10 @@ SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FLAGS ?=
 DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
+# The dashboard's browser and API tests: a real headless Chromium driven by Selenium, and
+# schemathesis fuzzing the API from its OpenAPI document (pinned).
+TEST_DEB_PACKAGES := chromium chromium-driver
+TEST_PIP_PACKAGES := selenium==4.40.0 schemathesis==4.32.5
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 DEBUG_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
@@ -38,7 +42,7 @@ E2E_BUILD ?= release
 E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
 PROGRAMS := v6-scheduler v6ctl
 
-.PHONY: deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
+.PHONY: deps test-deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
 
 ## deps: install the Debian packages the build needs, when missing (sudo only when not root)
 deps:
@@ -50,6 +54,20 @@ deps:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+## test-deps: what the dashboard's browser and API tests need: Debian's chromium and
+## chromium-driver, and Selenium and schemathesis from PyPI (pinned), when missing
+test-deps: deps
+	@missing=""; for p in $(TEST_DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make test-deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@python3 -c "import selenium, schemathesis" 2>/dev/null || { echo "make test-deps: pip install $(TEST_PIP_PACKAGES)"; \
+	  python3 -m pip install -q --disable-pip-version-check $(TEST_PIP_PACKAGES); }
 
 ## build: debug build of everything
 build: deps

@@ -110,6 +110,8 @@ let package = Package(
                 "DashboardServer", "DashboardViews", "ControlClient", "ControlProtocol", "TestSupport",
                 "v6-scheduler", "v6-dashboard",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
     ],

@@ -97,7 +97,7 @@ extension Dashboard {
     /// The daemon's result as it is, or its error as an HTTP status.
     func passThrough(_ request: ControlRequest, actingFor user: String? = nil) async -> Response {
         do {
-            return Responses.json(try await gateway.call(request, actingFor: user).json)
+            return Responses.jsonBytes(try await gateway.call(request, actingFor: user).json)
         } catch let error as ControlClientError {
             return Dashboard.apiFailure(error)
         }

@@ -54,19 +54,24 @@ final class LiveRun: Sendable {
         case .finished(let run): item = .finished(run)
         case .failed(let error): item = .failed(error.protocolError?.message ?? error.message)
         }
-        state.withLockedValue { state in
-            guard !state.done else { return }
+        // Yield and finish outside the lock: finishing runs the viewer's onTermination, which takes it.
+        let viewers: [AsyncStream<LiveItem>.Continuation] = state.withLockedValue { state in
+            guard !state.done else { return [] }
             state.items.append(item)
             if state.items.count > Limits.liveRunLines {
                 state.items.removeFirst()
                 state.dropped += 1
             }
-            for viewer in state.viewers.values { viewer.yield(item) }
+            let viewers = Array(state.viewers.values)
             if item.isFinal {
                 state.done = true
-                for viewer in state.viewers.values { viewer.finish() }
                 state.viewers = [:]
             }
+            return viewers
+        }
+        for viewer in viewers {
+            viewer.yield(item)
+            if item.isFinal { viewer.finish() }
         }
     }
 

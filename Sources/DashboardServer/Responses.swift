@@ -14,7 +14,7 @@ enum Responses {
                  body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func json(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
+    static func jsonBytes(_ bytes: [UInt8], status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                  body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
     }
@@ -23,7 +23,7 @@ enum Responses {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        return json(Array(data), status: status)
+        return jsonBytes(Array(data), status: status)
     }
 
     /// `{"error":{"code":...,"message":...}}`, the API's failure shape.

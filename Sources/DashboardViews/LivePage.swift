@@ -20,9 +20,9 @@ public enum LivePage {
         let droppedNote: HTML = dropped > 0 ? "<p class=\"muted\">(\(dropped) earlier lines not shown)</p>" : .empty
         var result: HTML = "<p id=\"outcome\" class=\"pending\" aria-live=\"polite\">Running… <a href=\"/live/\(key)\">reload</a> to see more without JavaScript.</p>"
         if let outcome {
-            result = "<p id=\"outcome\" class=\"done\">Final outcome: \(summary(outcome)) · <a href=\"/runs/\(outcome.runID)\">run \(outcome.runID)</a></p>"
+            result = "<p id=\"outcome\" class=\"done\" data-outcome=\"\(outcome.outcome.rawValue)\">Final outcome: \(summary(outcome)) · <a href=\"/runs/\(outcome.runID)\">run \(outcome.runID)</a></p>"
         } else if let failure {
-            result = "<p id=\"outcome\" class=\"done error\">\(failure)</p>"
+            result = "<p id=\"outcome\" class=\"done error\" data-outcome=\"error\">\(failure)</p>"
         }
         let live = outcome == nil && failure == nil
         return Layout.page("Run: \(task)", section: .today, context: context, body: """

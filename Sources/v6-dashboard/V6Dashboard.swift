@@ -29,6 +29,24 @@ struct V6Dashboard: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Users who sign in with a password: NAME:BCRYPT-HASH[:ROLE] per line (ROLE operator or read-only).", valueName: "path")) var users: String?
     @Option(help: ArgumentHelp("API keys for /api/v1/: NAME ROLE KEY per line (ROLE read-only or operator).", valueName: "path")) var apiKeys: String?
 
+    /// Usage errors exit 2 (ArgumentParser's default is 64), like v6ctl's.
+    static func main() async {
+        do {
+            var command = try parse()
+            try await command.run()
+        } catch let error as ExitCode {
+            Foundation.exit(error.rawValue)
+        } catch {
+            if exitCode(for: error) == .success {  // --help, --version
+                print(fullMessage(for: error))
+                Foundation.exit(0)
+            }
+            let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
+            FileHandle.standardError.write(Data("v6-dashboard: \(message) (see v6-dashboard --help)\n".utf8))
+            Foundation.exit(2)
+        }
+    }
+
     func validate() throws {
         guard ListenAddress(listen) != nil else {
             throw ValidationError("--listen: '\(listen)' is not ADDR:PORT (try 127.0.0.1:8501 or [::1]:8501)")

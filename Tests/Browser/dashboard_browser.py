@@ -1,0 +1,186 @@
+#!/usr/bin/env python3
+"""v6-dashboard in a real browser: headless Chromium (Debian's chromium + chromium-driver) driven by
+Selenium, against a real v6-scheduler and a real v6-dashboard on the demo configuration.
+
+    python3 Tests/Browser/dashboard_browser.py BIN_DIR
+
+Flows: open the printed URL; see the market panel and every task; disable a task and see
+`v6ctl list` agree; run a task and watch its output arrive and its final outcome appear; add a
+task through the form (when the daemon has run-time configuration commands); visit every page
+with no error in the browser console. A screenshot of each page goes to the folder it prints.
+Ends with "N passed, M failed" (and skips, with reasons); exits 1 on any failure.
+"""
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from selenium import webdriver
+from selenium.webdriver.chrome.options import Options
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+results = {"passed": 0, "failed": 0, "skipped": 0}
+
+
+def check(name, ok, detail=""):
+    results["passed" if ok else "failed"] += 1
+    print(("PASS " if ok else "FAIL ") + name + ("" if ok or not detail else ": " + detail), flush=True)
+
+
+def skip(name, reason):
+    results["skipped"] += 1
+    print("SKIP " + name + ": " + reason, flush=True)
+
+
+def wait_for(condition, timeout=20, interval=0.1):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    return None
+
+
+def main():
+    bin_dir = sys.argv[1]
+    work = tempfile.mkdtemp(prefix="v6-browser-")
+    shots = os.path.join(work, "screenshots")
+    os.makedirs(shots)
+    # The demo configuration in a folder of its own: its ../.v6/ paths land in `work`.
+    shutil.copytree(os.path.join(REPO, "config", "demo"), os.path.join(work, "config", "demo"))
+    shutil.copy(os.path.join(REPO, "config", "demo.yaml"), os.path.join(work, "config", "demo.yaml"))
+    socket_path = os.path.join(work, ".v6", "control.sock")
+    env = dict(os.environ, V6_SOCKET=socket_path)
+    for key in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "LISTEN_FDS", "JOURNAL_STREAM"):
+        env.pop(key, None)
+    processes = []
+    driver = None
+    try:
+        daemon = subprocess.Popen([os.path.join(bin_dir, "v6-scheduler"), "run", "--config", os.path.join(work, "config", "demo.yaml"),
+                                   "--log-target", "stderr"], stdout=open(os.path.join(work, "daemon.log"), "w"),
+                                  stderr=subprocess.STDOUT, env=env)
+        processes.append(daemon)
+        v6ctl = os.path.join(bin_dir, "v6ctl")
+        ready = wait_for(lambda: subprocess.run([v6ctl, "status"], env=env, capture_output=True).returncode == 0)
+        check("daemon starts on the demo configuration", bool(ready))
+        dashboard = subprocess.Popen([os.path.join(bin_dir, "v6-dashboard"), "--listen", "127.0.0.1:0",
+                                      "--token-file", os.path.join(work, "token")],
+                                     stdout=subprocess.PIPE, stderr=open(os.path.join(work, "dashboard.log"), "w"), env=env, text=True)
+        processes.append(dashboard)
+        line = dashboard.stdout.readline().strip()
+        match = re.fullmatch(r"dashboard: (http://127\.0\.0\.1:(\d+))/\?token=([A-Za-z0-9_-]+)", line)
+        check("v6-dashboard prints its one line", bool(match), line)
+        if not match:
+            return
+        base, url = match.group(1), line[len("dashboard: "):]
+
+        options = Options()
+        options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+        for argument in ("--headless=new", "--disable-gpu", "--window-size=1400,1000", "--disable-dev-shm-usage"):
+            options.add_argument(argument)
+        if os.geteuid() == 0:
+            options.add_argument("--no-sandbox")  # Chromium refuses to run as root otherwise
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        driver = webdriver.Chrome(service=Service(shutil.which("chromedriver") or "/usr/bin/chromedriver"), options=options)
+        driver.set_page_load_timeout(30)
+
+        def console_errors():
+            return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+        def shot(name):
+            driver.save_screenshot(os.path.join(shots, name + ".png"))
+
+        # 1. The printed URL signs in; the market panel and every task are there.
+        driver.get(url)
+        check("the printed URL signs in and lands on Today", driver.current_url == base + "/", driver.current_url)
+        check("the market panel shows", bool(driver.find_elements(By.ID, "market")))
+        listed = subprocess.run([v6ctl, "list", "--json"], env=env, capture_output=True, text=True).stdout
+        names = re.findall(r'"name":"([^"]+)"', listed)
+        missing = [n for n in names if not driver.find_elements(By.ID, "task-" + n)]
+        check("every task of v6ctl list is in the table", bool(names) and not missing, "missing: %s" % missing)
+        shot("today")
+
+        # 2. Disable a task for today; v6ctl agrees.
+        row = driver.find_element(By.ID, "task-health_check")
+        row.find_element(By.CSS_SELECTOR, "form.disable button").click()
+        WebDriverWait(driver, 10).until(lambda d: "health_check: disabled" in d.page_source)
+        table = subprocess.run([v6ctl, "list"], env=env, capture_output=True, text=True).stdout
+        line_hc = next((l for l in table.splitlines() if l.startswith("health_check")), "")
+        check("disabling in the browser shows in v6ctl list", re.search(r"^health_check\s+no\b", line_hc) is not None, line_hc)
+
+        # 3. Run a task; its output streams in, then its final outcome.
+        driver.get(base + "/")
+        driver.find_element(By.ID, "task-final_data_collection").find_element(By.CSS_SELECTOR, "form[data-confirm] button").click()
+        driver.switch_to.alert.accept()  # forced: it may be a closed day
+        WebDriverWait(driver, 10).until(lambda d: "/live/" in d.current_url)
+        outcome = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "outcome").get_attribute("data-outcome"))
+        output = driver.find_element(By.ID, "live-output").text
+        check("run output arrives in the page", "final_data_collection" in output, output[:200])
+        check("the final outcome appears", outcome == "success", str(outcome))
+        shot("live-run")
+
+        # 4. Add a task through the form.
+        driver.get(base + "/tasks/new")
+        if "cannot change its configuration at run time yet" in driver.page_source:
+            skip("add a task through the form", "the daemon has no run-time configuration commands yet (issue 10)")
+        else:
+            form = driver.find_element(By.ID, "add-task")
+            for field, value in (("name", "browser_task"), ("command", "scripts/heartbeat.sh"), ("frequency", "5min"), ("timeout_seconds", "0")):
+                form.find_element(By.NAME, field).send_keys(value)
+            form.find_element(By.CSS_SELECTOR, "button.primary").click()
+            check("a bad value shows its error beside the field", bool(driver.find_elements(By.ID, "timeout_seconds-error")))
+            field = driver.find_element(By.NAME, "timeout_seconds")
+            field.clear()
+            field.send_keys("30")
+            driver.find_element(By.CSS_SELECTOR, "#add-task button.primary").click()
+            listed = subprocess.run([v6ctl, "list"], env=env, capture_output=True, text=True).stdout
+            check("a good task appears in v6ctl list", "browser_task" in listed)
+
+        # 5. Every page, with no error in the console.
+        driver.get_log("browser")  # drop what came before
+        pages = {"today": "/", "timeline": "/timeline", "task": "/tasks/flaky_demo", "history": "/history",
+                 "logs": "/logs", "calendar": "/calendar?month=2026-11", "add-task": "/tasks/new", "settings": "/settings",
+                 "metrics": "/metrics"}
+        for name, path in pages.items():
+            driver.get(base + path)
+            errors = console_errors()
+            check("page %s loads without console errors" % path, not errors and "<h1>" in driver.page_source, str(errors)[:300])
+            shot(name)
+        history = driver.find_elements(By.CSS_SELECTOR, "a[href^='/runs/']")
+        if history:
+            driver.get(history[0].get_attribute("href"))
+            check("a run page loads without console errors", not console_errors())
+            shot("run")
+        print("screenshots: " + shots, flush=True)
+    except Exception as error:  # a broken flow is a failure, with what broke
+        where = ""
+        if driver is not None:
+            driver.save_screenshot(os.path.join(shots, "failure.png"))
+            with open(os.path.join(shots, "failure.html"), "w") as page:
+                page.write(driver.page_source)
+            where = " at %s (screenshot and page in %s)" % (driver.current_url, shots)
+        check("browser flows", False, "%s: %s%s" % (type(error).__name__, error, where))
+    finally:
+        if driver is not None:
+            driver.quit()
+        for process in reversed(processes):
+            if process.poll() is None:
+                process.send_signal(signal.SIGTERM)
+                try:
+                    process.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    process.kill()
+        print("browser: %d passed, %d failed, %d skipped" % (results["passed"], results["failed"], results["skipped"]), flush=True)
+    sys.exit(1 if results["failed"] else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+import ControlProtocol
+import DashboardServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TestSupport
+
+/// The dashboard against a real daemon over its real control socket, and the real executable.
+@Suite(.serialized) struct RealDaemonTests {
+    static let config = """
+        scheduler:
+          working_directory: "{{DIR}}"
+          state_directory: "{{DIR}}/state"
+          control_socket: "{{DIR}}/control.sock"
+          log_directory: "{{DIR}}/logs"
+          tasks:
+            noisy:
+              command: ["/bin/sh", "-c", "echo 'line one'; echo '<script>alert(1)</script>'; echo 'to stderr' >&2; exit 0"]
+              at: "03:00"
+              days: every_day
+            quiet:
+              command: ["/bin/true"]
+              at: "04:00"
+              days: every_day
+        """
+
+    @Test func actionsReachTheDaemonAndTheDaemonDownIs503ThenBack() async throws {
+        let daemon = try DaemonHarness(config: Self.config)
+        try daemon.start()
+        defer { daemon.stop() }
+        let dashboard = Dashboard(gateway: SocketGateway(socketPath: daemon.socketPath), credentials: Credentials(token: RouterHarness.token))
+        let app = Application(router: dashboard.router())
+        try await app.test(.router) { client in
+            let browser = try await Browser.signIn(client)
+            let today = try await browser.get(client, "/")
+            #expect(today.status == .ok)
+            #expect(today.text.contains("id=\"task-noisy\"") && today.text.contains("id=\"task-quiet\""))
+            #expect(!today.text.contains("banner readonly"))  // the test runs as the daemon's own user
+            #expect(try await browser.post(client, "/tasks/quiet/disable").status == .seeOther)
+            let list = try daemon.v6ctl(["list"])
+            #expect(list.stdout.split(separator: "\n").contains { $0.hasPrefix("quiet") && $0.contains("no") })
+            // Run a task and watch its output and outcome arrive.
+            let start = try await browser.post(client, "/tasks/noisy/run")
+            let live = try #require(start.headers[.location])
+            let events = try await browser.get(client, live + "/events").text
+            #expect(events.contains(#""text":"line one""#))
+            #expect(events.contains(#""stream":"stderr","text":"to stderr""#))
+            #expect(events.contains(#"event: final"#) && events.contains(#""outcome":"success""#))
+            let runID = try #require(events.components(separatedBy: #""run_id":""#).last?.prefix { $0.isNumber })
+            let run = try await browser.get(client, "/runs/\(runID)").text
+            #expect(run.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !run.contains("<script>alert"))
+            for path in ["/timeline", "/tasks/noisy", "/history?task=noisy", "/logs", "/metrics"] {
+                #expect(try await browser.get(client, path).status == .ok, "\(path)")
+            }
+            #expect(try await browser.get(client, "/logs?task=noisy").text.contains("line one"))
+            // The daemon goes away: a clear page, not a crash; then it comes back.
+            #expect(daemon.stop() == 0)
+            let down = try await browser.get(client, "/")
+            #expect(down.status == .serviceUnavailable)
+            #expect(down.text.contains("is v6-scheduler running?"))
+            try daemon.start()
+            #expect(try await browser.get(client, "/").status == .ok)
+        }
+    }
+
+    @Test func theExecutablePrintsOneLineAndServesHealthz() throws {
+        let daemon = try DaemonHarness(config: Self.config)
+        try daemon.start()
+        defer { daemon.stop() }
+        let dashboard = try DashboardProcess(socket: daemon.socketPath, directory: daemon.directory)
+        defer { _ = dashboard.stop() }
+        #expect(dashboard.line.range(of: #"^dashboard: http://127\.0\.0\.1:[0-9]+/\?token=[A-Za-z0-9_-]{43}$"#, options: .regularExpression) != nil, "\(dashboard.line)")
+        let attributes = try FileManager.default.attributesOfItem(atPath: daemon.directory.file("token"))
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try dashboard.request("/healthz").status == 200)
+        #expect(try dashboard.request("/").status == 303)
+        let login = try dashboard.request("/?token=\(dashboard.token)")
+        #expect(login.text.contains("Set-Cookie: v6_session="))
+        // Header lines are bounded.
+        let huge = try dashboard.request("/healthz", headers: ["X-Pad: " + String(repeating: "a", count: 20_000)])
+        #expect(huge.status == 431 || huge.status == 400 || huge.status == 0)
+        #expect(try dashboard.request("/healthz").status == 200)  // and the server is still there
+        #expect(dashboard.stop() == 0)
+    }
+
+    @Test func badArgumentsExitWithTheirCodes() throws {
+        let directory = try TemporaryDirectory("v6dash")
+        let usage = try Command.run("v6-dashboard", ["--listen", "nowhere"])
+        #expect(usage.status == 2)
+        #expect(usage.stderr.contains("--listen: 'nowhere' is not ADDR:PORT"))
+        _ = try directory.write("token", "short\n")
+        let token = try Command.run("v6-dashboard", ["--token-file", directory.file("token")])
+        #expect(token.status == 1)
+        #expect(token.stderr.contains("token must be at least 16"))
+        _ = try directory.write("keys", "ci operator short\n")
+        let keys = try Command.run("v6-dashboard", ["--token-file", directory.file("token2"), "--api-keys", directory.file("keys")])
+        #expect(keys.status == 1)
+        #expect(keys.stderr.contains("keys:1: the key of ci is too short"))
+    }
+}
