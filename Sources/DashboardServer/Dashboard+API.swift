@@ -98,7 +98,7 @@ extension Dashboard {
     func passThrough(_ request: ControlRequest, actingFor user: String? = nil) async -> Response {
         do {
             return Responses.jsonBytes(try await gateway.call(request, actingFor: user).json)
-        } catch let error as ControlClientError {
+        } catch {
             return Dashboard.apiFailure(error)
         }
     }

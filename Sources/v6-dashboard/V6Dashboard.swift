@@ -32,7 +32,7 @@ struct V6Dashboard: AsyncParsableCommand {
     /// Usage errors exit 2 (ArgumentParser's default is 64), like v6ctl's.
     static func main() async {
         do {
-            var command = try parse()
+            let command = try parse()
             try await command.run()
         } catch let error as ExitCode {
             Foundation.exit(error.rawValue)
