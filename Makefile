@@ -40,7 +40,7 @@ EXTRAS_DIR := .build/v6-extras
 # Which build e2e-systemd (and so `make test` as root) installs: release (what install ships) or debug.
 E2E_BUILD ?= release
 E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
-PROGRAMS := v6-scheduler v6ctl
+PROGRAMS := v6-scheduler v6ctl v6-dashboard
 
 .PHONY: deps test-deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
 
@@ -93,24 +93,32 @@ release-check:
 	echo "make release: $$kind Swift runtime; $$bin/v6-scheduler $$(du -h "$$bin/v6-scheduler" | cut -f1), v6ctl $$(du -h "$$bin/v6ctl" | cut -f1) (unstripped)"
 
 ## test: the whole test suite (tests that need root say so when they skip); the units' syntax
-## (systemd-analyze verify); as root, also the install under a real systemd (e2e-systemd)
-test: deps
+## (systemd-analyze verify); the dashboard in a real headless Chromium and its API fuzzed from
+## its OpenAPI document; as root, also the install under a real systemd (e2e-systemd)
+test: test-deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
+	python3 Tests/Browser/dashboard_browser.py "$(DEBUG_DIR)"
+	python3 Tests/API/fuzz_api.py "$(DEBUG_DIR)"
 	@if [ "$$(id -u)" = 0 ]; then \
 	  $(MAKE) --no-print-directory e2e-systemd; \
 	else \
 	  echo "SKIP e2e-systemd: needs root (it boots a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd"; \
 	fi
 
-## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it)
+## run: the daemon in the foreground on the demo config, state under ./.v6/, and the dashboard
+## next to it (it prints its dashboard: http://127.0.0.1:8501/?token=... line); Ctrl-C stops both
 run: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
 	@bin=$$($(SWIFT) build --show-bin-path); \
 	echo "v6-scheduler: demo config config/demo.yaml; state, socket and logs in ./.v6/"; \
 	echo "in another terminal:  export V6_SOCKET=$$PWD/.v6/control.sock PATH=$$bin:\$$PATH; v6ctl status"; \
-	exec $$bin/v6-scheduler run --config config/demo.yaml --log-target stderr
+	$$bin/v6-scheduler run --config config/demo.yaml --log-target stderr & daemon=$$!; \
+	trap 'kill $$dashboard $$daemon 2>/dev/null; wait' INT TERM EXIT; \
+	for i in $$(seq 200); do [ -S .v6/control.sock ] && break; sleep 0.05; done; \
+	$$bin/v6-dashboard --socket .v6/control.sock --listen $${V6_DASHBOARD_LISTEN:-127.0.0.1:8501} --token-file .v6/dashboard-token & dashboard=$$!; \
+	wait $$daemon
 
 ## bench: release build, every benchmark, table to stdout and docs/benchmarks.md
 bench: release
@@ -158,6 +166,8 @@ install-files:
 	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/v6-scheduler.$$u > $(EXTRAS_DIR)/v6-scheduler.$$u; \
 	  install -D -m 0644 $(EXTRAS_DIR)/v6-scheduler.$$u "$$d$(UNITDIR)/v6-scheduler.$$u"; \
 	done; \
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/v6-dashboard.service > $(EXTRAS_DIR)/v6-dashboard.service; \
+	install -D -m 0644 $(EXTRAS_DIR)/v6-dashboard.service "$$d$(UNITDIR)/v6-dashboard.service"; \
 	install -D -m 0644 systemd/v6-scheduler.sysusers "$$d$(SYSUSERSDIR)/v6-scheduler.conf"; \
 	install -D -m 0644 systemd/v6-scheduler.tmpfiles "$$d$(TMPFILESDIR)/v6-scheduler.conf"; \
 	if ls $(EXTRAS_DIR)/man/*.1 >/dev/null 2>&1; then \
@@ -185,7 +195,7 @@ install-files:
 	  *) echo "make install: WARNING: systemd does not read units from $(UNITDIR) (see systemd-analyze unit-paths); set UNITDIR=, SYSUSERSDIR=, TMPFILESDIR=" >&2;; esac; \
 	if ldd "$$d$(BINDIR)/v6-scheduler" | grep -q libswiftCore; then \
 	  echo "make install: NOTE: dynamic build: the binaries need the Swift runtime from $$(dirname $$(dirname $(SWIFT)))/lib/swift/linux"; fi; \
-	echo "make install: installed into $${d:-/}: $(BINDIR)/{v6-scheduler,v6ctl}, $(UNITDIR)/v6-scheduler.{service,socket}, $(DOCDIR)"; \
+	echo "make install: installed into $${d:-/}: $(BINDIR)/{v6-scheduler,v6ctl,v6-dashboard}, $(UNITDIR)/v6-scheduler.{service,socket}, $(UNITDIR)/v6-dashboard.service, $(DOCDIR)"; \
 	if [ -n "$$d" ]; then \
 	  echo "make install: DESTDIR install: on the target, run systemd-sysusers and systemd-tmpfiles --create for v6-scheduler.conf"; \
 	  exit 0; fi; \
@@ -196,6 +206,7 @@ install-files:
 	  echo "  edit $(CONFDIR)/production.yaml (working_directory) and, if the project is not in /srv/trading-bot,"; \
 	  echo "  systemctl edit v6-scheduler  ->  [Service] ReadWritePaths=<the project directory>"; \
 	  echo "  systemctl daemon-reload && systemctl enable --now v6-scheduler"; \
+	  echo "  the web dashboard (optional): systemctl enable --now v6-dashboard; journalctl -u v6-dashboard | grep dashboard:"; \
 	else \
 	  echo "make install: systemd is not running here: at its next boot it creates the user (sysusers.d) and /run/v6-scheduler (tmpfiles.d)"; \
 	fi
@@ -205,9 +216,9 @@ install-files:
 uninstall:
 	@d="$(DESTDIR)"; \
 	if [ -z "$$d" ] && [ -d /run/systemd/system ] && [ -e "$(UNITDIR)/v6-scheduler.service" ]; then \
-	  systemctl disable --now v6-scheduler.service v6-scheduler.socket || true; fi; \
+	  systemctl disable --now v6-dashboard.service v6-scheduler.service v6-scheduler.socket || true; fi; \
 	rm -f $(foreach p,$(PROGRAMS),"$$d$(BINDIR)/$(p)" "$$d$(MANDIR)/man1/$(p).1" "$$d$(BASHCOMPDIR)/$(p)" "$$d$(ZSHCOMPDIR)/_$(p)" "$$d$(FISHCOMPDIR)/$(p).fish") \
-	  "$$d$(UNITDIR)/v6-scheduler.service" "$$d$(UNITDIR)/v6-scheduler.socket" \
+	  "$$d$(UNITDIR)/v6-scheduler.service" "$$d$(UNITDIR)/v6-scheduler.socket" "$$d$(UNITDIR)/v6-dashboard.service" \
 	  "$$d$(SYSUSERSDIR)/v6-scheduler.conf" "$$d$(TMPFILESDIR)/v6-scheduler.conf"; \
 	rm -rf "$$d$(DOCDIR)"; \
 	if [ -z "$$d" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi; \

@@ -120,6 +120,14 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    `{"v":1,"id":N,"cmd":"status"}` lines (50 warm-up, then 2,000 timed round trips) to the daemon
    running the production configuration; then closed loops of 3 s with 1 and with 16 connections
    (one asyncio process).
+8. **Dashboard**: `v6-dashboard --listen 127.0.0.1:0` beside the daemon, signed in with its token
+   (a session cookie). The Today page: a raw HTTP/1.1 request on loopback, timed until the whole
+   page (8a, production config) and until its first byte (8b, the 10,000 tasks of 5d; the table
+   shows 100 a page, but the daemon's `status` answer carries all 10,000). Output lines (8c): a
+   task prints its own clock (`date +%s.%N`) 500 times, 20 ms apart; it is started with the run
+   page's form and an HTTP client reads the run's event stream (what the page's script reads);
+   delay = arrival minus the printed clock, for the lines written after the client connected.
+   Memory (8d): VmRSS of the dashboard 2 s after it served the pages.
 
 The p99 of a small sample (tens of starts) is close to its maximum: the notes give n.
 Timing targets live here only, never in the tests.

@@ -110,6 +110,9 @@ step "$PY" bench_lateness.py "$BIN" "$LATENESS_SECONDS" "$LATENESS_SECONDS"
 say "5 and 7: memory, start-up, v6ctl status, control socket"
 step "$PY" bench_daemon.py "$BIN" "$REPO"
 
+say "8: v6-dashboard (Today page, 10,000 tasks, output lines to the browser, memory)"
+step "$PY" bench_dashboard.py "$BIN" "$REPO"
+
 say "4 and 6: beside busybox crond for ${CRON_SECONDS} s; an idle daemon's context switches for ${SWITCH_SECONDS} s meanwhile"
 "$PY" bench_daemon.py "$BIN" "$REPO" switches "$SWITCH_SECONDS" &
 background=$!
