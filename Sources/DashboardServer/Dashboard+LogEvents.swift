@@ -17,12 +17,19 @@ extension Dashboard {
             }
             guard let file = status.logFile else { return Responses.text("the daemon writes no log file\n", status: .notFound) }
             guard self.streams.acquire() else { return Responses.text("too many live streams open; try again later\n", status: .serviceUnavailable) }
-            let lines = self.logs.follow(path: file)
+            let (items, stop) = self.logs.follow(path: file)
             let streams = self.streams
-            return Dashboard.eventStream { writer in
+            return Dashboard.eventStream(stop: stop) { writer in
                 defer { streams.release() }
-                for await line in lines where (level == nil || line.isAtLeast(level!)) && (task == nil || line.task == task) {
-                    try await writer.write(ServerSentEvents.frame("line", ["time": line.time, "level": line.level, "task": line.task ?? "", "text": line.text]))
+                for await item in items {
+                    switch item {
+                    case .keepAlive:
+                        try await writer.write(ByteBuffer(string: ": keep-alive\n\n"))
+                    case .line(let line) where (level == nil || line.isAtLeast(level!)) && (task == nil || line.task == task):
+                        try await writer.write(ServerSentEvents.frame("line", ["time": line.time, "level": line.level, "task": line.task ?? "", "text": line.text]))
+                    case .line:
+                        continue
+                    }
                 }
             }
         }

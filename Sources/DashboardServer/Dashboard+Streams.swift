@@ -3,6 +3,7 @@ import DashboardViews
 import Foundation
 import HTTPTypes
 import Hummingbird
+import ServiceLifecycle
 
 extension Dashboard {
     func addStreamRoutes(_ router: Router<DashboardRequestContext>) {
@@ -32,9 +33,9 @@ extension Dashboard {
             let key = try context.parameters.require("key")
             guard let run = self.live.run(key) else { return Responses.text("no such run\n", status: .notFound) }
             guard self.streams.acquire() else { return Responses.text("too many live streams open; try again later\n", status: .serviceUnavailable) }
-            let (backlog, updates) = run.subscribe()
+            let (backlog, updates, stop) = run.subscribe()
             let streams = self.streams
-            return Dashboard.eventStream { writer in
+            return Dashboard.eventStream(stop: stop) { writer in
                 defer { streams.release() }
                 // The page already shows the backlog; send it anyway so a reconnect is complete.
                 var ended = false
@@ -50,13 +51,20 @@ extension Dashboard {
         }
     }
 
-    /// A `text/event-stream` response whose body `produce` writes.
-    static func eventStream(_ produce: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
+    /// A `text/event-stream` response whose body `produce` writes. On the server's graceful
+    /// shutdown `stop` ends the stream's source, so an endless stream (the log tail) cannot hold
+    /// the shutdown up.
+    static func eventStream(stop: @escaping @Sendable () -> Void,
+                            _ produce: @escaping @Sendable (inout any ResponseBodyWriter) async throws -> Void) -> Response {
         Response(status: .ok,
                  headers: [.contentType: "text/event-stream", .cacheControl: "no-store", HTTPField.Name("X-Accel-Buffering")!: "no"],
                  body: ResponseBody { writer in
                      try await writer.write(ByteBuffer(string: "retry: 2000\n\n"))
-                     try await produce(&writer)
+                     try await withGracefulShutdownHandler {
+                         try await produce(&writer)
+                     } onGracefulShutdown: {
+                         stop()
+                     }
                      try await writer.finish(nil)
                  })
     }

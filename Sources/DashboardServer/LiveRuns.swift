@@ -80,8 +80,9 @@ final class LiveRun: Sendable {
         state.withLockedValue { (Array($0.items), $0.dropped, $0.done) }
     }
 
-    /// The items so far, then the new ones as they come; the stream ends with the final item.
-    func subscribe() -> (backlog: [LiveItem], updates: AsyncStream<LiveItem>) {
+    /// The items so far, then the new ones as they come; the stream ends with the final item, or
+    /// when `stop` is called (the server shutting down).
+    func subscribe() -> (backlog: [LiveItem], updates: AsyncStream<LiveItem>, stop: @Sendable () -> Void) {
         let (stream, continuation) = AsyncStream<LiveItem>.makeStream(bufferingPolicy: .bufferingNewest(Limits.viewerBuffer))
         let backlog: [LiveItem] = state.withLockedValue { state in
             if state.done {
@@ -96,7 +97,7 @@ final class LiveRun: Sendable {
             }
             return Array(state.items)
         }
-        return (backlog, stream)
+        return (backlog, stream, { continuation.finish() })
     }
 }
 

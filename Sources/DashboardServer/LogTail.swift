@@ -7,8 +7,15 @@ import NIOConcurrencyHelpers
 /// the file (every 50 ms, only while someone watches); each viewer has a bounded buffer of its
 /// own, so a stalled browser loses old lines and slows nobody.
 final class LogTail: Sendable {
+    /// What a viewer receives: a line, or (every 15 s without one) a keep-alive, whose write
+    /// finds out whether the browser is still there.
+    enum Item: Sendable {
+        case line(LogLine)
+        case keepAlive
+    }
+
     private struct Watch {
-        var viewers: [Int: AsyncStream<LogLine>.Continuation] = [:]
+        var viewers: [Int: AsyncStream<Item>.Continuation] = [:]
         var nextID = 0
         var poller: Task<Void, Never>?
     }
@@ -53,9 +60,12 @@ final class LogTail: Sendable {
         return lines.isEmpty ? nil : lines
     }
 
-    /// New lines of the file at `path` from now on, until the stream's consumer goes away.
-    func follow(path: String) -> AsyncStream<LogLine> {
-        let (stream, continuation) = AsyncStream<LogLine>.makeStream(bufferingPolicy: .bufferingNewest(Limits.viewerBuffer))
+    static let keepAliveEvery: Duration = .seconds(15)
+
+    /// New lines of the file at `path` from now on, until the stream's consumer goes away or
+    /// `stop` is called.
+    func follow(path: String) -> (items: AsyncStream<Item>, stop: @Sendable () -> Void) {
+        let (stream, continuation) = AsyncStream<Item>.makeStream(bufferingPolicy: .bufferingNewest(Limits.viewerBuffer))
         watches.withLockedValue { watches in
             var watch = watches[path] ?? Watch()
             let id = watch.nextID
@@ -65,7 +75,7 @@ final class LogTail: Sendable {
             if watch.poller == nil { watch.poller = Task.detached { [weak self] in await self?.poll(path: path) } }
             watches[path] = watch
         }
-        return stream
+        return (stream, { continuation.finish() })
     }
 
     private func leave(path: String, id: Int) {
@@ -81,8 +91,14 @@ final class LogTail: Sendable {
     private func poll(path: String) async {
         var offset = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? UInt64) ?? 0
         var partial = Data()
+        let clock = ContinuousClock()
+        var lastSent = clock.now
         while !Task.isCancelled {
             try? await Task.sleep(for: LogTail.pollInterval)
+            if clock.now - lastSent >= LogTail.keepAliveEvery {
+                lastSent = clock.now
+                for viewer in watches.withLockedValue({ Array(($0[path]?.viewers ?? [:]).values) }) { viewer.yield(.keepAlive) }
+            }
             guard let handle = FileHandle(forReadingAtPath: path) else { continue }
             let size = (try? handle.seekToEnd()) ?? 0
             if size < offset { offset = 0; partial = Data() }  // rotated or truncated: start over
@@ -96,7 +112,8 @@ final class LogTail: Sendable {
                     partial = Data(partial[(last + 1)...])
                     let lines = String(decoding: complete, as: UTF8.self).split(separator: "\n").compactMap(LogLine.parse(fileLine:))
                     let viewers = watches.withLockedValue { Array(($0[path]?.viewers ?? [:]).values) }
-                    for line in lines { for viewer in viewers { viewer.yield(line) } }
+                    for line in lines { for viewer in viewers { viewer.yield(.line(line)) } }
+                    if !lines.isEmpty { lastSent = clock.now }
                 }
             }
             try? handle.close()

@@ -33,10 +33,9 @@ final class DashboardProcess: @unchecked Sendable {
         return process.terminationStatus
     }
 
-    /// One HTTP/1.1 request over a plain socket: the status code and the raw response.
-    func request(_ path: String, headers: [String] = []) throws -> (status: Int, text: String) {
+    /// A connected socket with `request` written (and nothing read): the caller reads, or stalls.
+    func open(_ method: String = "GET", _ path: String, headers: [String] = [], body: String = "") throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -44,13 +43,45 @@ final class DashboardProcess: @unchecked Sendable {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw HarnessError("connect to port \(port): errno \(errno)") }
-        let request = (["GET \(path) HTTP/1.1", "Host: 127.0.0.1", "Connection: close"] + headers).joined(separator: "\r\n") + "\r\n\r\n"
+        guard connected == 0 else { close(fd); throw HarnessError("connect to port \(port): errno \(errno)") }
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let lines = ["\(method) \(path) HTTP/1.1", "Host: 127.0.0.1", "Connection: close", "Content-Length: \(body.utf8.count)"] + headers
+        let request = lines.joined(separator: "\r\n") + "\r\n\r\n" + body
         _ = request.withCString { write(fd, $0, strlen($0)) }
+        return fd
+    }
+
+    /// Reads from `fd` until `text` has arrived (true) or the read times out or ends (false).
+    func read(_ fd: Int32, until text: String) -> Bool {
+        var received = ""
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while !received.contains(text) {
+            let n = Glibc.read(fd, &buffer, buffer.count)
+            if n <= 0 { return false }
+            received += String(decoding: buffer[..<n], as: UTF8.self)
+            if received.count > 1_000_000 { received = String(received.suffix(100_000)) }
+        }
+        return true
+    }
+
+    /// Signs in with the token: the session cookie and the CSRF token of its pages.
+    func signIn() throws -> (cookie: String, csrf: String) {
+        let login = try request("/?token=\(token)")
+        let cookie = login.text.components(separatedBy: "Set-Cookie: ").last?.components(separatedBy: ";").first ?? ""
+        let page = try request("/calendar", headers: ["Cookie: \(cookie)"])
+        let csrf = page.text.components(separatedBy: "name=\"csrf\" value=\"").dropFirst().first?.prefix { $0 != "\"" } ?? ""
+        return (cookie, String(csrf))
+    }
+
+    /// One HTTP/1.1 request over a plain socket: the status code and the raw response.
+    func request(_ path: String, method: String = "GET", headers: [String] = [], body: String = "") throws -> (status: Int, text: String) {
+        let fd = try open(method, path, headers: headers, body: body)
+        defer { close(fd) }
         var response = Data()
         var buffer = [UInt8](repeating: 0, count: 65_536)
         while true {
-            let n = read(fd, &buffer, buffer.count)
+            let n = Glibc.read(fd, &buffer, buffer.count)
             if n <= 0 { break }
             response.append(contentsOf: buffer[..<n])
         }

@@ -100,3 +100,78 @@ import TestSupport
         #expect(keys.stderr.contains("keys:1: the key of ci is too short"))
     }
 }
+
+/// Streams under stress: stalled browsers, the log tail.
+@Suite(.serialized) struct StreamTests {
+    static let config = """
+        scheduler:
+          working_directory: "{{DIR}}"
+          state_directory: "{{DIR}}/state"
+          control_socket: "{{DIR}}/control.sock"
+          log_directory: "{{DIR}}/logs"
+          tasks:
+            flood:
+              command: ["/bin/sh", "-c", "i=0; while [ $i -lt 20000 ]; do echo \\"line $i of a flood of output that fills buffers quickly ......................................................................\\"; i=$((i+1)); done; echo flood-done"]
+              at: "03:00"
+              days: every_day
+              timeout_seconds: 120
+            marker:
+              command: ["/bin/echo", "tail-marker"]
+              at: "03:00"
+              days: every_day
+        """
+
+    @Test func stalledBrowsersSlowNeitherTheDaemonNorOtherViewers() throws {
+        let daemon = try DaemonHarness(config: Self.config)
+        try daemon.start()
+        defer { daemon.stop() }
+        let dashboard = try DashboardProcess(socket: daemon.socketPath, directory: daemon.directory)
+        defer { _ = dashboard.stop() }
+        let (cookie, csrf) = try dashboard.signIn()
+        let start = try dashboard.request("/tasks/flood/run", method: "POST",
+                                          headers: ["Cookie: \(cookie)", "Content-Type: application/x-www-form-urlencoded"], body: "csrf=\(csrf)")
+        let live = try #require(start.text.components(separatedBy: "Location: ").dropFirst().first?.components(separatedBy: "\r\n").first)
+        // Three browsers that open the run's stream and never read it.
+        let stalled = try (0..<3).map { _ in try dashboard.open("GET", live + "/events", headers: ["Cookie: \(cookie)"]) }
+        defer { stalled.forEach { close($0) } }
+        // The run still ends (the daemon's stream to the dashboard never backs up)...
+        let ended = E2EPoll.until(timeout: 60) {
+            let history = try? daemon.v6ctl(["history", "flood", "--limit", "1"])
+            return history?.stdout.contains("success") == true
+        }
+        #expect(ended)
+        // ...and another viewer gets the whole story, and the dashboard answers at once.
+        let viewer = try dashboard.open("GET", live + "/events", headers: ["Cookie: \(cookie)"])
+        defer { close(viewer) }
+        #expect(dashboard.read(viewer, until: "event: final"))
+        #expect(try dashboard.request("/healthz").status == 200)
+    }
+
+    @Test func theLogTailShowsNewLines() throws {
+        let daemon = try DaemonHarness(config: Self.config)
+        try daemon.start()
+        defer { daemon.stop() }
+        let dashboard = try DashboardProcess(socket: daemon.socketPath, directory: daemon.directory)
+        defer { _ = dashboard.stop() }
+        let (cookie, _) = try dashboard.signIn()
+        let tail = try dashboard.open("GET", "/logs/events?task=marker", headers: ["Cookie: \(cookie)"])
+        defer { close(tail) }
+        #expect(dashboard.read(tail, until: "retry: 2000"))  // the stream is open before the line is written
+        #expect(try daemon.v6ctl(["run-now", "marker", "--wait"]).status == 0)
+        #expect(dashboard.read(tail, until: #""text":"tail-marker"#))
+        close(tail)
+        #expect(dashboard.stop() == 0)  // an open log tail does not hold the shutdown up
+    }
+}
+
+/// Polling for an outcome with a deadline (never a fixed sleep).
+enum E2EPoll {
+    static func until(timeout: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if condition() { return true }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        return false
+    }
+}
