@@ -99,8 +99,8 @@ test: test-deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
-	python3 Tests/Browser/dashboard_browser.py "$(DEBUG_DIR)"
-	python3 Tests/API/fuzz_api.py "$(DEBUG_DIR)"
+	python3 Tests/Dashboard/dashboard_browser.py "$(DEBUG_DIR)"
+	python3 Tests/Dashboard/fuzz_api.py "$(DEBUG_DIR)"
 	@if [ "$$(id -u)" = 0 ]; then \
 	  $(MAKE) --no-print-directory e2e-systemd; \
 	else \

@@ -21,7 +21,7 @@ extension Dashboard {
         }
         router.get("/tasks/{name}") { _, context in
             let name = try context.parameters.require("name")
-            return await self.taskPage(name, context: context, edit: TaskPage.EditState())
+            return await self.taskPage(name, context: context, edit: FormsPage.State())
         }
         router.get("/history") { request, context in
             let page = await self.pageContext(context)
@@ -102,7 +102,7 @@ extension Dashboard {
         }
     }
 
-    func taskPage(_ name: String, context: DashboardRequestContext, edit: TaskPage.EditState, status: HTTPResponse.Status = .ok) async -> Response {
+    func taskPage(_ name: String, context: DashboardRequestContext, edit: FormsPage.State, status: HTTPResponse.Status = .ok) async -> Response {
         let page = await pageContext(context)
         do {
             async let detail = gateway.call(.task(name: name, output: true), as: TaskDetail.self)

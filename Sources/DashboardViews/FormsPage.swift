@@ -1,6 +1,7 @@
 /// Page 7, Add task and Settings: forms over the run-time configuration interface. A refused
 /// value shows the validator's message beside its field, and the form keeps what was typed.
 public enum FormsPage {
+    /// The values typed and the validator's messages (by field; `""` for the whole form), after a refusal.
     public struct State: Sendable {
         public var values: [String: String]
         public var errors: [String: String]

@@ -3,17 +3,7 @@ import MarketCalendar
 
 /// Page 3, Task: configuration, toggle, next runs, last runs with output, charts, edit form.
 public enum TaskPage {
-    /// What the edit form shows: the values typed and the validator's messages, after a refusal.
-    public struct EditState: Sendable {
-        public var values: [String: String]
-        public var errors: [String: String]
-        public init(values: [String: String] = [:], errors: [String: String] = [:]) {
-            self.values = values
-            self.errors = errors
-        }
-    }
-
-    public static func render(_ task: TaskDetail, history: [RunInfo], context: PageContext, edit: EditState = EditState(),
+    public static func render(_ task: TaskDetail, history: [RunInfo], context: PageContext, edit: FormsPage.State = FormsPage.State(),
                               editorAvailable: Bool) -> HTML {
         let time = context.time
         let name = URLText.encode(task.status.name)
@@ -81,7 +71,7 @@ public enum TaskPage {
     }
 
     /// Timeout, retries and schedule, through the run-time configuration interface.
-    static func editForm(_ task: TaskDetail, context: PageContext, edit: EditState, available: Bool) -> HTML {
+    static func editForm(_ task: TaskDetail, context: PageContext, edit: FormsPage.State, available: Bool) -> HTML {
         let name = URLText.encode(task.status.name)
         let disabled: HTML = (context.readOnly || !available) ? " disabled" : .empty
         let note: HTML = available ? .empty : "<p class=\"muted\">The daemon cannot change a task at run time yet: edit the YAML and run <code>v6ctl reload</code>.</p>"

@@ -72,16 +72,23 @@ def page_times(dashboard, path, runs):
     return [dashboard.first_byte_ms(path) for _ in range(runs)]
 
 
-def main(bin_dir, repo):
-    folder = os.path.join(WORK, "dash-production")
-    config = configs.production(folder, os.path.join(repo, "config/production.yaml"))
+def with_stack(bin_dir, folder, config, measure):
+    """Runs `measure(daemon, dashboard)` against a daemon on `config` and a signed-in dashboard; stops both."""
     daemon = Daemon(bin_dir, config, os.path.join(folder, "control.sock"), os.path.join(folder, "daemon.log"))
     dashboard = None
     try:
         daemon.start()
         dashboard = Dashboard(bin_dir, daemon.socket_path, folder)
-        times = page_times(dashboard, "/", 50)
-        whole = [t[1] for t in times]
+        measure(daemon, dashboard)
+    finally:
+        if dashboard:
+            dashboard.stop()
+        daemon.stop()
+
+
+def main(bin_dir, repo):
+    def today(daemon, dashboard):
+        whole = [t[1] for t in page_times(dashboard, "/", 50)]
         record("8a", "Today page, production config: request until the whole page", round(statistics.median(whole), 1), "ms",
                notes=f"median of 50 on loopback (p99 {percentile(whole, 99):.1f} ms); includes the daemon's `status` answer")
         for path in ["/timeline", "/history", "/metrics"]:
@@ -90,46 +97,25 @@ def main(bin_dir, repo):
         time.sleep(2)
         record("8d", "v6-dashboard resident memory after those pages (VmRSS)", round(rss_kib(dashboard.process.pid) / 1024, 1), "MiB",
                notes="2 s after the last request; peak VmHWM %.1f MiB" % (rss_kib(dashboard.process.pid, "VmHWM") / 1024))
-    finally:
-        if dashboard:
-            dashboard.stop()
-        daemon.stop()
 
-    folder = os.path.join(WORK, "dash-many")
-    daemon = Daemon(bin_dir, configs.many(folder, 10_000), os.path.join(folder, "control.sock"), os.path.join(folder, "daemon.log"))
-    dashboard = None
-    try:
-        daemon.start()
-        dashboard = Dashboard(bin_dir, daemon.socket_path, folder)
-        times = page_times(dashboard, "/", 20)
-        first = [t[0] for t in times]
+    folder = os.path.join(WORK, "dash-production")
+    with_stack(bin_dir, folder, configs.production(folder, os.path.join(repo, "config/production.yaml")), today)
+
+    def many(daemon, dashboard):
+        first = [t[0] for t in page_times(dashboard, "/", 20)]
         body = dashboard.request("GET", "/").read()
         record("8b", "Today page, 10,000 tasks: time to first byte (100 tasks a page)", round(statistics.median(first), 1), "ms",
                notes=f"median of 20 (p99 {percentile(first, 99):.1f} ms); page {len(body) // 1024} KiB; "
                      f"the daemon's status of 10,000 tasks is most of it")
-    finally:
-        if dashboard:
-            dashboard.stop()
-        daemon.stop()
+
+    folder = os.path.join(WORK, "dash-many")
+    with_stack(bin_dir, folder, configs.many(folder, 10_000), many)
 
     # Output lines: a task prints its own clock 500 times, 20 ms apart; the client notes when each arrives.
-    folder = os.path.join(WORK, "dash-stream")
-    os.makedirs(folder, exist_ok=True)
-    text = configs.header(folder) + """    printer:
-      command: ["/bin/sh", "-c", "sleep 1; i=0; while [ $i -lt 500 ]; do date +%s.%N; i=$((i+1)); sleep 0.02; done"]
-      at: "03:00"
-      days: every_day
-      timeout_seconds: 120
-"""
-    daemon = Daemon(bin_dir, configs.write(folder, text), os.path.join(folder, "control.sock"), os.path.join(folder, "daemon.log"))
-    dashboard = None
-    try:
-        daemon.start()
-        dashboard = Dashboard(bin_dir, daemon.socket_path, folder)
+    def lines(daemon, dashboard):
         started = dashboard.request("POST", "/tasks/printer/run", body=f"csrf={dashboard.csrf}",
                                     headers={"Content-Type": "application/x-www-form-urlencoded"})
-        live = started.getheader("Location")
-        stream = dashboard.request("GET", live + "/events")
+        stream = dashboard.request("GET", started.getheader("Location") + "/events")
         connected = time.time()
         delays = []
         while True:
@@ -146,10 +132,16 @@ def main(bin_dir, repo):
                round(percentile(delays, 99), 1), "ms", target="< 100 ms", met=percentile(delays, 99) < 100,
                notes=f"{len(delays)} lines, 20 ms apart; p50 {percentile(delays, 50):.1f} ms, max {max(delays):.1f} ms; "
                      "task pipe -> daemon -> control socket -> dashboard -> SSE on loopback")
-    finally:
-        if dashboard:
-            dashboard.stop()
-        daemon.stop()
+
+    folder = os.path.join(WORK, "dash-stream")
+    os.makedirs(folder, exist_ok=True)
+    text = configs.header(folder) + """    printer:
+      command: ["/bin/sh", "-c", "sleep 1; i=0; while [ $i -lt 500 ]; do date +%s.%N; i=$((i+1)); sleep 0.02; done"]
+      at: "03:00"
+      days: every_day
+      timeout_seconds: 120
+"""
+    with_stack(bin_dir, folder, configs.write(folder, text), lines)
 
 
 if __name__ == "__main__":

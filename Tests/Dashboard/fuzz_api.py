@@ -2,7 +2,7 @@
 """The dashboard's JSON API fuzzed from its own OpenAPI document with schemathesis, against a real
 v6-scheduler and v6-dashboard on the demo configuration.
 
-    python3 Tests/API/fuzz_api.py BIN_DIR
+    python3 Tests/Dashboard/fuzz_api.py BIN_DIR
 
 1. With a read-only key: no 5xx, every answer matches the document (status code, content type,
    schema), and nothing changes in the daemon (toggles and run count before and after).
@@ -12,14 +12,11 @@ Ends with "N passed, M failed"; exits 1 on any failure.
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import tempfile
-import time
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from stack import Stack
+
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 results = {"passed": 0, "failed": 0}
 
@@ -30,36 +27,22 @@ def check(name, ok, detail=""):
 
 
 def main():
-    bin_dir = sys.argv[1]
-    work = tempfile.mkdtemp(prefix="v6-apifuzz-")
-    shutil.copytree(os.path.join(REPO, "config", "demo"), os.path.join(work, "config", "demo"))
-    shutil.copy(os.path.join(REPO, "config", "demo.yaml"), os.path.join(work, "config", "demo.yaml"))
-    env = dict(os.environ, V6_SOCKET=os.path.join(work, ".v6", "control.sock"))
-    for key in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "LISTEN_FDS", "JOURNAL_STREAM"):
-        env.pop(key, None)
     read_key, operator_key = "read-" + os.urandom(16).hex(), "oper-" + os.urandom(16).hex()
-    with open(os.path.join(work, "keys"), "w") as keys:
+    stack = Stack(sys.argv[1], "apifuzz")
+    keys_file = os.path.join(stack.work, "keys")
+    with open(keys_file, "w") as keys:
         keys.write("fuzz-reader read-only %s\nfuzz-operator operator %s\n" % (read_key, operator_key))
-    v6ctl = os.path.join(bin_dir, "v6ctl")
-    processes = []
+    stack.dashboard_args = ["--api-keys", keys_file]
     try:
-        processes.append(subprocess.Popen([os.path.join(bin_dir, "v6-scheduler"), "run", "--config", os.path.join(work, "config", "demo.yaml"),
-                                           "--log-target", "stderr"], stdout=open(os.path.join(work, "daemon.log"), "w"),
-                                          stderr=subprocess.STDOUT, env=env))
-        deadline = time.time() + 20
-        while subprocess.run([v6ctl, "status"], env=env, capture_output=True).returncode != 0 and time.time() < deadline:
-            time.sleep(0.1)
-        dashboard = subprocess.Popen([os.path.join(bin_dir, "v6-dashboard"), "--listen", "127.0.0.1:0", "--token-file",
-                                      os.path.join(work, "token"), "--api-keys", os.path.join(work, "keys")],
-                                     stdout=subprocess.PIPE, stderr=open(os.path.join(work, "dashboard.log"), "w"), env=env, text=True)
-        processes.append(dashboard)
-        match = re.match(r"dashboard: (http://[^/]+)/", dashboard.stdout.readline())
-        check("v6-dashboard starts", bool(match))
-        base = match.group(1)
+        stack.start()
+        check("v6-dashboard starts", stack.base is not None, stack.line)
+        if stack.base is None:
+            return
+        base = stack.base
 
         def state():
-            tasks = json.loads(subprocess.run([v6ctl, "list", "--json"], env=env, capture_output=True, text=True).stdout)["tasks"]
-            runs = json.loads(subprocess.run([v6ctl, "history", "--limit", "10000", "--json"], env=env, capture_output=True, text=True).stdout)["runs"]
+            tasks = json.loads(stack.v6ctl("list", "--json").stdout)["tasks"]
+            runs = json.loads(stack.v6ctl("history", "--limit", "10000", "--json").stdout)["runs"]
             manual = [r["run_id"] for r in runs if r["trigger"] == "manual"]
             return {t["name"]: (t["enabled"], t["enabled_source"], t.get("toggle_until")) for t in tasks}, manual
 
@@ -80,13 +63,7 @@ def main():
         check("read-only key: nothing changed in the daemon", before == after, "before %s\nafter %s" % (before, after))
         fuzz("operator key: no 5xx, answers match the document", operator_key, 20)
     finally:
-        for process in reversed(processes):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stack.stop()
         print("api-fuzz: %d passed, %d failed" % (results["passed"], results["failed"]), flush=True)
     sys.exit(1 if results["failed"] else 0)
 

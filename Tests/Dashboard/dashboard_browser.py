@@ -2,7 +2,7 @@
 """v6-dashboard in a real browser: headless Chromium (Debian's chromium + chromium-driver) driven by
 Selenium, against a real v6-scheduler and a real v6-dashboard on the demo configuration.
 
-    python3 Tests/Browser/dashboard_browser.py BIN_DIR
+    python3 Tests/Dashboard/dashboard_browser.py BIN_DIR
 
 Flows: open the printed URL; see the market panel and every task; disable a task and see
 `v6ctl list` agree; run a task and watch its output arrive and its final outcome appear; add a
@@ -13,10 +13,7 @@ Ends with "N passed, M failed" (and skips, with reasons); exits 1 on any failure
 import os
 import re
 import shutil
-import signal
-import subprocess
 import sys
-import tempfile
 import time
 
 from selenium import webdriver
@@ -25,7 +22,8 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from stack import Stack
+
 results = {"passed": 0, "failed": 0, "skipped": 0}
 
 
@@ -50,37 +48,17 @@ def wait_for(condition, timeout=20, interval=0.1):
 
 
 def main():
-    bin_dir = sys.argv[1]
-    work = tempfile.mkdtemp(prefix="v6-browser-")
-    shots = os.path.join(work, "screenshots")
+    stack = Stack(sys.argv[1], "browser")
+    shots = os.path.join(stack.work, "screenshots")
     os.makedirs(shots)
-    # The demo configuration in a folder of its own: its ../.v6/ paths land in `work`.
-    shutil.copytree(os.path.join(REPO, "config", "demo"), os.path.join(work, "config", "demo"))
-    shutil.copy(os.path.join(REPO, "config", "demo.yaml"), os.path.join(work, "config", "demo.yaml"))
-    socket_path = os.path.join(work, ".v6", "control.sock")
-    env = dict(os.environ, V6_SOCKET=socket_path)
-    for key in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "LISTEN_FDS", "JOURNAL_STREAM"):
-        env.pop(key, None)
-    processes = []
     driver = None
     try:
-        daemon = subprocess.Popen([os.path.join(bin_dir, "v6-scheduler"), "run", "--config", os.path.join(work, "config", "demo.yaml"),
-                                   "--log-target", "stderr"], stdout=open(os.path.join(work, "daemon.log"), "w"),
-                                  stderr=subprocess.STDOUT, env=env)
-        processes.append(daemon)
-        v6ctl = os.path.join(bin_dir, "v6ctl")
-        ready = wait_for(lambda: subprocess.run([v6ctl, "status"], env=env, capture_output=True).returncode == 0)
-        check("daemon starts on the demo configuration", bool(ready))
-        dashboard = subprocess.Popen([os.path.join(bin_dir, "v6-dashboard"), "--listen", "127.0.0.1:0",
-                                      "--token-file", os.path.join(work, "token")],
-                                     stdout=subprocess.PIPE, stderr=open(os.path.join(work, "dashboard.log"), "w"), env=env, text=True)
-        processes.append(dashboard)
-        line = dashboard.stdout.readline().strip()
-        match = re.fullmatch(r"dashboard: (http://127\.0\.0\.1:(\d+))/\?token=([A-Za-z0-9_-]+)", line)
-        check("v6-dashboard prints its one line", bool(match), line)
-        if not match:
+        line = stack.start()
+        check("v6-dashboard prints its one line", stack.base is not None, line)
+        if stack.base is None:
             return
-        base, url = match.group(1), line[len("dashboard: "):]
+        base, url = stack.base, line[len("dashboard: "):]
+        v6ctl = stack.v6ctl
 
         options = Options()
         options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
@@ -102,7 +80,7 @@ def main():
         driver.get(url)
         check("the printed URL signs in and lands on Today", driver.current_url == base + "/", driver.current_url)
         check("the market panel shows", bool(driver.find_elements(By.ID, "market")))
-        listed = subprocess.run([v6ctl, "list", "--json"], env=env, capture_output=True, text=True).stdout
+        listed = v6ctl("list", "--json").stdout
         names = re.findall(r'"name":"([^"]+)"', listed)
         missing = [n for n in names if not driver.find_elements(By.ID, "task-" + n)]
         check("every task of v6ctl list is in the table", bool(names) and not missing, "missing: %s" % missing)
@@ -112,7 +90,7 @@ def main():
         row = driver.find_element(By.ID, "task-health_check")
         row.find_element(By.CSS_SELECTOR, "form.disable button").click()
         WebDriverWait(driver, 10).until(lambda d: "health_check: disabled" in d.page_source)
-        table = subprocess.run([v6ctl, "list"], env=env, capture_output=True, text=True).stdout
+        table = v6ctl("list").stdout
         line_hc = next((l for l in table.splitlines() if l.startswith("health_check")), "")
         check("disabling in the browser shows in v6ctl list", re.search(r"^health_check\s+no\b", line_hc) is not None, line_hc)
 
@@ -141,7 +119,7 @@ def main():
             field.clear()
             field.send_keys("30")
             driver.find_element(By.CSS_SELECTOR, "#add-task button.primary").click()
-            listed = subprocess.run([v6ctl, "list"], env=env, capture_output=True, text=True).stdout
+            listed = v6ctl("list").stdout
             check("a good task appears in v6ctl list", "browser_task" in listed)
 
         # 5. Every page, with no error in the console.
@@ -171,13 +149,7 @@ def main():
     finally:
         if driver is not None:
             driver.quit()
-        for process in reversed(processes):
-            if process.poll() is None:
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=15)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+        stack.stop()
         print("browser: %d passed, %d failed, %d skipped" % (results["passed"], results["failed"], results["skipped"]), flush=True)
     sys.exit(1 if results["failed"] else 0)
 
