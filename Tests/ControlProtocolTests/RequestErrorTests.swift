@@ -118,7 +118,7 @@ import Testing
     }
 
     @Test func unknownCommandWithDidYouMean() {
-        let list = "commands: status, tasks, task, enable, disable, clear, run_now, history, next, reload"
+        let list = "commands: status, tasks, task, enable, disable, clear, run_now, history, next, reload, plan"
         let cases: [(String, String)] = [
             ("enabel", #"unknown command "enabel" (did you mean "enable"?); "#),
             ("run", #"unknown command "run" (did you mean "run_now"?); "#),
@@ -155,7 +155,10 @@ import Testing
 
     @Test func missingField() {
         #expect(error(#"{"v":1}"#) == ProtocolError(.missingField,
-            #"missing "cmd": the command, one of status, tasks, task, enable, disable, clear, run_now, history, next, reload"#))
+            #"missing "cmd": the command, one of status, tasks, task, enable, disable, clear, run_now, history, next, reload, plan"#))
+        #expect(error(#"{"v":1,"cmd":"plan"}"#) == ProtocolError(.missingField, #"plan needs "from": the first ET date, YYYY-MM-DD"#))
+        #expect(error(#"{"v":1,"cmd":"plan","from":"2026-11-27","to":"tomorrow"}"#)?.code == .invalidValue)
+        #expect(error(#"{"v":1,"cmd":"plan","from":20261127}"#)?.code == .wrongType)
         for command in ["task", "enable", "disable", "clear", "run_now"] {
             #expect(error(#"{"v":1,"cmd":""# + command + #""}"#)
                 == ProtocolError(.missingField, command + #" needs "task": the task's name as in the configuration"#))
