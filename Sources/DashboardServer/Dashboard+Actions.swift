@@ -44,7 +44,13 @@ extension Dashboard {
     private func toggle(_ request: Request, _ context: DashboardRequestContext, enable: Bool) async throws -> Response {
         let name = try context.parameters.require("name")
         var until: String? = context.form["until"].flatMap { $0.isEmpty ? nil : $0 }
-        if until == "date" { until = context.form["date"].flatMap { $0.isEmpty ? nil : $0 } ?? "date" }
+        if until == "date" {
+            guard let date = context.form["date"], !date.isEmpty else {
+                flash(context, "\(name): pick a date for \"until date…\"; nothing was changed", error: true)
+                return Responses.redirect(Dashboard.back(request, context))
+            }
+            until = date
+        }
         let now = Instant(seconds: clock())
         return await change(context, back: Dashboard.back(request, context)) { user throws(ControlClientError) in
             let instant = try until.map { word throws(ControlClientError) in try ToggleUntil.resolve(word, now: now) }

@@ -26,6 +26,12 @@ import Testing
             #expect(harness.gateway.changes == [.init(request: .disable(task: "collect", until: "2026-11-28T00:00:00-05:00"), user: "dashboard")])
             let page = try await browser.get(client, "/")
             #expect(page.text.contains("collect: disabled until 2026-11-28T00:00:00-05:00 (runtime)"))
+            // "until date…" without a date, and a date in the past, change nothing and say why.
+            _ = try await browser.post(client, "/tasks/collect/disable", [("until", "date"), ("date", "")])
+            #expect(try await browser.get(client, "/").text.contains("pick a date"))
+            _ = try await browser.post(client, "/tasks/collect/disable", [("until", "date"), ("date", "2026-11-01")])
+            #expect(try await browser.get(client, "/").text.contains("is in the past"))
+            #expect(harness.gateway.changes.count == 1)
         }
     }
 
