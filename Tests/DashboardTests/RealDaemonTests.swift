@@ -51,6 +51,9 @@ import TestSupport
             let runID = try #require(events.components(separatedBy: #""run_id":""#).last?.prefix { $0.isNumber })
             let run = try await browser.get(client, "/runs/\(runID)").text
             #expect(run.contains("&lt;script&gt;alert(1)&lt;/script&gt;") && !run.contains("<script>alert"))
+            // The Timeline's ticks are the daemon's own plan (`plan`): quiet at 04:00, noisy at 03:00.
+            let timeline = try await browser.get(client, "/timeline?date=2026-12-02").text
+            #expect(timeline.contains("<title>planned 04:00</title>") && timeline.contains("<title>planned 03:00</title>"))
             for path in ["/timeline", "/tasks/noisy", "/history?task=noisy", "/logs", "/metrics"] {
                 #expect(try await browser.get(client, path).status == .ok, "\(path)")
             }

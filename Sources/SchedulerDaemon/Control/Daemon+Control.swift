@@ -59,8 +59,12 @@ extension Daemon {
             guard from <= to, to.dayNumber - from.dayNumber < 31 else {
                 return fail(.invalidValue, "plan covers 1 to 31 days: from \(from) must not be after to \(to), at most 30 days apart")
             }
-            let zone = core.calendar.zone
-            let runs = Planner.plan(core.config, from: from, through: to).map { NextRun(task: $0.task, at: zone.iso8601($0.time)) }
+            // Off the actor: planning many tasks takes a while, and the timer, the watchdog and
+            // the other requests must not wait for it. The configuration is a value: a copy.
+            let config = core.config, zone = core.calendar.zone
+            let runs = await Task.detached {
+                Planner.plan(config, from: from, through: to).map { NextRun(task: $0.task, at: zone.iso8601($0.time)) }
+            }.value
             return ResponseEncoder.success(id: id, result: NextResult(runs: runs))
         case .next(let limit):
             return ResponseEncoder.success(id: id, result: NextResult(runs: upcoming(limit: limit ?? 20, now: now)))
