@@ -44,28 +44,26 @@ PROGRAMS := v6-scheduler v6ctl v6-dashboard
 
 .PHONY: deps test-deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
 
-## deps: install the Debian packages the build needs, when missing (sudo only when not root)
-deps:
-	@missing=""; for p in $(DEB_PACKAGES); do \
+# The Debian packages in $(1) that are not installed yet, installed (sudo only when not root).
+define apt_install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
+	  echo "make $@: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+endef
+
+## deps: install the Debian packages the build needs, when missing (sudo only when not root)
+deps:
+	$(call apt_install_missing,$(DEB_PACKAGES))
 
 ## test-deps: what the dashboard's browser and API tests need: Debian's chromium and
 ## chromium-driver, and Selenium and schemathesis from PyPI (pinned), when missing
 test-deps: deps
-	@missing=""; for p in $(TEST_DEB_PACKAGES); do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-	  echo "make test-deps: installing$$missing"; \
-	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	$(call apt_install_missing,$(TEST_DEB_PACKAGES))
 	@python3 -c "import selenium, schemathesis" 2>/dev/null || { echo "make test-deps: pip install $(TEST_PIP_PACKAGES)"; \
 	  python3 -m pip install -q --disable-pip-version-check $(TEST_PIP_PACKAGES); }
 
