@@ -4,10 +4,17 @@ SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 SWIFT_FLAGS ?=
 DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
-# The dashboard's browser and API tests: a real headless Chromium driven by Selenium, and
-# schemathesis fuzzing the API from its OpenAPI document (pinned).
-TEST_DEB_PACKAGES := chromium chromium-driver
-TEST_PIP_PACKAGES := selenium==4.40.0 schemathesis==4.32.5
+# What only the tests need: systemd-analyze (exports, units) and a Python venv, each from Debian
+# only where the machine lacks it; promtool and a real Prometheus (the metrics tests), openssl
+# (TLS certificates for the SMTP tests); a headless Chromium and its driver (the dashboard's
+# browser test). PyPI packages, pinned, all into one venv (.build/venv): aiosmtpd (the SMTP sink),
+# kubernetes-validate (checks the exported CronJobs offline), Selenium (drives Chromium) and
+# schemathesis (fuzzes the dashboard's API from its OpenAPI document).
+TEST_DEB_PACKAGES := prometheus openssl chromium chromium-driver \
+  $(if $(shell command -v systemd-analyze 2>/dev/null),,systemd) \
+  $(if $(shell python3 -m venv --help >/dev/null 2>&1 && echo yes),,python3 python3-venv)
+TEST_PIP_PACKAGES := aiosmtpd==1.4.6 kubernetes-validate==1.37.0 selenium==4.40.0 schemathesis==4.32.5
+VENV := .build/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 DEBUG_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
@@ -42,9 +49,10 @@ E2E_BUILD ?= release
 E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
 PROGRAMS := v6-scheduler v6ctl v6-dashboard
 
-.PHONY: deps test-deps build release test run bench release-check install install-files extras uninstall e2e-systemd clean
+.PHONY: deps test-deps build release test run bench e2e-export release-check install install-files extras uninstall e2e-systemd clean
 
-# The Debian packages in $(1) that are not installed yet, installed (sudo only when not root).
+# The Debian packages in $(1) that are not installed yet, installed (sudo only when not root);
+# then the shell commands $(2), if any, with $$missing naming what was installed.
 define apt_install_missing
 	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
@@ -52,20 +60,34 @@ define apt_install_missing
 	if [ -n "$$missing" ]; then \
 	  echo "make $@: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && \
-	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing; \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+	  $(2) \
 	fi
 endef
+
+# Installing Debian's prometheus enables (and, where systemd runs, starts) its server; the tests
+# start their own on loopback, so when test-deps installed it, it stops and disables it.
+disable_new_prometheus = if echo " $$missing " | grep -q " prometheus "; then \
+	  echo "make test-deps: disabling the prometheus.service the package enabled (the tests start their own Prometheus)"; \
+	  if [ -d /run/systemd/system ]; then $(SUDO) systemctl disable --now prometheus.service || true; \
+	  else $(SUDO) systemctl disable prometheus.service >/dev/null 2>&1 || true; fi; \
+	fi;
 
 ## deps: install the Debian packages the build needs, when missing (sudo only when not root)
 deps:
 	$(call apt_install_missing,$(DEB_PACKAGES))
 
-## test-deps: what the dashboard's browser and API tests need: Debian's chromium and
-## chromium-driver, and Selenium and schemathesis from PyPI (pinned), when missing
+## test-deps: what the tests need beyond the build, when missing: TEST_DEB_PACKAGES, and
+## TEST_PIP_PACKAGES (pinned) in .build/venv, whose python the tests use
 test-deps: deps
-	$(call apt_install_missing,$(TEST_DEB_PACKAGES))
-	@python3 -c "import selenium, schemathesis" 2>/dev/null || { echo "make test-deps: pip install $(TEST_PIP_PACKAGES)"; \
-	  python3 -m pip install -q --disable-pip-version-check $(TEST_PIP_PACKAGES); }
+	$(call apt_install_missing,$(TEST_DEB_PACKAGES),$(disable_new_prometheus))
+	@installed=$$($(VENV)/bin/python -m pip freeze 2>/dev/null); missing=""; \
+	for p in $(TEST_PIP_PACKAGES); do echo "$$installed" | grep -qix "$$p" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make test-deps: pip install$$missing into $(VENV)"; \
+	  { [ -x $(VENV)/bin/python ] || python3 -m venv $(VENV); } && \
+	  $(VENV)/bin/python -m pip install -q --disable-pip-version-check $$missing || exit 1; \
+	fi
 
 ## build: debug build of everything
 build: deps
@@ -91,18 +113,20 @@ release-check:
 	echo "make release: $$kind Swift runtime; $$bin/v6-scheduler $$(du -h "$$bin/v6-scheduler" | cut -f1), v6ctl $$(du -h "$$bin/v6ctl" | cut -f1) (unstripped)"
 
 ## test: the whole test suite (tests that need root say so when they skip); the units' syntax
-## (systemd-analyze verify); the dashboard in a real headless Chromium and its API fuzzed from
-## its OpenAPI document; as root, also the install under a real systemd (e2e-systemd)
+## (systemd-analyze verify); the exports (kubernetes-validate, systemd-analyze verify); the
+## dashboard in a real headless Chromium and its API fuzzed from its OpenAPI document; as root,
+## also the install and the exported timers under a real systemd (e2e-systemd, e2e-export)
 test: test-deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS)
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
-	python3 Tests/Dashboard/dashboard_browser.py "$(DEBUG_DIR)"
-	python3 Tests/Dashboard/fuzz_api.py "$(DEBUG_DIR)"
+	bash Tests/ExportE2E/check-exports.sh "$(DEBUG_DIR)" $(VENV)
+	$(VENV)/bin/python Tests/Dashboard/dashboard_browser.py "$(DEBUG_DIR)"
+	$(VENV)/bin/python Tests/Dashboard/fuzz_api.py "$(DEBUG_DIR)"
 	@if [ "$$(id -u)" = 0 ]; then \
-	  $(MAKE) --no-print-directory e2e-systemd; \
+	  $(MAKE) --no-print-directory e2e-systemd && bash Tests/ExportE2E/timers.sh "$(DEBUG_DIR)"; \
 	else \
-	  echo "SKIP e2e-systemd: needs root (it boots a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd"; \
+	  echo "SKIP e2e-systemd, e2e-export: need root (they boot a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd e2e-export"; \
 	fi
 
 ## run: the daemon in the foreground on the demo config, state under ./.v6/, and the dashboard
@@ -124,7 +148,9 @@ bench: release
 
 ## install: binaries (stripped), systemd units, sysusers.d and tmpfiles.d entries, man pages,
 ## shell completions and docs under $(DESTDIR)$(PREFIX); /etc/v6-scheduler/production.yaml and
-## scheduler.env only when absent (else a .new copy beside them). Without DESTDIR, on a host
+## scheduler.env only when absent (else a .new copy beside them); the drop-in directory
+## /etc/v6-scheduler/production.yaml.d (owned by v6-scheduler through tmpfiles.d: the daemon
+## writes run-time edits there). Without DESTDIR, on a host
 ## running systemd, it also creates the users (systemd-sysusers) and /run/v6-scheduler.
 install: release
 	@$(MAKE) --no-print-directory extras INSTALL_FROM="$(RELEASE_DIR)"
@@ -181,7 +207,7 @@ install-files:
 	install -d "$$d$(DOCDIR)/examples"; \
 	install -m 0644 README.md docs/*.md "$$d$(DOCDIR)/"; \
 	install -m 0644 config/production.yaml systemd/scheduler.env "$$d$(DOCDIR)/examples/"; \
-	install -d -m 0755 "$$d$(CONFDIR)"; \
+	install -d -m 0755 "$$d$(CONFDIR)" "$$d$(CONFDIR)/production.yaml.d"; \
 	for f in production.yaml:config/production.yaml:0644 scheduler.env:systemd/scheduler.env:0640; do \
 	  name=$${f%%:*}; rest=$${f#*:}; src=$${rest%%:*}; mode=$${rest#*:}; target="$$d$(CONFDIR)/$$name"; \
 	  if [ ! -e "$$target" ]; then install -m $$mode "$$src" "$$target"; \
@@ -200,7 +226,7 @@ install-files:
 	if [ -d /run/systemd/system ]; then \
 	  systemd-sysusers "$(SYSUSERSDIR)/v6-scheduler.conf"; \
 	  systemd-tmpfiles --create "$(TMPFILESDIR)/v6-scheduler.conf"; \
-	  echo "make install: created user v6-scheduler, group v6 and /run/v6-scheduler. Next:"; \
+	  echo "make install: created user v6-scheduler, group v6, /run/v6-scheduler and $(CONFDIR)/production.yaml.d (run-time edits). Next:"; \
 	  echo "  edit $(CONFDIR)/production.yaml (working_directory) and, if the project is not in /srv/trading-bot,"; \
 	  echo "  systemctl edit v6-scheduler  ->  [Service] ReadWritePaths=<the project directory>"; \
 	  echo "  systemctl daemon-reload && systemctl enable --now v6-scheduler"; \
@@ -231,6 +257,12 @@ e2e-systemd: deps
 	@if [ "$(E2E_BUILD)" = release ]; then $(MAKE) --no-print-directory release; else $(SWIFT) build $(SWIFT_FLAGS); fi
 	@$(MAKE) --no-print-directory extras INSTALL_FROM="$(E2E_BIN)"
 	bash Tests/SystemdE2E/run.sh "$(E2E_BIN)"
+
+## e2e-export: (root) exported systemd timers of frequent test tasks under a private systemd:
+## they fire, the gate skips what it should, timeouts and retries hold
+e2e-export: deps
+	$(SWIFT) build $(SWIFT_FLAGS)
+	bash Tests/ExportE2E/timers.sh "$(DEBUG_DIR)"
 
 clean:
 	rm -rf .build .v6

@@ -24,6 +24,12 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        // Alerts and metrics: only the targets the daemon needs depend on these (see docs/architecture.md).
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Pure: NYSE rules, sessions, phases, America/New_York conversions. Foundation only.
@@ -40,6 +46,23 @@ let package = Package(
                 .product(name: "HeapModule", package: "swift-collections"),
             ]
         ),
+        // Pure: configuration -> Kubernetes CronJobs, systemd timers, crontab (v6-scheduler export).
+        .target(name: "ScheduleExport", dependencies: ["Scheduling", "MarketCalendar"]),
+        // Pure: the alert streak/dedup machine, alert messages and their payloads, metric names.
+        .target(name: "Monitoring", dependencies: ["Scheduling", "MarketCalendar"]),
+        // I/O: alert channels (Slack, Discord, webhook over HTTP; e-mail over SMTP) and their queues.
+        .target(
+            name: "AlertChannels",
+            dependencies: [
+                "Monitoring", "Scheduling",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         // Pure: the control socket's requests, responses, framing and error codes.
         .target(name: "ControlProtocol"),
         // libsystemd: sd_notify, sd_journal_sendv, sd_listen_fds.
@@ -50,8 +73,10 @@ let package = Package(
         .target(
             name: "SchedulerDaemon",
             dependencies: [
-                "Scheduling", "ControlProtocol", "CSystemd", "CShim",
+                "Scheduling", "ControlProtocol", "CSystemd", "CShim", "Monitoring", "AlertChannels",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -60,17 +85,18 @@ let package = Package(
         .executableTarget(
             name: "v6-scheduler",
             dependencies: [
-                "SchedulerDaemon",
+                "SchedulerDaemon", "ScheduleExport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         // The one client of the control socket, used by v6ctl and v6-dashboard alike (blocking POSIX).
         .target(name: "ControlClient", dependencies: ["ControlProtocol", "MarketCalendar"]),
-        // The operator's client: control commands plus the offline calendar and gate.
+        // The operator's client: control commands plus the offline calendar and gate (whose decision,
+        // GateRule, is Scheduling's: see docs/architecture.md, "v6ctl gate and Scheduling").
         .executableTarget(
             name: "v6ctl",
             dependencies: [
-                "MarketCalendar", "ControlProtocol", "ControlClient", "CShim",
+                "MarketCalendar", "Scheduling", "ControlProtocol", "ControlClient", "CShim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -104,7 +130,12 @@ let package = Package(
         .testTarget(name: "MarketCalendarTests", dependencies: ["MarketCalendar"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol"]),
-        .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "TestSupport", "v6-scheduler", "v6ctl"]),
+        .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Scheduling", "TestSupport"]),
+        .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "AlertChannels", "Monitoring", "TestSupport", "v6-scheduler", "v6ctl"]),
+        .testTarget(
+            name: "ExportTests",
+            dependencies: ["ScheduleExport", "Scheduling", "TestSupport", "v6ctl", .product(name: "Yams", package: "Yams")]
+        ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "v6ctl", "v6-scheduler"]),
         .testTarget(
             name: "DashboardTests",

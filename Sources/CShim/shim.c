@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/timerfd.h>
@@ -105,6 +106,27 @@ int v6_waitid_pidfd(int pidfd, int options, int *code, int *status) {
     if (info.si_pid == 0) return 0;  // WNOHANG, still running
     *code = info.si_code;
     *status = info.si_status;
+    return 1;
+}
+
+int v6_waitid_pidfd_usage(int pidfd, int options, int *code, int *status, int64_t *cpu_usec, int64_t *maxrss_kib) {
+    siginfo_t info;
+    struct rusage usage;
+    memset(&info, 0, sizeof(info));
+    memset(&usage, 0, sizeof(usage));
+    *cpu_usec = 0;
+    *maxrss_kib = 0;
+    long rc;
+    do {
+        rc = syscall(SYS_waitid, (idtype_t)P_PIDFD, (id_t)pidfd, &info, WEXITED | options, &usage);
+    } while (rc != 0 && errno == EINTR);
+    if (rc != 0) return -1;
+    if (info.si_pid == 0) return 0;  // WNOHANG, still running
+    *code = info.si_code;
+    *status = info.si_status;
+    *cpu_usec = (int64_t)usage.ru_utime.tv_sec * 1000000 + usage.ru_utime.tv_usec
+              + (int64_t)usage.ru_stime.tv_sec * 1000000 + usage.ru_stime.tv_usec;
+    *maxrss_kib = usage.ru_maxrss;
     return 1;
 }
 

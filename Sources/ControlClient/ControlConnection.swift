@@ -54,7 +54,9 @@ public final class ControlConnection {
         data.append(10)
         var offset = 0
         while offset < data.count {
-            let n = data[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            // MSG_NOSIGNAL: a daemon that turned us away has closed its end; that is an answer to
+            // read (busy), not a reason to die of SIGPIPE.
+            let n = data[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             if n < 0 {
                 if errno == EINTR { continue }
                 throw ControlClientError(.unreachable, "lost the connection to \(path): \(String(cString: strerror(errno)))")

@@ -10,6 +10,17 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     case history
     case next
     case reload
+    /// The effective configuration, each value with its source (docs/control-protocol.md).
+    case configShow = "config_show"
+    /// Who changed the configuration, newest first.
+    case audit
+    case taskAdd = "task_add"
+    case taskSet = "task_set"
+    case taskRemove = "task_rm"
+    case settingsSet = "settings_set"
+    case metrics
+    case notifyTest = "notify_test"
+    /// Planned occurrences on ET dates, from the daemon's own engine (as `v6-scheduler plan`).
     case plan
 
     public var description: String { rawValue }
@@ -17,14 +28,20 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Fields besides `v`, `id` and `cmd`, in the order the documentation lists them.
     public var fields: [String] {
         switch self {
-        case .status, .tasks, .reload: return []
+        case .status, .tasks, .reload, .metrics: return []
+        case .notifyTest: return ["channel"]
         case .task: return ["task", "output"]
         case .enable, .disable: return ["task", "until"]
         case .clear: return ["task"]
-        case .runNow: return ["task", "force", "wait"]
-        case .history: return ["task", "run_id", "limit", "output"]
+        case .runNow: return ["task", "force", "wait", "with_dependents"]
+        case .history: return ["task", "run_id", "limit", "output", "cursor"]
         case .next: return ["limit"]
         case .plan: return ["from", "to"]
+        case .configShow: return ["sources"]
+        case .audit: return ["limit"]
+        case .taskAdd, .taskSet: return ["task", "settings", "revision", "on_behalf_of"]
+        case .taskRemove: return ["task", "revision", "on_behalf_of"]
+        case .settingsSet: return ["settings", "revision", "on_behalf_of"]
         }
     }
 
@@ -33,6 +50,10 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .task, .enable, .disable, .clear, .runNow: return ["task"]
         case .plan: return ["from"]
+        case .taskAdd, .taskSet: return ["task", "settings", "revision"]
+        case .taskRemove: return ["task", "revision"]
+        case .settingsSet: return ["settings", "revision"]
+        case .notifyTest: return ["channel"]
         default: return []
         }
     }
@@ -41,8 +62,8 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     /// `control_group` may send them; anyone who can connect may send the others.
     public var isPrivileged: Bool {
         switch self {
-        case .enable, .disable, .clear, .runNow, .reload: return true
-        case .status, .tasks, .task, .history, .next, .plan: return false
+        case .enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet, .notifyTest: return true
+        case .status, .tasks, .task, .history, .next, .plan, .configShow, .audit, .metrics: return false
         }
     }
 
@@ -52,6 +73,10 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         "on": .enable, "off": .disable, "reset": .clear, "unset": .clear,
         "run": .runNow, "trigger": .runNow, "start": .runNow, "log": .history, "logs": .history,
         "runs": .history, "upcoming": .next, "schedule": .next, "reread": .reload, "restart": .reload,
+        "config": .configShow, "show_config": .configShow, "add": .taskAdd, "add_task": .taskAdd, "set": .taskSet,
+        "set_task": .taskSet, "rm": .taskRemove, "remove": .taskRemove, "delete": .taskRemove, "task_remove": .taskRemove,
+        "settings": .settingsSet, "set_settings": .settingsSet, "changes": .audit, "who": .audit,
+        "prometheus": .metrics, "notify": .notifyTest, "alert": .notifyTest,
     ]
 
     /// The command `name` was probably meant to be, if any.

@@ -20,6 +20,9 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case missingField = "missing_field"
     /// A field of the right type with an unusable value (an empty task name, `limit` 0, a malformed `until`).
     case invalidValue = "invalid_value"
+    /// A request line was begun but not finished within `ProtocolLimits.lineDeadlineSeconds`; the daemon
+    /// closes the connection after answering.
+    case requestTimeout = "request_timeout"
 
     // What the daemon answers about a well-formed request.
     /// No task of that name in the loaded configuration.
@@ -35,8 +38,18 @@ public enum ErrorCode: String, Sendable, CaseIterable, Codable {
     case `internal`
     /// A run id that is not in the history.
     case notFound = "not_found"
+    /// `notify_test` names no channel of `scheduler.notify`.
+    case unknownChannel = "unknown_channel"
     /// The run database is unavailable (not writable, corrupt); toggles and history cannot be served.
     case stateError = "state_error"
+    /// A configuration edit was based on a revision that is no longer the running one, or the files
+    /// changed on disk since the running configuration was loaded; nothing was written.
+    case conflict
+    /// A configuration edit would make the configuration invalid (the checker's messages follow), or
+    /// a later file would override it; nothing was written.
+    case invalidConfig = "invalid_config"
+    /// The managed drop-in could not be written (disk full, read-only); nothing was changed.
+    case writeFailed = "write_failed"
 
     // Client side only, never sent by the daemon.
     /// A line from the daemon that `ResponseDecoder` could not understand (a version mismatch or a bug).

@@ -13,11 +13,13 @@ public enum Request: Sendable, Equatable {
     case disable(task: String, until: String? = nil)
     /// Drops the run-time toggle: the YAML/environment state applies again. Result: `ToggleResult`.
     case clear(task: String)
-    /// Runs a task now. `force` ignores the task's `days:` (the calendar); `wait` streams the run's
-    /// output as events and answers when the run (with its retries) is over. Result: `RunInfo`.
-    case runNow(task: String, force: Bool = false, wait: Bool = false)
-    /// Past runs, newest first: of one task, or one run by id, or of all tasks. Result: `HistoryResult`.
-    case history(task: String? = nil, runID: Int64? = nil, limit: Int? = nil, output: Bool = false)
+    /// Runs a task now. `force` ignores the task's `days:` (the calendar) and its upstreams (`after:`);
+    /// `wait` streams the run's output as events and answers when the run (with its retries) is over;
+    /// `withDependents` runs the tasks below it after it. Result: `RunInfo`.
+    case runNow(task: String, force: Bool = false, wait: Bool = false, withDependents: Bool = false)
+    /// Past runs, newest first: of one task, or one run by id, or of all tasks; `cursor` (a previous
+    /// answer's `next_cursor`) continues after that answer's last run. Result: `HistoryResult`.
+    case history(task: String? = nil, runID: Int64? = nil, limit: Int? = nil, output: Bool = false, cursor: Int64? = nil)
     /// Upcoming runs across tasks, soonest first. Result: `NextResult`.
     case next(limit: Int? = nil)
     /// Rereads the configuration; the old one stays if the new one is invalid. Result: `ReloadResult`.
@@ -25,6 +27,13 @@ public enum Request: Sendable, Equatable {
     /// Every planned occurrence of the enabled tasks on the ET dates `from` through `to` (YYYY-MM-DD;
     /// `to` defaults to `from`), from the daemon's own engine, as `v6-scheduler plan`. Result: `NextResult`.
     case plan(from: String, to: String? = nil)
+    /// Shows or changes the configuration, or lists who changed it (see `ConfigRequest`).
+    case config(ConfigRequest)
+    /// The Prometheus text exposition of the daemon's metrics. Result: `MetricsResult`.
+    case metrics
+    /// Sends a test alert to one channel of `scheduler.notify`, past its queue, one attempt, and
+    /// answers with the endpoint's answer. Result: `NotifyTestResult`.
+    case notifyTest(channel: String)
 
     public var command: Command {
         switch self {
@@ -39,6 +48,9 @@ public enum Request: Sendable, Equatable {
         case .next: return .next
         case .reload: return .reload
         case .plan: return .plan
+        case .config(let request): return request.command
+        case .metrics: return .metrics
+        case .notifyTest: return .notifyTest
         }
     }
 
@@ -46,9 +58,10 @@ public enum Request: Sendable, Equatable {
     public var taskName: String? {
         switch self {
         case .task(let name, _): return name
-        case .enable(let task, _), .disable(let task, _), .clear(let task), .runNow(let task, _, _): return task
-        case .history(let task, _, _, _): return task
-        case .status, .tasks, .next, .reload, .plan: return nil
+        case .enable(let task, _), .disable(let task, _), .clear(let task), .runNow(let task, _, _, _): return task
+        case .history(let task, _, _, _, _): return task
+        case .config(let request): return request.taskName
+        case .status, .tasks, .next, .reload, .plan, .metrics, .notifyTest: return nil
         }
     }
 
@@ -58,7 +71,9 @@ public enum Request: Sendable, Equatable {
         func add(_ key: String, _ value: JSONValue?) { if let value { members.append((key, value)) } }
         func flag(_ b: Bool) -> JSONValue? { b ? .bool(true) : nil }
         switch self {
-        case .status, .tasks, .reload: break
+        case .status, .tasks, .reload, .metrics: break
+        case .notifyTest(let channel):
+            add("channel", .string(channel))
         case .task(let name, let output):
             add("task", .string(name))
             add("output", flag(output))
@@ -67,20 +82,24 @@ public enum Request: Sendable, Equatable {
             add("until", until.map(JSONValue.string))
         case .clear(let task):
             add("task", .string(task))
-        case .runNow(let task, let force, let wait):
+        case .runNow(let task, let force, let wait, let withDependents):
             add("task", .string(task))
             add("force", flag(force))
             add("wait", flag(wait))
-        case .history(let task, let runID, let limit, let output):
+            add("with_dependents", flag(withDependents))
+        case .history(let task, let runID, let limit, let output, let cursor):
             add("task", task.map(JSONValue.string))
             add("run_id", runID.map { .number(String($0)) })
             add("limit", limit.map { .number(String($0)) })
             add("output", flag(output))
+            add("cursor", cursor.map { .number(String($0)) })
         case .next(let limit):
             add("limit", limit.map { .number(String($0)) })
         case .plan(let from, let to):
             add("from", .string(from))
             add("to", to.map(JSONValue.string))
+        case .config(let request):
+            members = request.arguments
         }
         return members
     }

@@ -54,20 +54,26 @@ public enum RequestDecoder {
         case .status: return .status
         case .tasks: return .tasks
         case .reload: return .reload
+        case .metrics: return .metrics
+        case .notifyTest: return .notifyTest(channel: try fields.channel())
         case .task: return .task(name: try fields.task(), output: try fields.bool("output"))
         case .enable: return .enable(task: try fields.task(), until: try fields.instant("until"))
         case .disable: return .disable(task: try fields.task(), until: try fields.instant("until"))
         case .clear: return .clear(task: try fields.task())
-        case .runNow: return .runNow(task: try fields.task(), force: try fields.bool("force"), wait: try fields.bool("wait"))
+        case .runNow:
+            return .runNow(task: try fields.task(), force: try fields.bool("force"), wait: try fields.bool("wait"),
+                           withDependents: try fields.bool("with_dependents"))
         case .history:
             return .history(task: try fields.optionalTask(), runID: try fields.runID(),
-                            limit: try fields.limit(), output: try fields.bool("output"))
+                            limit: try fields.limit(), output: try fields.bool("output"), cursor: try fields.cursor())
         case .next: return .next(limit: try fields.limit())
         case .plan:
             guard let from = try fields.date("from") else {
                 throw ProtocolError(.missingField, "plan needs \"from\": the first ET date, YYYY-MM-DD")
             }
             return .plan(from: from, to: try fields.date("to"))
+        case .configShow, .audit, .taskAdd, .taskSet, .taskRemove, .settingsSet:
+            return .config(try ConfigRequest.decode(command, fields))
         }
     }
 
@@ -108,16 +114,16 @@ public enum RequestDecoder {
 
 /// Typed access to a request's fields, with the errors that name the field and the expected type.
 /// A `null` counts as absent.
-private struct Fields {
+struct Fields {
     let object: JSONObject
     let command: Command
 
-    private func present(_ key: String) -> JSONValue? {
+    func present(_ key: String) -> JSONValue? {
         guard let value = object[key], value != .null else { return nil }
         return value
     }
 
-    private func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> ProtocolError {
+    func wrongType(_ key: String, _ expected: String, _ found: JSONValue) -> ProtocolError {
         ProtocolError(.wrongType, "\"\(key)\" must be \(expected), found \(found.kindName)")
     }
 
@@ -125,6 +131,15 @@ private struct Fields {
         guard let name = try optionalTask() else {
             throw ProtocolError(.missingField, "\(command) needs \"task\": the task's name as in the configuration")
         }
+        return name
+    }
+
+    func channel() throws(ProtocolError) -> String {
+        guard let value = present("channel") else {
+            throw ProtocolError(.missingField, "\(command) needs \"channel\": a channel name of scheduler.notify")
+        }
+        guard case .string(let name) = value else { throw wrongType("channel", "a string (a channel name)", value) }
+        guard !name.isEmpty else { throw ProtocolError(.invalidValue, "\"channel\" is empty: give a channel name of scheduler.notify") }
         return name
     }
 
@@ -174,11 +189,21 @@ private struct Fields {
         return Int(n)
     }
 
+    /// `cursor`: a `next_cursor` from an earlier `history` answer.
+    func cursor() throws(ProtocolError) -> Int64? {
+        try positive("cursor", "next_cursor of an earlier answer")
+    }
+
     func runID() throws(ProtocolError) -> Int64? {
-        guard let value = present("run_id") else { return nil }
-        guard case .number = value else { throw wrongType("run_id", "an integer (a run id from history)", value) }
+        try positive("run_id", "a run id from history")
+    }
+
+    /// A whole number of at least 1; `what` says in messages what it is.
+    private func positive(_ key: String, _ what: String) throws(ProtocolError) -> Int64? {
+        guard let value = present(key) else { return nil }
+        guard case .number = value else { throw wrongType(key, "an integer (\(what))", value) }
         guard let n = value.integerValue, n >= 1 else {
-            throw ProtocolError(.invalidValue, "\"run_id\" must be a positive whole number (a run id from history)")
+            throw ProtocolError(.invalidValue, "\"\(key)\" must be a positive whole number (\(what))")
         }
         return n
     }

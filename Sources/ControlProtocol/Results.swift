@@ -4,10 +4,22 @@ public struct TasksResult: Codable, Sendable, Equatable {
     public init(tasks: [TaskStatus]) { self.tasks = tasks }
 }
 
-/// The answer to `history`: runs, newest first.
+/// The answer to `history`: runs, newest first, one page of them.
 public struct HistoryResult: Codable, Sendable, Equatable {
     public var runs: [RunInfo]
-    public init(runs: [RunInfo]) { self.runs = runs }
+    /// Present when older runs matching the request remain (the page reached its `limit` or
+    /// `ProtocolLimits.maxHistoryPageBytes`): send it back as `cursor` for the next page.
+    public var nextCursor: Int64?
+
+    public init(runs: [RunInfo], nextCursor: Int64? = nil) {
+        self.runs = runs
+        self.nextCursor = nextCursor
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case runs
+        case nextCursor = "next_cursor"
+    }
 }
 
 /// One upcoming run.
@@ -54,5 +66,42 @@ public struct ReloadResult: Codable, Sendable, Equatable {
     public init(tasks: Int, warnings: [String] = []) {
         self.tasks = tasks
         self.warnings = warnings
+    }
+}
+
+/// The answer to `metrics`: the Prometheus text exposition (format 0.0.4), for `v6ctl metrics`
+/// (node_exporter's textfile collector) and the dashboard's `/metrics`.
+public struct MetricsResult: Codable, Sendable, Equatable {
+    /// The exposition, `# HELP`/`# TYPE` lines and samples, ending in a newline.
+    public var text: String
+    /// What to send as the HTTP `Content-Type` with `text`.
+    public var contentType: String
+
+    public init(text: String, contentType: String) {
+        self.text = text
+        self.contentType = contentType
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case text
+        case contentType = "content_type"
+    }
+}
+
+/// The answer to `notify_test`.
+public struct NotifyTestResult: Codable, Sendable, Equatable {
+    public var channel: String
+    /// `slack`, `discord`, `webhook`, `email`.
+    public var type: String
+    /// True when the endpoint accepted the message.
+    public var delivered: Bool
+    /// The endpoint's answer (`HTTP 200: ok`, `250 2.0.0 Ok: queued as 4F2`) or why it failed.
+    public var answer: String
+
+    public init(channel: String, type: String, delivered: Bool, answer: String) {
+        self.channel = channel
+        self.type = type
+        self.delivered = delivered
+        self.answer = answer
     }
 }

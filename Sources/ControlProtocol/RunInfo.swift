@@ -8,6 +8,8 @@ public enum RunTrigger: String, Sendable, Codable, CaseIterable {
     case retry
     /// A slot missed while the daemon was down, run at start-up (`catch_up: true`).
     case catchUp = "catch_up"
+    /// A task with `after:` and no schedule: its upstreams succeeded for its run date.
+    case upstream
 }
 
 /// Where a run is, or how it ended.
@@ -47,7 +49,7 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var runID: Int64
     public var task: String
     public var trigger: RunTrigger
-    /// The slot it was scheduled for (absent for manual runs).
+    /// The slot it was scheduled for (absent for manual runs; the run date's 00:00 for `upstream` runs).
     public var scheduledAt: String?
     public var startedAt: String?
     public var finishedAt: String?
@@ -62,10 +64,15 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var reason: String?
     /// The last lines of output, only in `task` and `history` answers that asked for `output`.
     public var outputTail: [String]?
+    /// CPU time (user + system) of the run's processes, milliseconds (finished runs that ran).
+    public var cpuMS: Int64?
+    /// Peak resident memory of the run's largest process, bytes (finished runs that ran).
+    public var maxRSSBytes: Int64?
 
     public init(runID: Int64, task: String, trigger: RunTrigger, scheduledAt: String? = nil, startedAt: String? = nil,
                 finishedAt: String? = nil, outcome: RunOutcome, exitCode: Int? = nil, signal: Int? = nil,
-                attempt: Int = 1, durationMS: Int64? = nil, reason: String? = nil, outputTail: [String]? = nil) {
+                attempt: Int = 1, durationMS: Int64? = nil, reason: String? = nil, outputTail: [String]? = nil,
+                cpuMS: Int64? = nil, maxRSSBytes: Int64? = nil) {
         self.runID = runID
         self.task = task
         self.trigger = trigger
@@ -79,11 +86,13 @@ public struct RunInfo: Codable, Sendable, Equatable {
         self.durationMS = durationMS
         self.reason = reason
         self.outputTail = outputTail
+        self.cpuMS = cpuMS
+        self.maxRSSBytes = maxRSSBytes
     }
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", task, trigger, scheduledAt = "scheduled_at", startedAt = "started_at"
         case finishedAt = "finished_at", outcome, exitCode = "exit_code", signal, attempt
-        case durationMS = "duration_ms", reason, outputTail = "output_tail"
+        case durationMS = "duration_ms", reason, outputTail = "output_tail", cpuMS = "cpu_ms", maxRSSBytes = "max_rss_bytes"
     }
 }

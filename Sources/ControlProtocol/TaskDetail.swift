@@ -18,10 +18,12 @@ public struct TaskDetail: Codable, Sendable, Equatable {
     public var lastRuns: [RunInfo]
     /// ET instants, soonest first.
     public var nextRuns: [String]
+    /// `after_wait` in seconds, for a task with `after:`.
+    public var afterWaitSeconds: Int?
 
     public init(status: TaskStatus, command: [String], timeoutSeconds: Int, retries: Int, retryBackoffSeconds: Int,
                 overlap: String, catchUp: Bool, forceRun: Bool, environmentKeys: [String] = [],
-                lastRuns: [RunInfo] = [], nextRuns: [String] = []) {
+                lastRuns: [RunInfo] = [], nextRuns: [String] = [], afterWaitSeconds: Int? = nil) {
         self.status = status
         self.command = command
         self.timeoutSeconds = timeoutSeconds
@@ -33,12 +35,13 @@ public struct TaskDetail: Codable, Sendable, Equatable {
         self.environmentKeys = environmentKeys
         self.lastRuns = lastRuns
         self.nextRuns = nextRuns
+        self.afterWaitSeconds = afterWaitSeconds
     }
 
     enum CodingKeys: String, CodingKey {
         case command, timeoutSeconds = "timeout_seconds", retries, retryBackoffSeconds = "retry_backoff_seconds"
         case overlap, catchUp = "catch_up", forceRun = "force_run", environmentKeys = "environment_keys"
-        case lastRuns = "last_runs", nextRuns = "next_runs"
+        case lastRuns = "last_runs", nextRuns = "next_runs", afterWaitSeconds = "after_wait_seconds"
     }
 
     // The status fields share the object with the detail fields: both keyed containers of one encoder
@@ -56,6 +59,7 @@ public struct TaskDetail: Codable, Sendable, Equatable {
         environmentKeys = try c.decode([String].self, forKey: .environmentKeys)
         lastRuns = try c.decode([RunInfo].self, forKey: .lastRuns)
         nextRuns = try c.decode([String].self, forKey: .nextRuns)
+        afterWaitSeconds = try c.decodeIfPresent(Int.self, forKey: .afterWaitSeconds)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -71,5 +75,6 @@ public struct TaskDetail: Codable, Sendable, Equatable {
         try c.encode(environmentKeys, forKey: .environmentKeys)
         try c.encode(lastRuns, forKey: .lastRuns)
         try c.encode(nextRuns, forKey: .nextRuns)
+        try c.encodeIfPresent(afterWaitSeconds, forKey: .afterWaitSeconds)
     }
 }

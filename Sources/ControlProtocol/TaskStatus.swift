@@ -16,9 +16,19 @@ public struct TaskStatus: Codable, Sendable, Equatable {
     public var lastRun: RunInfo?
     /// The next scheduled run (ET instant); absent when none is ahead (disabled, or no slot within a year).
     public var nextRun: String?
+    /// The tasks it runs after (`after:`); absent when none.
+    public var after: [String]?
+    /// The tasks that run after it; absent when none.
+    public var dependents: [String]?
+    /// The upstreams a run of it is waiting for now; absent when it waits for none.
+    public var waitingFor: [String]?
+    /// When that run is skipped if they have not succeeded (ET instant); absent for a task with
+    /// `after:` alone, which waits for its upstreams' whole day.
+    public var waitingUntil: String?
 
     public init(name: String, enabled: Bool, enabledSource: String, toggleUntil: String? = nil, schedule: String,
-                days: String, running: Bool = false, lastRun: RunInfo? = nil, nextRun: String? = nil) {
+                days: String, running: Bool = false, lastRun: RunInfo? = nil, nextRun: String? = nil,
+                after: [String]? = nil, dependents: [String]? = nil, waitingFor: [String]? = nil, waitingUntil: String? = nil) {
         self.name = name
         self.enabled = enabled
         self.enabledSource = enabledSource
@@ -28,10 +38,15 @@ public struct TaskStatus: Codable, Sendable, Equatable {
         self.running = running
         self.lastRun = lastRun
         self.nextRun = nextRun
+        self.after = after
+        self.dependents = dependents
+        self.waitingFor = waitingFor
+        self.waitingUntil = waitingUntil
     }
 
     enum CodingKeys: String, CodingKey {
         case name, enabled, enabledSource = "enabled_source", toggleUntil = "toggle_until", schedule, days
         case running, lastRun = "last_run", nextRun = "next_run"
+        case after, dependents, waitingFor = "waiting_for", waitingUntil = "waiting_until"
     }
 }

@@ -53,6 +53,24 @@ public enum ProcessProbe {
         return nil
     }
 
+    /// VmHWM of `pid` in KiB (the peak resident memory so far), or nil when it is gone.
+    public static func peakResidentKiB(_ pid: Int32) -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return nil }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        }
+        return nil
+    }
+
+    /// CPU time `pid` has used so far (user + system), in seconds, or nil when it is gone.
+    public static func cpuSeconds(_ pid: Int32) -> Double? {
+        guard pid > 0, let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Live processes with an environment entry starting with `prefix` (e.g. the daemon's
     /// `V6_RUN_KEY=<state dir>/`: whatever is left of any of its runs).
     public static func carriers(withPrefix prefix: String) -> [Identity] {

@@ -62,6 +62,34 @@ public final class UnixStreamClient: @unchecked Sendable {
         return true
     }
 
+    /// Sends as much of `bytes` as the socket takes within `timeout` seconds, without blocking
+    /// longer; returns how many bytes were sent (fewer than all when the peer stopped reading and
+    /// the socket buffers are full, or when the peer has gone).
+    public func send(_ bytes: [UInt8], within timeout: Double) -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if n > 0 {
+                offset += n
+                continue
+            }
+            if n < 0 && errno == EINTR { continue }
+            guard n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) else { break }
+            let remaining = deadline.timeIntervalSinceNow
+            guard remaining > 0 else { break }
+            var pending = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&pending, 1, Int32((remaining * 1000).rounded(.up)))
+        }
+        return offset
+    }
+
+    /// Ends our side of the stream (shutdown SHUT_WR), as `echo ... | socat` does at the end of its
+    /// input: the peer reads EOF, and we can still read its answers.
+    public func shutdownWrite() {
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+    }
+
     /// Sends `text` followed by a newline.
     @discardableResult
     public func sendLine(_ text: String) -> Bool { send(Array(text.utf8) + [10]) }

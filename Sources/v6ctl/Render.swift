@@ -37,6 +37,18 @@ enum Render {
         return "\(ms / 3_600_000)h\(ms / 60_000 % 60)m"
     }
 
+    /// `812K`, `48.2M`, `1.5G` (binary units), or nothing.
+    static func bytes(_ bytes: Int64?) -> String {
+        guard let bytes else { return "" }
+        let units = ["B", "K", "M", "G", "T"]
+        var value = Double(bytes), unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 || value >= 100 ? "\(Int64(value.rounded()))\(units[unit])" : String(format: "%.1f", value) + units[unit]
+    }
+
     static func outcome(_ outcome: RunOutcome) -> String {
         let text = outcome.rawValue
         guard colour else { return text }
@@ -58,6 +70,22 @@ enum Render {
         guard let run else { return "never" }
         let when = short(run.startedAt ?? run.finishedAt ?? run.scheduledAt)
         return [when, outcome(run.outcome), duration(run.durationMS)].filter { !$0.isEmpty }.joined(separator: " ")
+    }
+
+    /// `1h`, `1h30m`, `4m`, `30s`.
+    static func span(_ seconds: Int) -> String {
+        let h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60
+        let text = (h > 0 ? "\(h)h" : "") + (m > 0 ? "\(m)m" : "") + (s > 0 ? "\(s)s" : "")
+        return text.isEmpty ? "0s" : text
+    }
+
+    /// `waiting for final_data_collection until 19:00 (then skipped)`.
+    static func waiting(_ task: TaskStatus) -> String {
+        let upstreams = (task.waitingFor ?? []).joined(separator: ", ")
+        guard let until = task.waitingUntil else {
+            return "waiting for \(upstreams) (runs once \(task.waitingFor?.count == 1 ? "it has" : "they have") succeeded)"
+        }
+        return "waiting for \(upstreams) until \(short(until)) (then skipped)"
     }
 
     static func cut(_ text: String, _ width: Int) -> String {

@@ -2,24 +2,34 @@ import ArgumentParser
 import ControlProtocol
 import Foundation
 
-/// `v6ctl run-now TASK [--force] [--wait]`.
+/// `v6ctl run-now TASK [--force] [--wait] [--with-dependents]`.
 struct RunNowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run-now", abstract: "Run a task now (manual trigger).",
         discussion: """
-            Without --force, a task does not run on a day its `days:` excludes (e.g. a holiday).
+            Without --force, a task does not run on a day its `days:` excludes (e.g. a holiday),
+            and a task with after: first waits for its upstreams (at most its after_wait) and is
+            skipped if one of them failed or did not run today. The tasks that run after it are
+            not started unless --with-dependents is given: then each runs after it, once its
+            upstreams within the chain are over (skipped if one of them failed).
             With --wait, the task's output is streamed (stdout to stdout, stderr to stderr) and
             v6ctl exits with the task's own exit code: 124 on timeout (like timeout(1)), 128+N
-            when killed by signal N.
-            Example: v6ctl run-now final_data_collection --wait
+            when killed by signal N, 127 when its program could not be started at all (outcome
+            fatal: missing, not executable; as a shell does). --wait follows the named task only;
+            see the chain with v6ctl history.
+            Examples: v6ctl run-now final_data_collection --wait
+                      v6ctl run-now final_data_collection --with-dependents
             """)
     @OptionGroup var global: GlobalOptions
     @Argument(help: "The task name.") var task: String
-    @Flag(help: "Ignore the calendar (the task's days: rule).") var force = false
+    @Flag(help: "Ignore the calendar (the task's days: rule) and its upstreams (after:).") var force = false
     @Flag(help: "Stream the output and exit with the task's exit code.") var wait = false
+    @Flag(name: .customLong("with-dependents"), help: "Then run the tasks that run after it (after:), in order.")
+    var withDependents = false
 
     func run() throws {
-        let payload = try DaemonSession.call(.runNow(task: task, force: force, wait: wait), options: global) { event in
+        let payload = try DaemonSession.call(.runNow(task: task, force: force, wait: wait, withDependents: withDependents),
+                                             options: global) { event in
             guard !global.json else { return Output.write(eventJSON(event)) }
             switch event {
             case .output(_, let stream, let line):
@@ -45,6 +55,8 @@ struct RunNowCommand: ParsableCommand {
         default:
             if let code = run.exitCode { throw ExitCode(Int32(code)) }
             if let signal = run.signal { throw ExitCode(Int32(128 + signal)) }
+            // Never started (fatal without an exit status): what a shell says of a command it cannot run.
+            if run.outcome == .fatal { throw ExitCode(127) }
             throw ExitCode(CLIError.failed)
         }
     }
@@ -60,21 +72,25 @@ struct HistoryCommand: ParsableCommand {
                                                     discussion: "Example: v6ctl history collect_option_snapshots --limit 5")
     @OptionGroup var global: GlobalOptions
     @Argument(help: "Only this task.") var task: String?
-    @Option(help: "How many runs (1-10000, default 20).") var limit: Int = 20
+    // .unconditional: `--limit -1` is a wrong number, not a missing one.
+    @Option(parsing: .unconditional, help: "How many runs (1-10000, default 20).") var limit: Int = 20
 
     func validate() throws {
-        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000, not \(limit)") }
     }
 
     func run() throws {
-        let payload = try DaemonSession.call(.history(task: task, limit: limit), options: global)
-        if global.json { return DaemonSession.printJSON(payload) }
-        let result = try DaemonSession.decode(payload, as: HistoryResult.self)
+        let result = try DaemonSession.history(task: task, limit: limit, output: false, options: global)
+        if global.json { return try DaemonSession.printJSON(result) }
         let rows = result.runs.map { run in
-            [String(run.runID), Render.cut(run.task, 26), run.trigger.rawValue, Render.short(run.scheduledAt ?? run.startedAt),
-             Render.outcome(run.outcome), Render.exit(run), Render.duration(run.durationMS)]
+            // An upstream run's slot is its run date's 00:00: when it started (or was skipped) says more.
+            let time = run.trigger == .upstream ? run.startedAt ?? run.finishedAt ?? run.scheduledAt : run.scheduledAt ?? run.startedAt
+            return [String(run.runID), Render.cut(run.task, 26), run.trigger.rawValue, Render.short(time),
+                    Render.outcome(run.outcome), Render.exit(run), Render.duration(run.durationMS), Render.duration(run.cpuMS),
+                    Render.bytes(run.maxRSSBytes)]
         }
-        Output.write(Output.table(["run", "task", "trigger", "time", "outcome", "exit", "took"], rows) + "(\(Render.offsetNote()))\n")
+        Output.write(Output.table(["run", "task", "trigger", "time", "outcome", "exit", "took", "cpu", "peak rss"], rows)
+                     + "(\(Render.offsetNote()); cpu: user + system time of the run's processes)\n")
     }
 }
 
@@ -82,10 +98,10 @@ struct HistoryCommand: ParsableCommand {
 struct NextCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "next", abstract: "Upcoming runs across tasks, soonest first.")
     @OptionGroup var global: GlobalOptions
-    @Option(help: "How many (1-10000, default 20).") var limit: Int = 20
+    @Option(parsing: .unconditional, help: "How many (1-10000, default 20).") var limit: Int = 20
 
     func validate() throws {
-        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000") }
+        guard (1...10_000).contains(limit) else { throw ValidationError("--limit must be between 1 and 10000, not \(limit)") }
     }
 
     func run() throws {

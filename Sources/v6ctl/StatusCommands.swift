@@ -48,14 +48,17 @@ enum TaskTable {
         let rows = tasks.map { task -> [String] in
             let enabled = (task.enabled ? "yes" : "no") + (task.enabledSource == "runtime" ? "*" : "")
             let next = task.nextRun.map { "\(Render.short($0)) \(Render.relative($0))" } ?? "-"
-            return [Render.cut(task.name, 26) + (task.running ? " ▶" : ""), enabled, Render.cut(task.schedule, 24),
-                    Render.lastRun(task.lastRun), next]
+            let mark = task.running ? " ▶" : (task.waitingFor != nil ? " ⏸" : "")
+            return [Render.cut(task.name, 26) + mark, enabled, Render.cut(task.schedule, 24), Render.lastRun(task.lastRun), next]
         }
         var lines = Output.table(["task", "enabled", "schedule", "last run", "next run"], rows)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         let toggled = tasks.filter { $0.enabledSource == "runtime" }
-        lines.append("(\(Render.offsetNote()); ▶ running" + (toggled.isEmpty ? ")" : "; * set with v6ctl, undo with v6ctl clear TASK)"))
+        let waiting = tasks.filter { $0.waitingFor != nil }
+        lines.append("(\(Render.offsetNote()); ▶ running" + (waiting.isEmpty ? "" : "; ⏸ waiting for an upstream")
+                     + (toggled.isEmpty ? ")" : "; * set with v6ctl, undo with v6ctl clear TASK)"))
+        for task in waiting { lines.append("  \(task.name): \(Render.waiting(task))") }
         for task in toggled {
             lines.append("  \(task.name): \(task.enabled ? "enabled" : "disabled") by v6ctl" + (task.toggleUntil.map { " until \($0)" } ?? " until cleared"))
         }
@@ -84,6 +87,12 @@ struct ShowCommand: ParsableCommand {
                 + (detail.catchUp ? "; catch_up" : "") + (detail.forceRun ? "; force_run" : ""),
         ]
         if !detail.environmentKeys.isEmpty { lines.append("  env:       \(detail.environmentKeys.joined(separator: ", "))") }
+        if let after = s.after {
+            let wait = detail.afterWaitSeconds.map { "; waits at most \(Render.span($0))" } ?? ""
+            lines.append("  after:     \(after.joined(separator: ", "))\(wait)")
+        }
+        if let dependents = s.dependents { lines.append("  needed by: \(dependents.joined(separator: ", "))") }
+        if s.waitingFor != nil { lines.append("  now:       \(Render.waiting(s))") }
         lines.append("  next runs: " + (detail.nextRuns.isEmpty ? "none" : detail.nextRuns.joined(separator: ", ")))
         lines.append("  last runs:")
         if detail.lastRuns.isEmpty { lines.append("    none") }

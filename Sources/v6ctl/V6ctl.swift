@@ -17,6 +17,13 @@ struct V6ctl: AsyncParsableCommand {
               v6ctl disable collect_option_snapshots --until today
               v6ctl history collect_option_snapshots --limit 5
               v6ctl logs health_check -f
+              v6ctl task set collect_option_snapshots timeout_seconds=300 retries=3
+              v6ctl config show --sources              # the configuration, and where each value comes from
+              v6ctl audit                              # who changed what
+              v6ctl metrics                            # Prometheus text (textfile collector)
+              v6ctl notify test desk_slack             # send a test alert, print the answer
+              v6ctl graph                              # what runs after what (after:)
+              v6ctl run-now final_data_collection --with-dependents
               v6ctl calendar day                       # is today a trading day?
               v6ctl calendar sessions --from 2026-11-23 --to 2026-11-27
               v6ctl calendar holidays --year 2027 --format csv
@@ -28,7 +35,8 @@ struct V6ctl: AsyncParsableCommand {
             """,
         subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self, EnableCommand.self, DisableCommand.self,
                       ClearCommand.self, RunNowCommand.self, HistoryCommand.self, NextCommand.self, ReloadCommand.self,
-                      LogsCommand.self, CalendarCommand.self, GateCommand.self]
+                      LogsCommand.self, TaskCommand.self, SettingsCommand.self, ConfigCommand.self, AuditCommand.self,
+                      MetricsCommand.self, NotifyCommand.self, GraphCommand.self, CalendarCommand.self, GateCommand.self]
     )
 
     /// Runs the command; maps every failure to one stderr line and a documented exit code.
@@ -53,9 +61,15 @@ struct V6ctl: AsyncParsableCommand {
             }
             let message = self.message(for: error).split(separator: "\n").first.map(String.init) ?? "invalid usage"
             FileHandle.standardError.write(Data("v6ctl: \(message) (see v6ctl --help)\n".utf8))
-            Foundation.exit(CLIError.usage)
+            Foundation.exit(usageExitCode(CommandLine.arguments))
         }
     }
+}
+
+/// 2, or 255 for `gate --check`: systemd's ExecCondition= would take 2 for "skip".
+func usageExitCode(_ arguments: [String]) -> Int32 {
+    let options = arguments.prefix { $0 != "--" }
+    return options.contains("gate") && options.contains("--check") ? GateCommand.checkUsageError : CLIError.usage
 }
 
 /// `v6ctl --socket X status` means `v6ctl status --socket X`: global options may come first.
@@ -78,7 +92,7 @@ func globalOptionsMovedAfterSubcommand(_ arguments: [String]) -> [String] {
     // Subcommand path (e.g. "calendar day") first, then the moved options, then the rest.
     var path = [arguments[index]]
     var rest = Array(arguments[(index + 1)...])
-    if arguments[index] == "calendar", let sub = rest.first, !sub.hasPrefix("-") {
+    if ["calendar", "task", "settings", "config", "notify"].contains(arguments[index]), let sub = rest.first, !sub.hasPrefix("-") {
         path.append(sub)
         rest.removeFirst()
     }

@@ -89,13 +89,13 @@ def with_stack(bin_dir, folder, config, measure):
 def main(bin_dir, repo):
     def today(daemon, dashboard):
         whole = [t[1] for t in page_times(dashboard, "/", 50)]
-        record("8a", "Today page, production config: request until the whole page", round(statistics.median(whole), 1), "ms",
+        record("10a", "Today page, production config: request until the whole page", round(statistics.median(whole), 1), "ms",
                notes=f"median of 50 on loopback (p99 {percentile(whole, 99):.1f} ms); includes the daemon's `status` answer")
         for path in ["/timeline", "/history", "/metrics"]:
             t = [x[1] for x in page_times(dashboard, path, 10)]
             print(f"  (info) {path}: median {statistics.median(t):.1f} ms", flush=True)
         time.sleep(2)
-        record("8d", "v6-dashboard resident memory after those pages (VmRSS)", round(rss_kib(dashboard.process.pid) / 1024, 1), "MiB",
+        record("10d", "v6-dashboard resident memory after those pages (VmRSS)", round(rss_kib(dashboard.process.pid) / 1024, 1), "MiB",
                notes="2 s after the last request; peak VmHWM %.1f MiB" % (rss_kib(dashboard.process.pid, "VmHWM") / 1024))
 
     folder = os.path.join(WORK, "dash-production")
@@ -104,7 +104,7 @@ def main(bin_dir, repo):
     def many(daemon, dashboard):
         first = [t[0] for t in page_times(dashboard, "/", 20)]
         body = dashboard.request("GET", "/").read()
-        record("8b", "Today page, 10,000 tasks: time to first byte (100 tasks a page)", round(statistics.median(first), 1), "ms",
+        record("10b", "Today page, 10,000 tasks: time to first byte (100 tasks a page)", round(statistics.median(first), 1), "ms",
                notes=f"median of 20 (p99 {percentile(first, 99):.1f} ms); page {len(body) // 1024} KiB; "
                      f"the daemon's status of 10,000 tasks is most of it")
 
@@ -128,7 +128,7 @@ def main(bin_dir, repo):
                 delays.append((arrived - float(match.group(1))) * 1000)
             if line.startswith(b"event: final"):
                 break
-        record("8c", "output line written by a task until an event-stream client reads it (p99)",
+        record("10c", "output line written by a task until an event-stream client reads it (p99)",
                round(percentile(delays, 99), 1), "ms", target="< 100 ms", met=percentile(delays, 99) < 100,
                notes=f"{len(delays)} lines, 20 ms apart; p50 {percentile(delays, 50):.1f} ms, max {max(delays):.1f} ms; "
                      "task pipe -> daemon -> control socket -> dashboard -> SSE on loopback")

@@ -3,8 +3,11 @@
     python3 bench_offline.py BIN_DIR REPO_DIR
 """
 import os
+import re
+import resource
 import subprocess
 import sys
+import time
 from importlib.metadata import version
 
 from benchlib import WORK, record, time_command, timing_note
@@ -42,7 +45,51 @@ def plan(bin_dir, repo):
     record("2b", "plan: rows", rows, "rows", notes=f"{rows / (t['median'] / 1000) / 1e3:.0f} thousand rows/s")
 
 
+def cpu_and_wall(argv):
+    """One run of argv, output to /dev/null: (CPU ms user+system, wall ms)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL)
+    wall = (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)) * 1000, wall
+
+
+def plan_dependencies(bin_dir, repo, runs=9):
+    """2c-2d. What the dependencies (`after:`) cost in a plan: the same ten years of
+    config/production.yaml with and without its after:/after_wait lines, run alternately, in CPU
+    time (what the process itself spent, less sensitive to a busy machine than the wall time)."""
+    production = os.path.join(repo, "config/production.yaml")
+    with open(production) as f:
+        text = f.read()
+    stripped = re.sub(r"(?m)^[ \t]+after(_wait)?:.*\n", "", text)
+    edges = len(re.findall(r"(?m)^[ \t]+after:", text))
+    without = os.path.join(WORK, "production-without-after.yaml")
+    with open(without, "w") as f:
+        f.write(stripped)
+    argv = lambda config: [os.path.join(bin_dir, "v6-scheduler"), "plan", "--config", config,
+                           "--from", "2020-01-01", "--to", "2029-12-31"]
+    ours = subprocess.run(argv(production), check=True, capture_output=True).stdout
+    theirs = subprocess.run(argv(without), check=True, capture_output=True).stdout
+    same = "identical csv" if ours == theirs else "the csv DIFFERS"
+    rows_with, rows_without = ours.count(b"\n") - 1, theirs.count(b"\n") - 1
+    with_runs, without_runs = [], []
+    for _ in range(runs):
+        with_runs.append(cpu_and_wall(argv(production)))
+        without_runs.append(cpu_and_wall(argv(without)))
+    median = lambda values: sorted(values)[len(values) // 2]
+    cpu_with, cpu_without = median([c for c, _ in with_runs]), median([c for c, _ in without_runs])
+    wall_with, wall_without = median([w for _, w in with_runs]), median([w for _, w in without_runs])
+    record("2c", f"plan: config/production.yaml without its {edges} after: dependencies, CPU time (user+system)",
+           round(cpu_without, 0), "ms", notes=f"median of {runs}, run alternately with 2d's; wall {wall_without:.0f} ms; "
+           f"{rows_without:,} rows")
+    record("2d", "plan: what the dependencies cost, CPU time with them minus without",
+           round(cpu_with - cpu_without, 0), "ms", notes=f"{100 * (cpu_with - cpu_without) / cpu_without:+.1f} %; with them "
+           f"{cpu_with:.0f} ms CPU, wall {wall_with:.0f} ms (median of {runs}); {rows_with:,} rows, {same}")
+
+
 if __name__ == "__main__":
     bin_dir, repo = sys.argv[1], sys.argv[2]
     calendar(bin_dir)
     plan(bin_dir, repo)
+    plan_dependencies(bin_dir, repo)

@@ -90,6 +90,11 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
 2. **Plan**: `v6-scheduler plan --config config/production.yaml --from 2020-01-01 --to 2029-12-31`
    as a whole process, csv to /dev/null. It reads the configuration only: `working_directory`,
    `state_directory` and the socket path are neither created nor opened (checked with strace).
+   2c-2d run the same plan of a copy of the file without its `after:`/`after_wait:` lines and of
+   the file itself, alternately (9 runs each), and compare their csv: the dependencies move no
+   time, so the two must be identical. They compare CPU time (user + system of each process,
+   from `getrusage`), which a busy machine disturbs far less than the wall time; 2d is the
+   difference of the medians.
 3. **Fire lateness**: the daemon logs `lateness_ms=` on each `started` line: the wall clock right
    after `posix_spawn` returned, minus the scheduled whole second (it includes the SQLite slot
    claim, which is committed with `synchronous=FULL` before the spawn). One task with
@@ -120,14 +125,34 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    `{"v":1,"id":N,"cmd":"status"}` lines (50 warm-up, then 2,000 timed round trips) to the daemon
    running the production configuration; then closed loops of 3 s with 1 and with 16 connections
    (one asyncio process).
-8. **Dashboard**: `v6-dashboard --listen 127.0.0.1:0` beside the daemon, signed in with its token
-   (a session cookie). The Today page: a raw HTTP/1.1 request on loopback, timed until the whole
-   page (8a, production config) and until its first byte (8b, the 10,000 tasks of 5d; the table
-   shows 100 a page, but the daemon's `status` answer carries all 10,000). Output lines (8c): a
-   task prints its own clock (`date +%s.%N`) 500 times, 20 ms apart; it is started with the run
-   page's form and an HTTP client reads the run's event stream (what the page's script reads);
-   delay = arrival minus the printed clock, for the lines written after the client connected.
-   Memory (8d): VmRSS of the dashboard 2 s after it served the pages.
+8. **Run-time edits**: `task_set` requests on one persistent connection (3 warm-up, then 200 with
+   the production configuration, 100 with 1,000 and 20 with 10,000 generated tasks as in 5), each
+   changing `timeout_seconds` and based on the revision the previous answer gave; timed from the
+   send to the answer, which comes after the whole edit: read the files, apply, check the whole
+   configuration, record the audit entry (SQLite, `synchronous=FULL`), write the managed drop-in
+   (fsync, rename, fsync of the directory), read the files again and swap the checked configuration
+   in (the SIGHUP path's swap: schedules rebuilt), log. Then 20 whole
+   `v6ctl task set` processes (which read the revision first).
+
+9. **Hostile clients** (`bench_hostile.py`, issue 17): a daemon with a 1 s `/bin/true` task and
+   three 1 s tasks that each print 70,000 bytes (64 KiB output tails), 20 s after start (about 60
+   such runs). *Never-reading client*: one connection sends up to 3,000
+   `{"v":1,"id":N,"cmd":"history","limit":10000,"output":true}` lines (non-blocking, as fast as the
+   socket takes them) and reads nothing, for 60 s; meanwhile `v6ctl status` runs every 0.5 s and
+   the daemon's VmRSS is sampled every 0.1 s; then the client closes and the daemon's CPU time
+   (utime + stime) is read over the next 10 s. *Slow connections*: as root, four processes under
+   uids 60001-60004 (setpriv) each keep 16 connections that send `{` and then a space every 0.5 s,
+   reconnecting whenever the daemon cuts one off, for 60 s; meanwhile root runs `v6ctl status`
+   every 0.5 s. Not as root: one process tries 64 connections as the same uid.
+
+10. **Dashboard**: `v6-dashboard --listen 127.0.0.1:0` beside the daemon, signed in with its token
+    (a session cookie). The Today page: a raw HTTP/1.1 request on loopback, timed until the whole
+    page (10a, production config) and until its first byte (10b, the 10,000 tasks of 5d; the table
+    shows 100 a page, but the daemon's `status` answer carries all 10,000). Output lines (10c): a
+    task prints its own clock (`date +%s.%N`) 500 times, 20 ms apart; it is started with the run
+    page's form and an HTTP client reads the run's event stream (what the page's script reads);
+    delay = arrival minus the printed clock, for the lines written after the client connected.
+    Memory (10d): VmRSS of the dashboard 2 s after it served the pages.
 
 The p99 of a small sample (tens of starts) is close to its maximum: the notes give n.
 Timing targets live here only, never in the tests.
@@ -195,7 +220,7 @@ def markdown(rows, meta):
         "",
         "As root on a fresh Debian 12 machine, `run.sh` installs what it lacks: `hyperfine` (apt-get),",
         "`busybox-static` (downloaded with `apt-get download` and unpacked into `.build-bench/busybox`,",
-        "not installed) and `exchange_calendars==4.13.2` (pip). It takes about 7 minutes, most of it the",
+        "not installed) and `exchange_calendars==4.13.2` (pip). It takes about 10 minutes, most of it the",
         "5-minute side-by-side with crond; the release build before it takes 3-15 minutes on 2 cores",
         "when nothing is built yet. For a quicker look, `BENCH_CRON_SECONDS=60 BENCH_LATENESS_SECONDS=10`",
         "shorten the long steps (the figures get noisier). Run it on an otherwise idle machine: the",

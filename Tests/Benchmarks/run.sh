@@ -5,8 +5,9 @@
 #
 # Installs what it lacks (root, or sudo): hyperfine (apt), busybox-static (downloaded and unpacked
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
-# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 7 minutes.
-# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS shorten the long steps; BENCH_KEEP=1 keeps the temp folder.
+# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 10 minutes.
+# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS shorten the long steps;
+# BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -x "$1/v6-scheduler" ] || [ ! -x "$1/v6ctl" ]; then
@@ -18,6 +19,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)
 REPO=$(cd "$HERE/../.." && pwd -P)
 CRON_SECONDS=${BENCH_CRON_SECONDS:-302}
 LATENESS_SECONDS=${BENCH_LATENESS_SECONDS:-40}
+HOSTILE_SECONDS=${BENCH_HOSTILE_SECONDS:-60}
 SWITCH_SECONDS=$(( CRON_SECONDS > 70 ? 60 : CRON_SECONDS - 10 ))
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 BUSYBOX_DIR="$REPO/.build-bench/busybox"
@@ -110,7 +112,13 @@ step "$PY" bench_lateness.py "$BIN" "$LATENESS_SECONDS" "$LATENESS_SECONDS"
 say "5 and 7: memory, start-up, v6ctl status, control socket"
 step "$PY" bench_daemon.py "$BIN" "$REPO"
 
-say "8: v6-dashboard (Today page, 10,000 tasks, output lines to the browser, memory)"
+say "8: run-time configuration edits, request to applied"
+step "$PY" bench_edit.py "$BIN" "$REPO"
+
+say "9: hostile clients (a reader that never reads; 64 slow connections), ${HOSTILE_SECONDS} s each"
+step "$PY" bench_hostile.py "$BIN" "$HOSTILE_SECONDS"
+
+say "10: v6-dashboard (Today page, 10,000 tasks, output lines to the browser, memory)"
 step "$PY" bench_dashboard.py "$BIN" "$REPO"
 
 say "4 and 6: beside busybox crond for ${CRON_SECONDS} s; an idle daemon's context switches for ${SWITCH_SECONDS} s meanwhile"

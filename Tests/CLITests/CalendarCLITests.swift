@@ -62,31 +62,42 @@ import TestSupport
     }
 
     @Test func gateSkipsAHolidayWithOneLineAndExitZero() throws {
-        let result = try Command.run("v6ctl", ["gate", "--at", "2026-11-26T09:35", "--", "false"],
+        let result = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T09:35", "--", "false"],
                                      removingEnvironment: ["FORCE_RUN", "SCHEDULER_FORCE_RUN"])
         #expect(result.status == 0)
         #expect(result.stderr == "skipped: 2026-11-26 is an NYSE holiday (Thanksgiving Day)\n")
     }
 
     @Test func gateChecksThePhase() throws {
-        let result = try Command.run("v6ctl", ["gate", "--at", "2026-11-27T13:30", "--phase", "market_open", "--", "false"])
+        let result = try Command.run("v6ctl", ["gate", "--now", "2026-11-27T13:30", "--phase", "market_open", "--", "false"])
         #expect(result.status == 0)
         #expect(result.stderr.hasPrefix("skipped: market phase at 2026-11-27T13:30:00-05:00 is after_hours"))
     }
 
     @Test func gateExecsInPlaceAndPassesTheExitCode() throws {
-        let result = try Command.run("v6ctl", ["gate", "--at", "2026-11-27T10:00", "--", "/bin/sh", "-c", "echo $$; exit 7"])
+        let result = try Command.run("v6ctl", ["gate", "--now", "2026-11-27T10:00", "--", "/bin/sh", "-c", "echo $$; exit 7"])
         #expect(result.status == 7)
         #expect(result.stdout == "\(result.pid)\n")  // same pid: exec, not a child
     }
 
     @Test func gateForceFromFlagOrEnvironment() throws {
-        let flag = try Command.run("v6ctl", ["gate", "--at", "2026-11-26T10:00", "--force", "--", "/bin/sh", "-c", "exit 3"])
+        let flag = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T10:00", "--force", "--", "/bin/sh", "-c", "exit 3"])
         #expect(flag.status == 3)
+        // The daemon's spellings of SCHEDULER_FORCE_RUN (BooleanWord), for both variables.
         for variable in ["FORCE_RUN", "SCHEDULER_FORCE_RUN"] {
-            let env = try Command.run("v6ctl", ["gate", "--at", "2026-11-26T10:00", "--", "/bin/sh", "-c", "exit 4"],
-                                      environment: [variable: "true"])
-            #expect(env.status == 4)
+            for yes in ["true", "1", "yes", "YES", " True "] {
+                let env = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T10:00", "--", "/bin/sh", "-c", "exit 4"],
+                                          environment: [variable: yes], removingEnvironment: ["FORCE_RUN", "SCHEDULER_FORCE_RUN"])
+                #expect(env.status == 4, "\(variable)=\(yes): \(env.stderr)")
+            }
+            for no in ["false", "0", "no", ""] {
+                let env = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T10:00", "--", "/bin/sh", "-c", "exit 4"],
+                                          environment: [variable: no], removingEnvironment: ["FORCE_RUN", "SCHEDULER_FORCE_RUN"])
+                #expect(env.status == 0 && env.stderr.hasPrefix("skipped: "), "\(variable)=\(no): \(env.stderr)")
+            }
+            let typo = try Command.run("v6ctl", ["gate", "--now", "2026-11-26T10:00", "--", "/bin/sh", "-c", "exit 4"],
+                                       environment: [variable: "maybe"], removingEnvironment: ["FORCE_RUN", "SCHEDULER_FORCE_RUN"])
+            #expect(typo.status == 2 && typo.stderr.contains("\(variable)=maybe is not true or false"), "\(typo.stderr)")
         }
     }
 

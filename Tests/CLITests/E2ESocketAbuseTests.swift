@@ -5,14 +5,7 @@ import TestSupport
 /// Bytes no v6ctl would send, straight onto the control socket: each gets its documented
 /// error code, and the daemon keeps scheduling through it all.
 @Suite(.serialized) struct E2ESocketAbuseTests {
-    static let config = E2E.header + """
-            e2e_ticker:
-              command: ["/bin/true"]
-              frequency: "1s"
-              market_phase: any
-              days: every_day
-
-        """
+    static let config = E2E.header + E2E.ticker
 
     /// Request bytes (a newline is added) and the error code docs/control-protocol.md gives them.
     static let badRequests: [(bytes: [UInt8], code: String)] = [
@@ -83,10 +76,11 @@ import TestSupport
         #expect(E2E.poll(timeout: 10) { Self.tickerRuns(daemon) > during }, "the 1 s task stopped firing")
     }
 
-    /// docs/control-protocol.md: at most 64 connections at once; further ones are accepted and
-    /// closed at once (with a `busy` line). So while 64 idle clients hold every slot, v6ctl too
-    /// gets a prompt `busy` (exit 1) rather than an answer or a hang; once slots free up it answers.
-    @Test func connectionsBeyondSixtyFourAreTurnedAwayAtOnce() throws {
+    /// docs/control-protocol.md: at most 16 connections at once from one uid (and 64 in all);
+    /// further ones are accepted and closed at once, with a `busy` line that says which limit. So
+    /// while 16 idle clients hold every slot of the uid, v6ctl of the same uid too gets a prompt
+    /// `busy` (exit 1) rather than an answer, a hang or SIGPIPE; once slots free up it answers.
+    @Test func connectionsBeyondTheLimitAreTurnedAwayAtOnce() throws {
         let daemon = try DaemonHarness(config: Self.config)
         try daemon.start()
         defer { daemon.stop() }
@@ -103,25 +97,25 @@ import TestSupport
         var idle: [UnixStreamClient] = []
         for _ in 0..<100 { idle.append(try UnixStreamClient(path: daemon.socketPath)) }
 
-        // The 36 over the limit get busy and are closed; the 64 others stay open and silent.
+        // The 84 over the limit get busy and are closed; the 16 others stay open and silent.
         var rejected = Set<Int>()
         E2E.poll(timeout: 10) {
             for (index, client) in idle.enumerated() where !rejected.contains(index) {
                 if case .line(let line) = client.readLine(timeout: 0) {
-                    #expect(JSONText.errorCode(line) == "busy", "\(line)")
+                    #expect(JSONText.errorCode(line) == "busy" && line.contains("from uid \(getuid())"), "\(line)")
                     #expect(client.waitForClose(timeout: 5))
                     rejected.insert(index)
                 }
             }
-            return rejected.count >= 36
+            return rejected.count >= 84
         }
-        #expect(rejected.count == 36)
+        #expect(rejected.count == 84)
         let admitted = idle.indices.filter { !rejected.contains($0) }
         #expect(admitted.allSatisfy { idle[$0].readLine(timeout: 0) == .timeout }, "an admitted idle connection was answered or closed")
 
         let crowded = try daemon.v6ctl(["status"])
-        #expect(crowded.status == 1, "\(crowded.stdout)")
-        #expect(crowded.stderr.contains("too many connections"))
+        #expect(crowded.status == 1, "exit \(crowded.status): \(crowded.stdout)")
+        #expect(crowded.stderr.contains("too many connections from uid"))
 
         let firing = Self.tickerRuns(daemon)
         #expect(E2E.poll(timeout: 10) { Self.tickerRuns(daemon) > firing }, "the 1 s task stopped firing while the slots were full")

@@ -17,6 +17,16 @@ enum E2E {
 
         """
 
+    /// A task that runs every second, every day (its `lateness_ms` shows whether the daemon keeps time).
+    static let ticker = """
+            e2e_ticker:
+              command: ["/bin/true"]
+              frequency: "1s"
+              market_phase: any
+              days: every_day
+
+        """
+
     /// An ET wall time `seconds` from now, as `HH:MM:SS` for `at:`, and that instant as the
     /// daemon writes it (`2026-11-27T09:30:05-05:00`). Whole seconds, like the daemon's clock.
     static func wallTime(secondsFromNow seconds: Int) -> (at: String, iso: String) {

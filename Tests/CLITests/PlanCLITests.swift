@@ -25,6 +25,36 @@ import TestSupport
         #expect(keys == keys.sorted())
     }
 
+    /// A `frequency: 1s` task over a year is 31 million rows: they come out as they are computed
+    /// (the first within seconds, long before the last), not after the whole year is in memory.
+    @Test func planStreamsItsRows() throws {
+        let dir = try TemporaryDirectory()
+        let config = try dir.write("second.yaml", """
+            scheduler:
+              tasks:
+                every_second: {command: "true", frequency: "1s", market_phase: any, days: every_day, timeout_seconds: 1}
+
+            """)
+        let outputPath = dir.file("plan.csv")
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        let plan = Process()
+        plan.executableURL = URL(fileURLWithPath: Command.path(of: "v6-scheduler"))
+        plan.arguments = ["plan", "--config", config, "--from", "2026-01-01", "--to", "2026-12-31"]
+        plan.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: outputPath))
+        try plan.run()
+        let pid = plan.processIdentifier
+        defer { if ProcessProbe.isAlive(pid) { kill(pid, SIGKILL) } }
+        let size = { (try? FileManager.default.attributesOfItem(atPath: outputPath)[.size] as? Int) ?? 0 }
+        // 100,000 rows (3.6 MB) while it is still on the way to 31 million.
+        #expect(waitUntil(timeout: 60, interval: 0.2) { size() > 100_000 * 36 }, "plan printed \(size()) bytes")
+        #expect(ProcessProbe.isAlive(pid), "plan finished a year of 1 s rows already?")
+        let rss = ProcessProbe.residentKiB(pid) ?? 0
+        kill(pid, SIGKILL)
+        let head = try String(contentsOfFile: outputPath, encoding: .utf8).split(separator: "\n").prefix(3)
+        #expect(head == ["time,task", "2026-01-01T00:00:00-05:00,every_second", "2026-01-01T00:00:01-05:00,every_second"])
+        print("FIGURE: plan of a 1 s task over a year: \(size() / 36) rows out, RSS \(rss / 1024) MB, still running")
+    }
+
     @Test func planHonoursTheEnvironmentAndTheEnvFile() throws {
         let dir = try TemporaryDirectory()
         let envFile = try dir.write("scheduler.env", "# overrides\nSCHEDULER_ENABLE_ALL=false\nSCHEDULER_HEALTH_CHECK_ENABLED=true\n")
@@ -49,7 +79,14 @@ import TestSupport
     @Test func checkConfigListsEveryTaskOrEveryError() throws {
         let good = try Command.run("v6-scheduler", ["check-config", "--config", Self.production])
         #expect(good.status == 0)
-        #expect(good.stdout.split(separator: "\n").count == 15)
+        let blocks = good.stdout.components(separatedBy: "\n\n")
+        #expect(blocks.first?.split(separator: "\n").count == 15)
+        #expect(blocks.last?.split(separator: "\n") == [
+            "dependencies (after:):",
+            "  calculate_daily_statistics  after final_data_collection (waits at most 1h)",
+            "  collect_option_snapshots    after queue_option_contracts (waits at most 4min)",
+            "  validate_data_quality       after calculate_daily_statistics (waits at most 1h)",
+        ])
         #expect(good.stdout.contains("final_data_collection") && good.stdout.contains("at close+15m"))
         let dir = try TemporaryDirectory()
         let bad = try dir.write("bad.yaml", """

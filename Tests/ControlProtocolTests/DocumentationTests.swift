@@ -21,6 +21,12 @@ import Testing
         case .history: return ResponseEncoder.success(id: id, result: try payload.decode(HistoryResult.self))
         case .next, .plan: return ResponseEncoder.success(id: id, result: try payload.decode(NextResult.self))
         case .reload: return ResponseEncoder.success(id: id, result: try payload.decode(ReloadResult.self))
+        case .configShow: return ResponseEncoder.success(id: id, result: try payload.decode(ConfigResult.self))
+        case .audit: return ResponseEncoder.success(id: id, result: try payload.decode(AuditResult.self))
+        case .taskAdd, .taskSet, .taskRemove, .settingsSet:
+            return ResponseEncoder.success(id: id, result: try payload.decode(ConfigChangeResult.self))
+        case .metrics: return ResponseEncoder.success(id: id, result: try payload.decode(MetricsResult.self))
+        case .notifyTest: return ResponseEncoder.success(id: id, result: try payload.decode(NotifyTestResult.self))
         }
     }
 

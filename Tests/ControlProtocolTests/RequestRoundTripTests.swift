@@ -23,21 +23,38 @@ import Testing
         .history(task: "collect"),
         .history(runID: 42),
         .history(task: "collect", limit: 20, output: true),
+        .history(task: "collect", limit: 20, output: true, cursor: 1571),
         .next(),
         .next(limit: 5),
         .reload,
         .plan(from: "2026-11-27"),
         .plan(from: "2026-11-27", to: "2026-11-30"),
+        .metrics,
+        .notifyTest(channel: "desk_slack"),
         .task(name: "naïve \"quoted\" \\ name\twith\u{0}nul"),
+    ]
+
+    /// The configuration commands (kept apart: `FuzzTests` mutates `requests` with a fixed seed).
+    static let configRequests: [Request] = [
+        .config(.show()),
+        .config(.show(sources: true)),
+        .config(.audit()),
+        .config(.audit(limit: 5)),
+        .config(.taskAdd(task: "x", settings: [EditSetting(key: "command", value: "\"true\""), EditSetting(key: "at", value: "[\"08:00\"]")],
+                         revision: "0123456789abcdef")),
+        .config(.taskSet(task: "x", settings: [EditSetting(key: "retries", value: "3")], revision: "r", onBehalfOf: "Alice Smith")),
+        .config(.taskRemove(task: "x", revision: "r")),
+        .config(.settingsSet(settings: [EditSetting(key: "calendar.extra_closures", value: "[\"2031-01-10\"]")], revision: "r",
+                             onBehalfOf: "Zoë")),
     ]
 
     private func decode(_ text: String) -> DecodedRequest { RequestDecoder.decode(line: Array(text.utf8)) }
 
     @Test func everyCommandIsCovered() {
-        #expect(Set(Self.requests.map(\.command)) == Set(Command.allCases))
+        #expect(Set((Self.requests + Self.configRequests).map(\.command)) == Set(Command.allCases))
     }
 
-    @Test(arguments: requests)
+    @Test(arguments: requests + configRequests)
     func roundTripWithAndWithoutID(_ request: Request) {
         for id in [RequestID?.none, 7, "req-1"] {
             let line = RequestEncoder.encode(request, id: id)
@@ -90,7 +107,8 @@ import Testing
     }
 
     @Test func privilegedCommandsAreTheMutatingOnes() {
-        #expect(Set(Command.allCases.filter(\.isPrivileged)) == [.enable, .disable, .clear, .runNow, .reload])
+        #expect(Set(Command.allCases.filter(\.isPrivileged))
+            == [.enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet, .notifyTest])
         #expect(Request.runNow(task: "a").command.isPrivileged)
         #expect(!Request.history(task: "a").command.isPrivileged)
         #expect(Request.clear(task: "a").taskName == "a")

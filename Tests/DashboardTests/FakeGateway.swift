@@ -71,7 +71,7 @@ final class FakeGateway: DaemonGateway {
             return encode(TaskDetail(status: task, command: ["/bin/echo", name], timeoutSeconds: 60, retries: 1, retryBackoffSeconds: 5,
                                      overlap: "skip", catchUp: false, forceRun: false, lastRuns: s.runs.filter { $0.task == name },
                                      nextRuns: ["2026-11-27T09:35:00-05:00"]))
-        case .history(let task, let runID, _, _):
+        case .history(let task, let runID, _, _, _):
             if let task, !s.tasks.contains(where: { $0.name == task }) { throw unknown(task) }
             if let runID {
                 guard let run = s.runs.first(where: { $0.runID == runID }) else {
@@ -88,10 +88,12 @@ final class FakeGateway: DaemonGateway {
         case .clear(let name):
             guard s.tasks.contains(where: { $0.name == name }) else { throw unknown(name) }
             return encode(ToggleResult(task: name, enabled: true, source: "yaml"))
-        case .runNow(let name, _, _):
+        case .runNow(let name, _, _, _):
             guard s.tasks.contains(where: { $0.name == name }) else { throw unknown(name) }
             return encode(RunInfo(runID: 9, task: name, trigger: .manual, outcome: .running))
         case .reload: return encode(ReloadResult(tasks: s.tasks.count))
+        case .config, .metrics, .notifyTest:
+            throw ControlClientError(.refused(ProtocolError(.unknownCommand, "not in the fake")), "not in the fake")
         }
     }
 

@@ -225,8 +225,8 @@ import Testing
         let loaded = try #require(ConfigTest.load(yaml))
         #expect(loaded.warnings.map(\.description) == [
             "config/test.yaml:3: scheduler.calendar.extra_closures: 2031-12-25 is already closed: an NYSE holiday (Christmas Day) (remove it)",
-            "config/test.yaml:7: scheduler.tasks.job: the default timeout (3600s) is longer than the frequency (5m): a slow run overlaps the next occurrences (overlap: skip); set timeout_seconds below 300",
-            "config/test.yaml:11: scheduler.tasks.slow: timeout_seconds (120) is longer than the frequency (1m): a slow run overlaps the next occurrences (overlap: skip); set timeout_seconds below 60",
+            "config/test.yaml:7: scheduler.tasks.job: the default timeout (3600s) is longer than the frequency (5m): a slow run overlaps the next occurrences (overlap: skip); set timeout_seconds to at most 300",
+            "config/test.yaml:11: scheduler.tasks.slow: timeout_seconds (120) is longer than the frequency (1m): a slow run overlaps the next occurrences (overlap: skip); set timeout_seconds to at most 60",
         ])
         let noTasks = try #require(ConfigTest.load("scheduler:\n  tasks: {}\n"))
         #expect(noTasks.warnings.map(\.description) == [

@@ -42,12 +42,20 @@ import Testing
     @Test(arguments: [("max_concurrent_tasks: 0", "0 is out of range (from 1 to 1024)"),
                       ("max_concurrent_tasks: 1025", "1025 is out of range (from 1 to 1024)"),
                       ("max_concurrent_tasks: many", "expects a whole number, found \"many\""),
-                      ("kill_grace_seconds: -1", "-1 is out of range (at least 0)"),
-                      ("history_limit: 0", "0 is out of range (at least 1)"),
+                      ("kill_grace_seconds: -1", "-1 is out of range (from 0 to 3600 seconds)"),
+                      ("kill_grace_seconds: 9223372036854775807", "9223372036854775807 is out of range (from 0 to 3600 seconds)"),
+                      ("history_limit: 0", "0 is out of range (from 1 to 1000000)"),
                       ("enable_holiday_check: sometimes", "expects true or false, found \"sometimes\"")])
     func outOfRangeSchedulerNumbers(_ setting: String, _ message: String) {
         let key = String(setting.prefix { $0 != ":" })
         #expect(ConfigTest.errors(Self.with(setting)) == ["config/test.yaml:2: scheduler.\(key): \(message)"])
+    }
+
+    @Test func extraDaysOutsideTheCalendarsYears() {
+        #expect(ConfigTest.errors(Self.with("calendar:\n  extra_closures: [\"9999-01-04\"]\n  extra_early_closes: {\"1899-07-03\": \"13:00\"}")) == [
+            "config/test.yaml:3: scheduler.calendar.extra_closures: 9999-01-04 is out of range (the calendar covers the years 1900 to 2200)",
+            "config/test.yaml:4: scheduler.calendar.extra_early_closes.1899-07-03: 1899-07-03 is out of range (the calendar covers the years 1900 to 2200)",
+        ])
     }
 
     @Test func emptyPath() {

@@ -58,6 +58,15 @@ import Testing
             }
         }
         #expect(config.task(named: "collect_option_snapshots")?.timeoutSeconds == 240)
+        // The order the old guide's times imply, as dependencies (the times stay as they were).
+        let after = Dictionary(uniqueKeysWithValues: config.tasks.filter { !$0.after.isEmpty }.map { ($0.name, $0.after) })
+        #expect(after == [
+            "collect_option_snapshots": ["queue_option_contracts"],
+            "calculate_daily_statistics": ["final_data_collection"],
+            "validate_data_quality": ["calculate_daily_statistics"],
+        ])
+        #expect(config.task(named: "collect_option_snapshots")?.afterWaitSeconds == 240)
+        #expect(config.task(named: "validate_data_quality")?.afterWaitSeconds == TaskConfig.defaultAfterWait)
     }
 
     @Test func demoLoadsAndItsScriptsAreRunnable() throws {

@@ -7,10 +7,11 @@ enum Build {
 
     static func task(_ name: String, _ schedule: ScheduleSpec, days: DayRule = .trading, daysExplicit: Bool = false,
                      retries: Int = 0, backoff: Int = 30, timeout: Int = 300, overlap: OverlapPolicy = .skip,
-                     catchUp: Bool = false, force: Bool = false, enabled: Bool = true) -> TaskConfig {
+                     catchUp: Bool = false, force: Bool = false, enabled: Bool = true, after: [String] = [],
+                     afterWait: Int64 = TaskConfig.defaultAfterWait) -> TaskConfig {
         TaskConfig(name: name, command: ["/bin/true"], enabled: enabled, schedule: schedule, days: days, daysExplicit: daysExplicit,
                    timeoutSeconds: timeout, retries: retries, retryBackoffSeconds: backoff, overlap: overlap,
-                   catchUp: catchUp, ignoresHolidays: force)
+                   catchUp: catchUp, ignoresHolidays: force, after: after, afterWaitSeconds: afterWait)
     }
 
     static func config(_ tasks: [TaskConfig], maxConcurrent: Int = 16) -> SchedulerConfig {

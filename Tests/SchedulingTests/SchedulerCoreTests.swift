@@ -10,6 +10,8 @@ import Testing
         var core: SchedulerCore
         var now: Instant
         var log: [SchedulerAction] = []
+        /// Every action with the instant it came at.
+        var timeline: [(at: Instant, action: SchedulerAction)] = []
         var finishing: [(at: Instant, runID: String, result: RunResult)] = []
 
         init(_ config: SchedulerConfig, at start: String) {
@@ -18,6 +20,11 @@ import Testing
         }
 
         mutating func run(until end: String, duration: Int64 = 1, result: (RunStart) -> RunResult = { _ in .exited(0) }) {
+            run(until: end, durations: { _ in duration }, result: result)
+        }
+
+        /// The same, each run taking `durations(run)` seconds.
+        mutating func run(until end: String, durations: (RunStart) -> Int64, result: (RunStart) -> RunResult = { _ in .exited(0) }) {
             let stop = Build.at(end)
             while true {
                 let nextFinish = finishing.map(\.at).min()
@@ -25,19 +32,20 @@ import Testing
                 now = wake
                 if let index = finishing.firstIndex(where: { $0.at == wake }) {
                     let f = finishing.remove(at: index)
-                    handle(core.runFinished(f.runID, result: f.result, at: now), duration: duration, result: result)
+                    handle(core.runFinished(f.runID, result: f.result, at: now), durations: durations, result: result)
                     continue
                 }
-                handle(core.advance(to: now), duration: duration, result: result)
+                handle(core.advance(to: now), durations: durations, result: result)
             }
             now = stop
         }
 
-        mutating func handle(_ actions: [SchedulerAction], duration: Int64, result: (RunStart) -> RunResult) {
+        mutating func handle(_ actions: [SchedulerAction], durations: (RunStart) -> Int64, result: (RunStart) -> RunResult) {
             log += actions
+            timeline += actions.map { (now, $0) }
             for action in actions {
                 switch action {
-                case .start(let run): finishing.append((now + duration, run.runID, result(run)))
+                case .start(let run): finishing.append((now + durations(run), run.runID, result(run)))
                 case .stop(let id, _):
                     // The process dies of the SIGTERM at once.
                     finishing.removeAll { $0.runID == id }

@@ -77,3 +77,18 @@ main_pid_differs() { local p; p=$(prop MainPID); [ "$p" != 0 ] && [ "$p" != "$1"
 task_lines_at_least() {
     [ "$(inns journalctl -u v6-scheduler V6_TASK="$1" -o cat --no-pager | grep -c "from $1 run")" -ge "$2" ]
 }
+
+# ns_boot LABEL: start the private systemd (sets ns_pid; its log in $work/ns-start.log). Another
+# instance (one per machine) is waited for, up to 10 minutes; other failures go to the details.
+ns_boot() {
+    local deadline=$((SECONDS + 600)) waited=0
+    while :; do
+        if ns_pid=$("$ns" start 2>"$work/ns-start.log"); then return 0; fi
+        ns_pid=""
+        if grep -Eq "already running|still has processes|another start/stop" "$work/ns-start.log" && [ "$SECONDS" -lt "$deadline" ]; then
+            [ "$waited" = 1 ] || echo "$1: another systemd-ns instance is running; waiting for it (up to 10 min)"
+            waited=1; sleep 5; continue
+        fi
+        cat "$work/ns-start.log" >"$detail_file"; return 1
+    done
+}

@@ -90,19 +90,7 @@ trap finish EXIT
 trap 'echo "FAIL interrupted (signal)" >&8; failed=$((failed + 1)); exit 1' INT TERM
 
 # --- Boot -------------------------------------------------------------------------------------
-boot() {
-    local deadline=$((SECONDS + 600)) waited=0
-    while :; do
-        if ns_pid=$("$ns" start 2>"$work/ns-start.log"); then return 0; fi
-        ns_pid=""
-        if grep -Eq "already running|still has processes|another start/stop" "$work/ns-start.log" && [ "$SECONDS" -lt "$deadline" ]; then
-            [ "$waited" = 1 ] || echo "e2e-systemd: another systemd-ns instance is running; waiting for it (up to 10 min)"
-            waited=1; sleep 5; continue
-        fi
-        cat "$work/ns-start.log" >"$detail_file"; return 1
-    done
-}
-if boot; then pass "boot: private systemd running (systemd-ns, host pid $ns_pid)"; else fail "boot: systemd-ns start"; exit 1; fi
+if ns_boot "e2e-systemd"; then pass "boot: private systemd running (systemd-ns, host pid $ns_pid)"; else fail "boot: systemd-ns start"; exit 1; fi
 root=$("$ns" root)
 check "isolation: private overlays of /etc, /usr/local, /var/lib, /var/log, /srv" inns bash "$here/private-root.sh" "$work/overlay" || exit 1
 
@@ -213,6 +201,25 @@ journal_task() {
     inns journalctl -u v6-scheduler V6_TASK=tick -o cat --no-pager -n 5 | shows "^tick from tick run"
 }
 check "journal: journalctl -u v6-scheduler V6_TASK=tick returns the task's output (2 s frequency)" journal_task
+
+# --- Run-time edits ----------------------------------------------------------------------------
+dropin=/etc/v6-scheduler/production.yaml.d
+runtime_edit() {
+    local mark; mark=$(jmark)
+    inns stat -c '%U:%G %a %n' "$dropin"
+    [ "$(inns stat -c %U:%G "$dropin")" = v6-scheduler:v6-scheduler ] || { note "make install did not create $dropin for the service"; return 1; }
+    v6ctl_as "$v6gid" task set hello retries=2 --on-behalf-of "E2E Person" || return 1
+    inns stat -c '%U:%G %a %n' "$dropin/90-runtime.yaml"
+    inns grep -q "      retries: 2" "$dropin/90-runtime.yaml" && [ "$(inns stat -c %U "$dropin/90-runtime.yaml")" = v6-scheduler ] &&
+    v6ctl config show --sources | shows "retries: 2 +# $dropin/90-runtime.yaml:[0-9]+" &&
+    inns journalctl -u v6-scheduler V6_AUDIT=1 -o cat --no-pager | shows "configuration changed by nobody \\(uid 65534\\) for E2E Person: task set hello retries=2"
+}
+check "run-time edit: v6ctl task set (a member of v6) writes $dropin/90-runtime.yaml as user v6-scheduler, reloads; journal V6_AUDIT=1" runtime_edit
+only_dropin_writable() {
+    # A task shares the service's sandbox and user: the drop-in directory is writable, the rest of /etc not.
+    v6ctl run-now etc_probe --wait | shows "^etc_probe: dropin yes, etc no$"
+}
+check "hardening: the service may write $dropin and nothing else under /etc" only_dropin_writable
 
 # --- Reload -----------------------------------------------------------------------------------
 reloaded() {

@@ -35,6 +35,12 @@ int v6_pidfd_open(pid_t pid);
 /// or signal number) when the process has exited; 0 with WNOHANG when it has not; -1 with errno.
 int v6_waitid_pidfd(int pidfd, int options, int *code, int *status);
 
+/// `v6_waitid_pidfd`, also returning the kernel's resource usage of the process and of the
+/// descendants it waited for (the raw waitid system call's fifth argument, which glibc's wrapper
+/// hides): CPU time (user + system) in microseconds and the peak resident set in KiB (the
+/// largest of those processes). Both are 0 when nothing was returned (0 or -1).
+int v6_waitid_pidfd_usage(int pidfd, int options, int *code, int *status, int64_t *cpu_usec, int64_t *maxrss_kib);
+
 /// waitid(P_ALL, 0, ..., WEXITED | WNOHANG | WNOWAIT): the pid of some child that has exited,
 /// left unreaped (peek only). Returns the pid, 0 when no child has exited, -1 with errno
 /// (ECHILD: no children at all).

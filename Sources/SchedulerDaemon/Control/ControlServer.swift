@@ -1,3 +1,4 @@
+import CShim
 import ControlProtocol
 import Foundation
 import Logging
@@ -8,8 +9,9 @@ import NIOPosix
 /// The control socket: a Unix stream socket speaking JSON lines (docs/control-protocol.md).
 ///
 /// One channel per connection on NIO's event loops; requests of a connection are answered
-/// in order, one at a time; at most `ProtocolLimits.maxConnections` connections, each closed
-/// after `idleTimeoutSeconds` of silence; a client that stops reading stops being read.
+/// in order, one at a time, and the next is read only once the answer is on its way (see
+/// `ControlConnectionHandler`). Who may connect at all is `ConnectionAdmission`'s decision, made
+/// from the peer's credentials before the connection is read.
 final class ControlServer: Sendable {
     let path: String
     private let channel: any Channel
@@ -22,7 +24,7 @@ final class ControlServer: Sendable {
     }
 
     static func start(socketPath: String, group controlGroup: String?, daemon: Daemon, logger: Logger) throws -> ControlServer {
-        let connections = NIOLockedValueBox(0)
+        let connections = OpenConnections()
         let groupID = controlGroup.flatMap(Authorization.groupID(named:))
         if let controlGroup, groupID == nil {
             logger.warning("control_group \(controlGroup) does not exist on this system: only root and the daemon's user may change tasks (create it: groupadd \(controlGroup))")
@@ -30,25 +32,35 @@ final class ControlServer: Sendable {
         let authorization = Authorization(daemonUID: getuid(), controlGroupID: groupID)
         let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.backlog, value: 128)
+            // EOF on the read side (`echo ... | socat`, shutdown(SHUT_WR)) must not close the
+            // connection before the requests already sent are answered.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
+            // What may wait unread by the client before the connection stops being read (and
+            // `run_now` output events are dropped): enough for a reader that keeps up.
+            .childChannelOption(.writeBufferWaterMark,
+                                value: .init(low: ProtocolLimits.unreadAnswerBytes / 4, high: ProtocolLimits.unreadAnswerBytes))
             .childChannelInitializer { channel in
-                let admitted = connections.withLockedValue { count -> Bool in
-                    guard count < ProtocolLimits.maxConnections else { return false }
-                    count += 1
-                    return true
+                // Before anything is read: who is it, and may it stay?
+                let credentials: EventLoopFuture<v6_ucred>
+                if let provider = channel as? SocketOptionProvider {
+                    credentials = provider.unsafeGetSocketOption(level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+                } else {
+                    credentials = channel.eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
                 }
-                guard admitted else {
-                    // The channel is not registered yet here: a write would never complete (and the
-                    // connection would hang, its fd leaked). Answer once it is active instead.
-                    return channel.eventLoop.makeCompletedFuture {
-                        try channel.pipeline.syncOperations.addHandler(TurnAwayHandler())
+                return credentials.flatMapThrowing { cred in
+                    let peer = Authorization.Peer(pid: cred.pid, uid: cred.uid, gid: cred.gid)
+                    let decision = connections.admit(uid: peer.uid, privileged: authorization.mayChange(peer))
+                    guard case .admitted = decision else {
+                        if case .refused(let message) = decision {
+                            // The channel is not registered yet here: a write would never complete (and the
+                            // connection would hang, its fd leaked). Answer once it is active instead.
+                            try channel.pipeline.syncOperations.addHandler(TurnAwayHandler(message: message))
+                        }
+                        return
                     }
-                }
-                channel.closeFuture.whenComplete { _ in connections.withLockedValue { $0 -= 1 } }
-                return channel.eventLoop.makeCompletedFuture {
+                    channel.closeFuture.whenComplete { _ in connections.release(uid: peer.uid) }
                     try channel.pipeline.syncOperations.addHandler(
-                        IdleStateHandler(readTimeout: .seconds(Int64(ProtocolLimits.idleTimeoutSeconds))))
-                    try channel.pipeline.syncOperations.addHandler(
-                        ControlConnectionHandler(daemon: daemon, authorization: authorization, logger: logger))
+                        ControlConnectionHandler(daemon: daemon, authorization: authorization, peer: peer, logger: logger))
                 }
             }
         if let fd = try ListenFDs.unixSocket() {
@@ -85,19 +97,35 @@ final class ControlServer: Sendable {
         }
     }
 
+    /// Stops accepting connections (the socket file goes, unless systemd owns it).
     func close() {
         channel.close(promise: nil)
         if !activated { unlink(path) }
     }
 }
 
-/// Answers a connection over the limit with `busy` and closes it.
+/// The admitted connections' counts, shared by the event loops.
+private final class OpenConnections: Sendable {
+    private let admission = NIOLockedValueBox(ConnectionAdmission())
+
+    func admit(uid: uid_t, privileged: Bool) -> ConnectionAdmission.Decision {
+        admission.withLockedValue { $0.admit(uid: uid, privileged: privileged) }
+    }
+
+    func release(uid: uid_t) {
+        admission.withLockedValue { $0.release(uid: uid) }
+    }
+}
+
+/// Answers a connection over a limit with `busy` (saying which limit) and closes it.
 private final class TurnAwayHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
+    let message: String
+
+    init(message: String) { self.message = message }
 
     func channelActive(context: ChannelHandlerContext) {
-        let line = ResponseEncoder.failure(id: nil, code: .busy,
-                                           message: "too many connections (\(ProtocolLimits.maxConnections)); try again")
+        let line = ResponseEncoder.failure(id: nil, code: .busy, message: message)
         let channel = context.channel
         context.writeAndFlush(NIOAny(ByteBuffer(bytes: line))).whenComplete { _ in channel.close(promise: nil) }
     }

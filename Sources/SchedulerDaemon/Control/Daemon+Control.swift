@@ -1,14 +1,19 @@
 import ControlProtocol
 import Foundation
 import MarketCalendar
+import Monitoring
 import Scheduling
 
 extension Daemon {
     /// Answers one decoded request; `send` streams events (`run_now` with `wait`).
     func handle(_ request: Request, id: RequestID?, peer: Authorization.Peer,
-                send: @escaping @Sendable ([UInt8]) -> Void) async -> [UInt8] {
+                send: @escaping EventSink) async -> [UInt8] {
         let now = Instant.now
         func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
+        // The client went away while this waited for the actor: nobody would read the answer.
+        if Task.isCancelled { return fail(.busy, "cancelled: the connection was closed") }
+        // Stopping: the store is about to close (or is closed); nothing new starts.
+        if shuttingDown { return fail(.busy, "v6-scheduler is stopping; try again once it is back") }
         switch request {
         case .status:
             retryStoreIfNeeded()
@@ -34,9 +39,9 @@ extension Daemon {
             logger.notice("runtime toggle cleared by \(peer)", metadata: ["task": "\(name)"])
             rearm()
             return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
-        case .runNow(let name, let force, let wait):
-            return await runNow(name, force: force, wait: wait, peer: peer, id: id, send: send, now: now)
-        case .history(let task, let runID, let limit, let output):
+        case .runNow(let name, let force, let wait, let withDependents):
+            return await runNow(name, force: force, wait: wait, withDependents: withDependents, peer: peer, id: id, send: send, now: now)
+        case .history(let task, let runID, let limit, let output, let cursor):
             if let task, core.config.task(named: task) == nil, (try? store?.lastRun(task: task)) == nil {
                 return fail(.unknownTask, unknownTaskMessage(task))
             }
@@ -46,8 +51,7 @@ extension Daemon {
                     guard let run = try store.run(id: String(runID)) else { return fail(.notFound, "no run \(runID) in the history") }
                     return ResponseEncoder.success(id: id, result: HistoryResult(runs: [runInfo(run, output: output)]))
                 }
-                let runs = try store.history(task: task, limit: limit ?? 20)
-                return ResponseEncoder.success(id: id, result: HistoryResult(runs: runs.map { runInfo($0, output: output) }))
+                return await historyAnswer(store, id: id, task: task, limit: limit ?? 20, output: output, cursor: cursor)
             } catch {
                 storeFailed(error)
                 return fail(.stateError, "\(error)")
@@ -69,13 +73,21 @@ extension Daemon {
         case .next(let limit):
             return ResponseEncoder.success(id: id, result: NextResult(runs: upcoming(limit: limit ?? 20, now: now)))
         case .reload:
-            switch reload(requestedBy: peer.description) {
+            switch await reload(requestedBy: peer.description, peer: peer) {
             case .success(let loaded):
                 return ResponseEncoder.success(id: id, result: ReloadResult(tasks: loaded.config.tasks.count,
                                                                              warnings: loaded.warnings.map { "\($0)" }))
+            case .failure(let failure) where failure.refused:
+                return fail(.busy, "\(failure.message); the running configuration stays")
             case .failure(let failure):
                 return fail(.reloadFailed, "the configuration was not reloaded; the running one stays:\n\(failure.message)")
             }
+        case .config(let request):
+            return await handleConfig(request, id: id, peer: peer)
+        case .metrics:
+            return ResponseEncoder.success(id: id, result: MetricsResult(text: metricsText(now: now), contentType: MetricCatalog.contentType))
+        case .notifyTest(let channel):
+            return await notifyTest(channel, peer: peer, id: id, now: now)
         }
     }
 
@@ -105,12 +117,12 @@ extension Daemon {
         return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
     }
 
-    private func runNow(_ name: String, force: Bool, wait: Bool, peer: Authorization.Peer, id: RequestID?,
-                        send: @escaping @Sendable ([UInt8]) -> Void, now: Instant) async -> [UInt8] {
+    private func runNow(_ name: String, force: Bool, wait: Bool, withDependents: Bool, peer: Authorization.Peer, id: RequestID?,
+                        send: @escaping EventSink, now: Instant) async -> [UInt8] {
         let runID: String
         let actions: [SchedulerAction]
         do {
-            (runID, actions) = try core.runNow(name, force: force, at: now)
+            (runID, actions) = try core.runNow(name, force: force, withDependents: withDependents, at: now)
         } catch {
             switch error.code {
             case .unknownTask: return ResponseEncoder.failure(id: id, code: .unknownTask, message: error.message)
@@ -124,12 +136,17 @@ extension Daemon {
                 return ResponseEncoder.success(id: id, result: runInfo(record, output: false))
             }
         }
-        logger.notice("run-now\(force ? " --force" : "") by \(peer)", metadata: meta(name, runID))
+        logger.notice("run-now\(force ? " --force" : "")\(withDependents ? " --with-dependents" : "") by \(peer)", metadata: meta(name, runID))
         let watcher = wait ? RunWatcher(id: id, send: send) : nil
         if let watcher { watchRegistry.watch(runID: runID, watcher) }
         perform(actions, now: now)
         rearm()
         guard let watcher else {
+            // Skipped at once: an upstream (after:) failed or did not run today.
+            for case .skipped(let skip) in actions where skip.runID == runID {
+                return ResponseEncoder.success(id: id, result: runInfo(RunRecord(runID: runID, task: name, trigger: .manual, finishedAt: now,
+                                                                                 outcome: .skipped, reason: skip.reason), output: false))
+            }
             let started = runs[runID] != nil
             return ResponseEncoder.success(id: id, result: RunInfo(runID: Int64(runID) ?? 0, task: name, trigger: .manual,
                 startedAt: started ? core.calendar.zone.iso8601(now) : nil, outcome: started ? .running : .queued))

@@ -39,14 +39,18 @@ extension Daemon {
         let zone = core.calendar.zone
         let toggle = core.effectiveToggle(task.name, at: now)
         let enabled = core.isEnabled(task.name, at: now)
+        let links = core.dependencies(of: task.name)
+        let wait = core.dependencyWait(of: task.name)
         return TaskStatus(
             name: task.name, enabled: enabled,
             enabledSource: toggle != nil ? "runtime" : task.enabledSource.description,
             toggleUntil: toggle?.until.map(zone.iso8601),
-            schedule: ConfigSummary.schedule(task.schedule), days: ConfigSummary.days(task),
+            schedule: ConfigSummary.schedule(of: task), days: ConfigSummary.days(task),
             running: core.runningRun(of: task.name) != nil,
             lastRun: lastRun.map { runInfo($0, output: false) },
-            nextRun: enabled ? core.nextOccurrence(of: task.name).map(zone.iso8601) : nil)
+            nextRun: enabled ? core.nextOccurrence(of: task.name).map(zone.iso8601) : nil,
+            after: links.upstreams.isEmpty ? nil : links.upstreams, dependents: links.dependents.isEmpty ? nil : links.dependents,
+            waitingFor: wait?.upstreams, waitingUntil: wait?.until.map(zone.iso8601))
     }
 
     func taskDetail(_ task: TaskConfig, output: Bool, now: Instant) -> TaskDetail {
@@ -57,7 +61,8 @@ extension Daemon {
             retryBackoffSeconds: task.retryBackoffSeconds, overlap: task.overlap.rawValue, catchUp: task.catchUp,
             forceRun: task.ignoresHolidays, environmentKeys: task.environment.keys.sorted(),
             lastRuns: lastRuns.map { runInfo($0, output: output) },
-            nextRuns: core.upcoming(of: task.name, limit: 10).map(core.calendar.zone.iso8601))
+            nextRuns: core.upcoming(of: task.name, limit: 10).map(core.calendar.zone.iso8601),
+            afterWaitSeconds: task.after.isEmpty ? nil : Int(task.afterWaitSeconds))
     }
 
     func toggleResult(_ name: String, now: Instant) -> ToggleResult {
@@ -79,7 +84,11 @@ extension Daemon {
     }
 
     func runInfo(_ run: RunRecord, output: Bool) -> RunInfo {
-        let zone = core.calendar.zone
+        Self.runInfo(run, output: output, zone: core.calendar.zone)
+    }
+
+    /// `run` as the protocol shows it, instants in `zone`; `output` adds its output tail as lines.
+    nonisolated static func runInfo(_ run: RunRecord, output: Bool, zone: ZoneRules) -> RunInfo {
         let tail: [String]? = output ? run.outputTail.map { data in
             var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             if lines.last == "" { lines.removeLast() }  // the newline ending the last line starts no line
@@ -89,7 +98,8 @@ extension Daemon {
                        scheduledAt: run.scheduledAt.map(zone.iso8601), startedAt: run.startedAt.map(zone.iso8601),
                        finishedAt: run.finishedAt.map(zone.iso8601), outcome: RunOutcome(rawValue: run.outcome.rawValue) ?? .failed,
                        exitCode: run.exitCode.map(Int.init), signal: run.signal.map(Int.init), attempt: run.attempt,
-                       durationMS: run.durationMs, reason: run.reason, outputTail: tail)
+                       durationMS: run.durationMs, reason: run.reason, outputTail: tail, cpuMS: run.cpuMs,
+                       maxRSSBytes: run.maxRSSBytes)
     }
 
     // MARK: - run_now --wait plumbing

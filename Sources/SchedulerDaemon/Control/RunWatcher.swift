@@ -2,18 +2,25 @@ import ControlProtocol
 import Foundation
 import Synchronization
 
+/// Where the event lines of a waited run go (its connection). A `droppable` line (an output line)
+/// may be dropped while the client does not keep up; the others never are.
+typealias EventSink = @Sendable (_ line: [UInt8], _ droppable: Bool) -> Void
+
 /// A `run_now` with `wait`: receives the run's events and, at the end, its last attempt.
 final class RunWatcher: Sendable {
     let id: RequestID?
-    let send: @Sendable ([UInt8]) -> Void
+    let send: EventSink
     private let state = Mutex<(result: RunInfo?, continuation: CheckedContinuation<RunInfo, Never>?)>((nil, nil))
 
-    init(id: RequestID?, send: @escaping @Sendable ([UInt8]) -> Void) {
+    init(id: RequestID?, send: @escaping EventSink) {
         self.id = id
         self.send = send
     }
 
-    func event(_ event: RunEvent) { send(ResponseEncoder.event(id: id, event)) }
+    func event(_ event: RunEvent) {
+        let droppable = if case .output = event { true } else { false }
+        send(ResponseEncoder.event(id: id, event), droppable)
+    }
 
     /// Ends the wait with the run's final state.
     func finish(_ info: RunInfo) {

@@ -19,7 +19,7 @@ public final class LogOutputs: Sendable {
 
     /// Resolves `target` (`.auto` looks at JOURNAL_STREAM) and opens the file in `fileDirectory`.
     /// The journal is used only if journald answers; else stderr, with a warning saying why.
-    public convenience init(target: LogTarget, fileDirectory: String?) {
+    public convenience init(target: LogTarget, fileDirectory: String?, fileEnabled: Bool = true) {
         var resolved = target.resolved()
         var unreachable: SystemdError?
         if resolved == .journal {
@@ -29,7 +29,7 @@ public final class LogOutputs: Sendable {
             }
         }
         let primary: any LogSink = resolved == .journal ? JournalSink() : TextSink.standardError
-        self.init(target: resolved, primary: primary, fileDirectory: fileDirectory)
+        self.init(target: resolved, primary: primary, fileDirectory: fileDirectory, fileEnabled: fileEnabled)
         if let unreachable {
             primary.write(LogRecord(level: .warning, message: "\(unreachable); logging to stderr"))
         }
@@ -37,11 +37,13 @@ public final class LogOutputs: Sendable {
 
     /// Outputs over a given primary sink (tests pass a pipe's `TextSink` or a `JournalSink`).
     /// A file that cannot be written is reported once, at error level, on `primary`.
-    public init(target: LogTarget, primary: any LogSink, fileDirectory: String?) {
+    /// `fileEnabled` is `enable_logging`: the file exists (closed) even when false, so that a
+    /// reload can turn it on.
+    public init(target: LogTarget, primary: any LogSink, fileDirectory: String?, fileEnabled: Bool = true) {
         self.target = target
         self.primary = primary
         self.file = fileDirectory.map { directory in
-            LogFile(directory: directory) { message in
+            LogFile(directory: directory, enabled: fileEnabled) { message in
                 primary.write(LogRecord(level: .error, message: message, metadata: [(key: "log_file", value: directory)]))
             }
         }
@@ -80,13 +82,15 @@ public enum DaemonLogging {
     /// later calls return the first call's outputs, whatever their arguments.
     /// - Parameters:
     ///   - target: `--log-target`.
-    ///   - fileDirectory: `log_directory` when `enable_logging` is true, else nil.
+    ///   - fileDirectory: `log_directory`.
+    ///   - fileEnabled: `enable_logging` (it can change on reload; `log_directory` cannot).
     ///   - level: the daemon's log level.
     @discardableResult
-    public static func bootstrap(target: LogTarget, fileDirectory: String?, level: Logger.Level = .info) -> LogOutputs {
+    public static func bootstrap(target: LogTarget, fileDirectory: String?, fileEnabled: Bool = true,
+                                 level: Logger.Level = .info) -> LogOutputs {
         installed.withLock { installed in
             if let installed { return installed }
-            let outputs = LogOutputs(target: target, fileDirectory: fileDirectory)
+            let outputs = LogOutputs(target: target, fileDirectory: fileDirectory, fileEnabled: fileEnabled)
             LoggingSystem.bootstrap { label in outputs.makeHandler(label: label, level: level) }
             installed = outputs
             return outputs

@@ -19,6 +19,8 @@ public final class LogFile: LogSink {
 
     private struct State {
         var fd: Int32 = -1
+        /// `enable_logging`: while false the file is closed and lines are dropped.
+        var enabled = true
         /// A failure was reported and nothing has worked since: stay quiet.
         var reported = false
     }
@@ -29,12 +31,31 @@ public final class LogFile: LogSink {
     ///
     /// - Parameter report: receives the one message per failure; the daemon passes a closure
     ///   that logs it at error level on the journal or stderr.
-    public init(directory: String, report: @escaping @Sendable (String) -> Void = LogFile.reportOnStderr) {
+    /// - Parameter enabled: `enable_logging`; when false nothing is opened until `setEnabled(true)`.
+    public init(directory: String, enabled: Bool = true, report: @escaping @Sendable (String) -> Void = LogFile.reportOnStderr) {
         self.directory = directory
         self.path = directory.hasSuffix("/") ? directory + LogFile.fileName : directory + "/" + LogFile.fileName
         self.report = report
+        state.withLock { $0.enabled = enabled }
         reopen()
     }
+
+    /// `enable_logging` changed (a reload, `v6ctl settings set`): closes the file, or opens it.
+    public func setEnabled(_ enabled: Bool) {
+        let changed = state.withLock { state -> Bool in
+            guard state.enabled != enabled else { return false }
+            state.enabled = enabled
+            if !enabled, state.fd >= 0 {
+                close(state.fd)
+                state.fd = -1
+            }
+            return true
+        }
+        if changed, enabled { reopen() }
+    }
+
+    /// False while `enable_logging` is off.
+    public var isEnabled: Bool { state.withLock { $0.enabled } }
 
     deinit {
         state.withLock { if $0.fd >= 0 { close($0.fd) } }
@@ -48,6 +69,7 @@ public final class LogFile: LogSink {
     /// - Returns: whether the new file is open.
     @discardableResult
     public func reopen() -> Bool {
+        guard isEnabled else { return true }
         let opened = LogFile.open(path: path, directory: directory)
         var message: String?
         let ok = state.withLock { state -> Bool in

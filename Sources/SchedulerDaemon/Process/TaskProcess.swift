@@ -1,6 +1,7 @@
 import CShim
 import Dispatch
 import Glibc
+import Scheduling
 import Synchronization
 
 /// One run of a task as a child process: spawned in its own session and process group, its
@@ -65,6 +66,11 @@ public final class TaskProcess: Sendable {
 
     /// How the main process ended, once the run is over; nil before.
     public var termination: Termination? { core.shared.withLock { $0.finished ? $0.termination : nil } }
+
+    /// CPU time (user + system) and peak resident memory of the main process and the descendants
+    /// it waited for, as the kernel accounted them at the reap; nil before the run is over (or if
+    /// the process was reaped elsewhere). Orphans the daemon reaped as subreaper are not included.
+    public var usage: RunUsage? { core.shared.withLock { $0.finished ? $0.usage : nil } }
 
     /// Processes other than the main one that the clean-up found still running (and ended).
     public var sweptProcessCount: Int { core.shared.withLock { $0.sweptProcessCount } }

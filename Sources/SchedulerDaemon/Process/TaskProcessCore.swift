@@ -1,6 +1,7 @@
 import CShim
 import Dispatch
 import Glibc
+import Scheduling
 import Synchronization
 
 /// What the public side of a TaskProcess reads, from any thread.
@@ -10,6 +11,8 @@ struct TaskProcessShared {
     var finished = false
     var sweptProcessCount = 0
     var pipesHeldOpen = false
+    /// CPU time and peak memory from the reap (nil if someone else reaped the process).
+    var usage: RunUsage?
     var waiters: [CheckedContinuation<Termination, Never>] = []
 }
 
@@ -146,13 +149,15 @@ final class TaskProcessCore: @unchecked Sendable {
     private func reapAndDrain() {
         guard mainExit != nil, !draining, !finished else { return }
         draining = true
-        ChildRegistry.withLock { tracked in
-            if !reaped {
-                var code: Int32 = 0, status: Int32 = 0
-                _ = v6_waitid_pidfd(pidfd, v6_WNOHANG, &code, &status)
-            }
-            tracked.remove(pid)
+        let usage = ChildRegistry.withLock { tracked -> RunUsage? in
+            defer { tracked.remove(pid) }
+            guard !reaped else { return nil }
+            var code: Int32 = 0, status: Int32 = 0, cpuMicroseconds: Int64 = 0, maxRSSKiB: Int64 = 0
+            // The rusage comes with the reap: the main process and the descendants it waited for.
+            guard v6_waitid_pidfd_usage(pidfd, v6_WNOHANG, &code, &status, &cpuMicroseconds, &maxRSSKiB) == 1 else { return nil }
+            return RunUsage(cpuSeconds: Double(cpuMicroseconds) / 1_000_000, maxRSSBytes: maxRSSKiB * 1024)
         }
+        shared.withLock { $0.usage = usage }
         reaped = true
         close(pidfd)
         OrphanReaper.nudge()

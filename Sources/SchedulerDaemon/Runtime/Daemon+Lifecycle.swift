@@ -37,6 +37,7 @@ extension Daemon {
         } catch {
             storeFailed(error)
         }
+        settleConfigAudit(previous: nil, cause: "start", peer: nil)
     }
 
     /// Names this daemon in its tasks' `V6_RUN_KEY`: the state directory, which is what makes
@@ -127,30 +128,69 @@ extension Daemon {
 
     // MARK: - Reload and stop
 
-    /// Loads the configuration again; an invalid one is rejected and the old one keeps running.
-    func reload(requestedBy who: String) -> Result<LoadedConfig, ReloadFailure> {
+    /// Loads the configuration again and swaps it in at once; an invalid one is rejected and the
+    /// old one keeps running. Reading and checking the files happens off the actor (a very large
+    /// file takes seconds, while tasks keep firing and requests are answered); only the swap is on
+    /// it. One reload at a time: another one asked for meanwhile is answered `busy`.
+    /// `preloaded`: a run-time edit's configuration, already checked, whose files are on disk
+    /// exactly (same revision): it is swapped in without parsing the same texts twice.
+    func reload(requestedBy who: String, peer: Authorization.Peer? = nil,
+                preloaded: LoadedConfig? = nil) async -> Result<LoadedConfig, ReloadFailure> {
+        guard !reloading, !shuttingDown else {
+            return .failure(ReloadFailure(message: shuttingDown ? "v6-scheduler is stopping" : "a reload is already in progress; try again when it is over",
+                                          refused: true))
+        }
+        reloading = true
+        defer { reloading = false }
         notifier.reloading()
-        defer { notifier.ready(status: statusLine()) }
-        let fresh: LoadedConfig
-        do {
-            fresh = try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
-        } catch {
+        // READY=1 again, unless a stop came meanwhile (STOPPING=1 is then the last word).
+        defer { if !shuttingDown { notifier.ready(status: statusLine()) } }
+        // Everything that depends on the files alone, off the actor: reading, checking, and every
+        // task's next occurrence. The paths that only a restart changes keep their running values.
+        let options = self.options
+        let running = (stateDirectory: core.config.stateDirectory, controlSocket: core.config.controlSocket,
+                       logDirectory: core.config.logDirectory)
+        let after = core.processedUntil
+        let loading = await Task.detached { () -> Result<(fresh: LoadedConfig, prepared: PreparedTasks), ConfigErrors> in
+            Result { () throws(ConfigErrors) in
+                let fresh = if let preloaded { preloaded } else {
+                    try ConfigLoader.load(path: options.configPath, envFile: options.envFile, environment: options.environment)
+                }
+                var config = fresh.config
+                config.stateDirectory = running.stateDirectory
+                config.controlSocket = running.controlSocket
+                config.logDirectory = running.logDirectory
+                return (fresh, SchedulerCore.prepare(config, after: after))
+            }
+        }.value
+        let fresh: LoadedConfig, prepared: PreparedTasks
+        switch loading {
+        case .success(let result):
+            (fresh, prepared) = result
+        case .failure(let error):
             logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
+            metrics.reload(succeeded: false)
+            raise(.daemon(.reloadRejected("Requested by \(who):\n\(error)")), now: Instant.now)
             return .failure(ReloadFailure(message: "\(error)"))
         }
-        let old = core.config
-        for (name, value) in [("state_directory", (old.stateDirectory, fresh.config.stateDirectory)),
-                              ("control_socket", (old.controlSocket, fresh.config.controlSocket))] where value.0 != value.1 {
+        guard !shuttingDown else { return .failure(ReloadFailure(message: "v6-scheduler is stopping", refused: true)) }
+        for (name, value) in [("state_directory", (running.stateDirectory, fresh.config.stateDirectory)),
+                              ("control_socket", (running.controlSocket, fresh.config.controlSocket)),
+                              ("log_directory", (running.logDirectory ?? "none", fresh.config.logDirectory ?? "none"))] where value.0 != value.1 {
             logger.warning("reload: \(name) changed to \(value.1); it takes effect at the next restart")
         }
-        var config = fresh.config
-        config.stateDirectory = old.stateDirectory
-        config.controlSocket = old.controlSocket
-        loaded = LoadedConfig(config: config, warnings: fresh.warnings)
-        core.reload(config)
+        let config = prepared.config
+        let previous = loaded
+        loaded = LoadedConfig(config: config, warnings: fresh.warnings, layers: fresh.layers)
+        core.reload(prepared)
+        alerts.reconfigure(config)
+        configureAlerts(config)
+        metrics.reload(succeeded: true)
         for warning in fresh.warnings { logger.warning("\(warning)") }
+        outputs.file?.setEnabled(config.enableLogging)
         outputs.reopen()
-        logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath)")
+        logger.notice("reloaded (\(who)): \(config.tasks.count) tasks from \(config.sourcePath), revision \(loaded.revision)")
+        settleConfigAudit(previous: previous, cause: peer == nil ? who : "reload", peer: peer)
         rearm()
         return .success(loaded)
     }
@@ -162,6 +202,7 @@ extension Daemon {
         shuttingDown = true
         notifier.stopping()
         logger.notice("stopping: \(runs.count) run(s) to stop")
+        raise(.daemon(.stopping("v6-scheduler is stopping (SIGTERM); \(runs.count) run(s) to stop.")), now: Instant.now)
         control?.close()
         timer?.arm(at: nil)
         perform(core.shutdown(), now: Instant.now)
@@ -184,11 +225,17 @@ extension Daemon {
     // MARK: - on_failure hook
 
     /// The daemon's environment for a task or hook, without what systemd meant for the daemon
-    /// alone (notify socket, watchdog, passed sockets).
+    /// alone (notify socket, watchdog, passed sockets) and without the alert channels' secrets.
     func childEnvironment() -> [String: String] {
         var environment = options.environment
         for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "LISTEN_FDS", "LISTEN_PID", "LISTEN_FDNAMES"] {
             environment[key] = nil
+        }
+        // The alert channels' secrets (env:NAME) are the scheduler's, not the tasks'.
+        for channel in core.config.notify.channels {
+            for secret in channel.kind.secrets {
+                if case .environment(let name) = secret.source { environment[name] = nil }
+            }
         }
         return environment
     }
@@ -246,8 +293,10 @@ extension Daemon {
     }
 }
 
-/// A reload that was rejected: the message names the config errors.
+/// A reload that was rejected: the message names the config errors. `refused`: not tried at all
+/// (another reload is running, or the daemon is stopping).
 public struct ReloadFailure: Error, CustomStringConvertible {
     public let message: String
+    public var refused = false
     public var description: String { message }
 }

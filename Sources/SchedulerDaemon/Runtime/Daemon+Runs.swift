@@ -27,6 +27,7 @@ extension Daemon {
                 let record = RunRecord(runID: skip.runID, task: skip.task, trigger: skip.trigger, scheduledAt: skip.scheduledAt,
                                        finishedAt: now, outcome: .skipped, reason: skip.reason)
                 save(record, task: skip.task)
+                reportSkip(skip, now: now)
                 var watchers = watchRegistry.end(runID: skip.runID)
                 // A skipped retry ends its chain: whoever waits for it gets this answer, not silence.
                 if skip.trigger == .retry { watchers += watchRegistry.dropRetry(task: skip.task) }
@@ -62,6 +63,7 @@ extension Daemon {
         environment["V6_TASK"] = task.name
         environment["V6_RUN_ID"] = run.runID
         environment["V6_SCHEDULED_AT"] = zone.iso8601(scheduled)
+        environment["V6_RUN_DATE"] = zone.local(scheduled).date.description
         environment["V6_MARKET_PHASE"] = core.calendar.phase(at: now).phase.rawValue
         environment["V6_ATTEMPT"] = String(run.attempt)
         environment["V6_TRIGGER"] = run.trigger.rawValue
@@ -91,12 +93,25 @@ extension Daemon {
         // Lateness means something only for a run that had a due instant.
         if run.trigger == .schedule {
             metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
+            metrics.lateness(task: run.task, seconds: lateness / 1000)
         }
         logger.info("started \(task.command.joined(separator: " "))", metadata: metadata)
+        // The timeout, counted from the spawn on the monotonic clock (the core's own deadline is
+        // whole seconds rounded up: up to a second late).
+        let runID = run.runID
+        queue.asyncAfter(deadline: .now() + .seconds(run.timeoutSeconds)) { [weak self] in
+            Task(priority: .high) { await self?.timeoutElapsed(runID) }
+        }
         Task { [weak self] in
             let termination = await process.waitForExit()
             await self?.exited(run.runID, termination)
         }
+    }
+
+    /// A run's timeout has elapsed (if it is still running, the core stops it).
+    func timeoutElapsed(_ runID: String) {
+        guard runs[runID] != nil else { return }
+        perform(core.timeoutElapsed(runID), now: Instant.now)
     }
 
     /// A task process is over (main process reaped, leftovers ended).
@@ -105,6 +120,10 @@ extension Daemon {
         switch termination {
         case .exited(let code): result = .exited(code)
         case .signaled(let signal): result = .signaled(signal)
+        }
+        if let handle = runs[runID], handle.process.pipesHeldOpen {
+            logger.warning("a process of this run outlived it: it left the run's process group and removed V6_RUN_KEY, so it was not stopped; its output is no longer read",
+                           metadata: meta(handle.start))
         }
         let now = Instant.now
         perform(core.runFinished(runID, result: result, at: now), now: now)
@@ -130,10 +149,17 @@ extension Daemon {
         default: logger.error("\(text)", metadata: metadata)
         }
         let started = handle.map { Instant(seconds: Int64($0.startedAt.timeIntervalSince1970)) }
+        let usage = handle?.process.usage
+        if let usage {
+            metadata["cpu_ms"] = "\(Int64((usage.cpuSeconds * 1000).rounded()))"
+            metadata["max_rss_bytes"] = "\(usage.maxRSSBytes)"
+        }
         save(RunRecord(runID: c.runID, task: c.task, trigger: c.trigger, scheduledAt: c.scheduledAt,
                        startedAt: started, finishedAt: now, exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
                        attempt: c.attempt, durationMs: duration, waitedMs: handle.map { $0.start.waitedSeconds * 1000 },
-                       reason: c.reason, outputTail: tail), task: c.task)
+                       reason: c.reason, outputTail: tail, cpuMs: usage.map { Int64(($0.cpuSeconds * 1000).rounded()) },
+                       maxRSSBytes: usage?.maxRSSBytes), task: c.task)
+        reportRun(c, handle: handle, durationMs: duration, tail: tail, now: now)
         notifyWatchers(c)
         if c.isFinalFailure { runFailureHook(c, tail: tail ?? Data()) }
     }

@@ -1,7 +1,9 @@
+import AlertChannels
 import Dispatch
 import Foundation
 import Logging
 import MarketCalendar
+import Monitoring
 import Scheduling
 
 /// How `v6-scheduler run` was started.
@@ -42,17 +44,30 @@ public actor Daemon {
     var sources: [DispatchSourceProtocol] = []
     var stopped: CheckedContinuation<Void, Never>?
     var shuttingDown = false
+    var reloading = false
     var lastStatus = ""
     /// Waiters of `run_now --wait`.
     let watchRegistry = WatchRegistry()
+    /// Store reads running off the actor; the store closes after the last.
+    let storeReads = StoreReads()
+    /// Counters, histograms and state gauges for `metrics`.
+    let metrics: DaemonMetrics
+    /// The alert streak machine and the channels' queues.
+    var alerts: AlertDesk
+    let dispatcher: AlertDispatcher
+    /// Per task: the newest success and the newest run's cost (state gauges).
+    var lastSuccess: [String: Instant] = [:]
+    var lastUsage: [String: RunUsage] = [:]
+    /// Set at READY=1: from then on, stepped-over occurrences are `missed` alerts.
+    var alertsLive = false
 
     /// Loads the configuration and sets up logging; nothing runs until `run()`.
     public init(options: DaemonOptions, loaded: LoadedConfig) {
         self.options = options
         self.loaded = loaded
         let config = loaded.config
-        outputs = DaemonLogging.bootstrap(target: options.logTarget,
-                                          fileDirectory: config.enableLogging ? config.logDirectory : nil)
+        outputs = DaemonLogging.bootstrap(target: options.logTarget, fileDirectory: config.logDirectory,
+                                          fileEnabled: config.enableLogging)
         logger = Logger(label: "v6-scheduler")
         startedAt = Instant.now
         lastStoreAttempt = startedAt
@@ -68,6 +83,14 @@ public actor Daemon {
             firstRunID = Int64(Date().timeIntervalSince1970 * 1000)
         }
         core = SchedulerCore(config: config, now: startedAt, firstRunID: firstRunID)
+        let metrics = DaemonMetrics(version: DaemonVersion.string, tzdata: TimeZone.timeZoneDataVersion)
+        self.metrics = metrics
+        let host = Daemon.hostName()
+        alerts = AlertDesk(config: config, host: host, zone: ZoneRules.newYork)
+        let alertLogger = Logger(label: "v6-scheduler")
+        dispatcher = AlertDispatcher(clientName: host, zone: ZoneRules.newYork) { event in
+            Daemon.log(event, logger: alertLogger, metrics: metrics)
+        }
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit code.
@@ -79,6 +102,7 @@ public actor Daemon {
         }
         _ = OrphanReaper.start()
         for warning in loaded.warnings { logger.warning("\(warning)") }
+        configureAlerts(core.config)
         if let stateError { logger.error("state store failed: \(stateError); scheduling continues, history and toggles are not saved until it recovers") }
         restoreState(now: Instant.now)
         do {
@@ -100,13 +124,23 @@ public actor Daemon {
         }
         installSignalHandlers()
         startWatchdog()
-        perform(core.catchUp(lastSlots: (try? store?.lastSlots()) ?? [:], now: Instant.now), now: Instant.now)
+        perform(resumeDependencies(now: Instant.now), now: Instant.now)
+        let lastSlots = (try? store?.lastSlots()) ?? [:]
+        let missed = core.missedWhileDown(lastSlots: lastSlots, now: startedAt)
+        perform(core.catchUp(lastSlots: lastSlots, now: Instant.now), now: Instant.now)
         wake(.due)
         let tasks = core.config.tasks
-        logger.notice("v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data \(TimeZone.timeZoneDataVersion)")
+        let ready = "v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data \(TimeZone.timeZoneDataVersion)"
+        logger.notice("\(ready)")
         notifier.ready(status: statusLine())
+        alertStarted(ready, missed: missed)
         await withCheckedContinuation { stopped = $0 }
+        // The store closes once no read is left running off the actor, and on the actor, where it
+        // is otherwise used: nothing touches it while it closes, and later requests find none.
+        await storeReads.close()
+        await dispatcher.shutdown(grace: Daemon.alertGraceSeconds)
         try? store?.close()
+        store = nil
         logger.notice("v6-scheduler stopped")
         return 0
     }

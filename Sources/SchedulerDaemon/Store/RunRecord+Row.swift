@@ -8,7 +8,7 @@ extension RunRecord {
     /// The columns of `runs` this struct fills, in the order of ``databaseValues``.
     static let columns = [
         "run_id", "task", "\"trigger\"", "scheduled_at", "started_at", "finished_at", "exit_code", "signal",
-        "outcome", "attempt", "duration_ms", "waited_ms", "reason", "output_tail",
+        "outcome", "attempt", "duration_ms", "waited_ms", "reason", "output_tail", "cpu_ms", "max_rss_bytes",
     ]
 
     /// The record's values, with the output cut to its last ``maxOutputTail`` bytes.
@@ -17,7 +17,7 @@ extension RunRecord {
         return [
             runID, task, trigger.rawValue, scheduledAt?.seconds, startedAt?.seconds, finishedAt?.seconds,
             exitCode.map { Int64($0) }, signal.map { Int64($0) }, outcome.rawValue, Int64(attempt), durationMs,
-            waitedMs, reason, tail,
+            waitedMs, reason, tail, cpuMs, maxRSSBytes,
         ]
     }
 
@@ -43,7 +43,9 @@ extension RunRecord {
             durationMs: row["duration_ms"],
             waitedMs: row["waited_ms"],
             reason: row["reason"],
-            outputTail: row["output_tail"]
+            outputTail: row["output_tail"],
+            cpuMs: row["cpu_ms"],
+            maxRSSBytes: row["max_rss_bytes"]
         )
     }
 

@@ -6,7 +6,8 @@ import Scheduling
 // stored by their raw values.
 extension Trigger {
     /// Triggers that run a schedule slot, and so claim it (``RunStore/claimSlot(task:scheduledAt:runID:)``).
-    public var claimsSlot: Bool { self == .schedule || self == .catchUp }
+    /// An `upstream` run's slot is its run date's 00:00: once per run date, across restarts.
+    public var claimsSlot: Bool { self == .schedule || self == .catchUp || self == .upstream }
 }
 
 extension Outcome {
@@ -41,6 +42,10 @@ public struct RunRecord: Sendable, Hashable {
     public var reason: String?
     /// The end of the combined output, at most ``RunRecord/maxOutputTail`` bytes.
     public var outputTail: Data?
+    /// CPU time (user + system) of the run's processes, in milliseconds, as the kernel accounted it.
+    public var cpuMs: Int64?
+    /// Peak resident memory of the run's largest process, in bytes.
+    public var maxRSSBytes: Int64?
 
     /// The most of a run's output the store keeps: its last 64 KiB.
     public static let maxOutputTail = 64 * 1024
@@ -48,7 +53,8 @@ public struct RunRecord: Sendable, Hashable {
     public init(runID: String, task: String, trigger: Trigger, scheduledAt: Instant? = nil,
                 startedAt: Instant? = nil, finishedAt: Instant? = nil, exitCode: Int32? = nil,
                 signal: Int32? = nil, outcome: Outcome, attempt: Int = 1, durationMs: Int64? = nil,
-                waitedMs: Int64? = nil, reason: String? = nil, outputTail: Data? = nil) {
+                waitedMs: Int64? = nil, reason: String? = nil, outputTail: Data? = nil, cpuMs: Int64? = nil,
+                maxRSSBytes: Int64? = nil) {
         self.runID = runID
         self.task = task
         self.trigger = trigger
@@ -63,5 +69,7 @@ public struct RunRecord: Sendable, Hashable {
         self.waitedMs = waitedMs
         self.reason = reason
         self.outputTail = outputTail
+        self.cpuMs = cpuMs
+        self.maxRSSBytes = maxRSSBytes
     }
 }

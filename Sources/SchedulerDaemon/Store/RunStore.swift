@@ -10,13 +10,15 @@ import GRDBSQLite
 /// names the file and the OS reason; a full disk or a read-only directory never crashes the
 /// daemon, and ``healthCheck()`` tells when the store is writable again.
 ///
-/// Thread-safe: all access goes through one GRDB `DatabaseQueue` (one connection, serialized).
+/// Thread-safe: a GRDB `DatabasePool`, one writer connection (writes serialized) and reader
+/// connections that read a committed snapshot concurrently (WAL): a long history read on another
+/// thread never makes the daemon's writes wait.
 public final class RunStore: Sendable {
     /// The state directory.
     public let directory: String
     /// `directory/state.db`.
     public let path: String
-    private let queue: DatabaseQueue
+    private let queue: DatabasePool
 
     /// The database file's name in the state directory.
     public static let fileName = "state.db"
@@ -38,7 +40,8 @@ public final class RunStore: Sendable {
         configuration.label = "RunStore"
         configuration.prepareDatabase { db in
             // Set here rather than with `journalMode = .wal`, because GRDB's WAL set-up lowers
-            // synchronous to NORMAL, which may lose the last commits on power loss.
+            // synchronous to NORMAL, which may lose the last commits on power loss (the pool's
+            // writer is set back to FULL below).
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
             guard mode?.lowercased() == "wal" else {
                 throw DatabaseError(resultCode: .SQLITE_CANTOPEN,
@@ -49,7 +52,10 @@ public final class RunStore: Sendable {
             try db.execute(sql: "PRAGMA journal_size_limit = 16777216")
         }
         do {
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try DatabasePool(path: path, configuration: configuration)
+            // The pool's WAL set-up lowers its writer to NORMAL after `prepareDatabase`: back to FULL
+            // (the writer connection lives as long as the pool).
+            try queue.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
             let migrator = StoreSchema.migrator
             let superseded = try queue.read { db in try Self.capturingErrno(db) { try migrator.hasBeenSuperseded(db) } }
             if superseded {
@@ -98,15 +104,19 @@ public final class RunStore: Sendable {
         }
     }
 
-    /// The value of a pragma on the store's own connection (`synchronous` is per connection).
+    /// The value of a pragma on the store's writer connection (`synchronous` is per connection).
     func pragma(_ name: String) throws(StoreError) -> String? {
-        try read("read PRAGMA \(name)") { db in
-            switch try DatabaseValue.fetchOne(db, sql: "PRAGMA \(name)")?.storage {
-            case .int64(let value): "\(value)"
-            case .string(let value): value
-            case .double(let value): "\(value)"
-            case .blob, .null, nil: nil
+        do {
+            return try queue.writeWithoutTransaction { db in
+                switch try DatabaseValue.fetchOne(db, sql: "PRAGMA \(name)")?.storage {
+                case .int64(let value): "\(value)"
+                case .string(let value): value
+                case .double(let value): "\(value)"
+                case .blob, .null, nil: nil
+                }
             }
+        } catch {
+            throw mapped(error, "read PRAGMA \(name)")
         }
     }
 

@@ -10,8 +10,57 @@ enum StoreSchema {
         migrator.registerMigration("v1: runs, slots, toggles") { db in
             try db.execute(sql: v1)
         }
+        migrator.registerMigration("v2: config audit") { db in
+            try db.execute(sql: v2)
+        }
+        // Before the resource usage columns: it copies `runs` with v1's columns.
+        migrator.registerMigration("v3: trigger upstream") { db in
+            try db.execute(sql: v3TriggerUpstream)
+        }
+        migrator.registerMigration("v4: run resource usage") { db in
+            try db.execute(sql: v4ResourceUsage)
+        }
         return migrator
     }
+
+    /// The `upstream` trigger (a task with `after:` alone, started by its upstreams). SQLite
+    /// cannot change a CHECK constraint in place: the table is copied, `seq` values and all
+    /// (`latest_runs` points at them), and its indexes made again.
+    private static let v3TriggerUpstream = """
+        CREATE TABLE runs_v2 (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            run_id TEXT NOT NULL UNIQUE,
+            task TEXT NOT NULL,
+            "trigger" TEXT NOT NULL CHECK ("trigger" IN ('schedule', 'manual', 'retry', 'catch_up', 'upstream')),
+            scheduled_at INTEGER,
+            started_at INTEGER,
+            finished_at INTEGER,
+            exit_code INTEGER,
+            signal INTEGER,
+            outcome TEXT NOT NULL CHECK (outcome IN ('success', 'failed', 'fatal', 'timeout', 'skipped',
+                                                     'abandoned', 'retrying', 'running', 'queued')),
+            attempt INTEGER NOT NULL CHECK (attempt >= 1),
+            duration_ms INTEGER,
+            waited_ms INTEGER,
+            reason TEXT,
+            output_tail BLOB CHECK (output_tail IS NULL OR length(output_tail) <= 65536)
+        );
+        INSERT INTO runs_v2 SELECT * FROM runs;
+        -- Pruned runs may have held the largest seq: new ones still count on from it.
+        UPDATE sqlite_sequence SET seq = (SELECT seq FROM sqlite_sequence WHERE name = 'runs') WHERE name = 'runs_v2'
+            AND (SELECT seq FROM sqlite_sequence WHERE name = 'runs') > seq;
+        DROP TABLE runs;
+        ALTER TABLE runs_v2 RENAME TO runs;
+        CREATE INDEX runs_by_task ON runs(task, seq);
+        CREATE INDEX runs_active ON runs(outcome) WHERE outcome IN ('running', 'queued', 'retrying');
+        """
+
+    /// What each run cost, from the kernel's rusage at the reap (NULL for runs that never ran,
+    /// and for runs recorded before this migration).
+    private static let v4ResourceUsage = """
+        ALTER TABLE runs ADD COLUMN cpu_ms INTEGER CHECK (cpu_ms IS NULL OR cpu_ms >= 0);
+        ALTER TABLE runs ADD COLUMN max_rss_bytes INTEGER CHECK (max_rss_bytes IS NULL OR max_rss_bytes >= 0);
+        """
 
     private static let v1 = """
         CREATE TABLE runs (
@@ -64,5 +113,26 @@ enum StoreSchema {
             key TEXT PRIMARY KEY NOT NULL,
             value
         ) WITHOUT ROWID;
+        """
+
+    /// Configuration changes (run-time edits, reloads, starts on changed files): who, what,
+    /// before and after. `revision` is the configuration revision the change led to; an edit
+    /// is recorded `pending` before its file is renamed into place and `applied` once the
+    /// daemon has reloaded it (or at the next start, if it was killed in between).
+    private static let v2 = """
+        CREATE TABLE config_audit (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT,
+            at INTEGER NOT NULL,
+            outcome TEXT NOT NULL CHECK (outcome IN ('pending', 'applied', 'failed')),
+            revision TEXT NOT NULL,
+            based_on TEXT,
+            uid INTEGER,
+            user TEXT,
+            on_behalf_of TEXT,
+            command TEXT NOT NULL,
+            changes TEXT NOT NULL,
+            reason TEXT
+        );
+        CREATE INDEX config_audit_by_revision ON config_audit(revision, seq);
         """
 }

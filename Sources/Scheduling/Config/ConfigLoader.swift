@@ -6,19 +6,29 @@ public struct LoadedConfig: Sendable, Equatable {
     public var config: SchedulerConfig
     /// Non-fatal issues (an environment variable naming no task, ...), sorted by line.
     public var warnings: [ConfigIssue]
+    /// The files it came from, its revision, and every value with its source.
+    public var layers: ConfigLayers
 
-    public init(config: SchedulerConfig, warnings: [ConfigIssue]) {
+    public init(config: SchedulerConfig, warnings: [ConfigIssue], layers: ConfigLayers? = nil) {
         self.config = config
         self.warnings = warnings
+        self.layers = layers ?? ConfigLayers(revision: "", mainPath: config.sourcePath,
+                                             managedPath: ConfigInputs.managedPath(of: config.sourcePath),
+                                             files: [], values: [], taskFiles: [:])
     }
+
+    /// The revision of the files this was loaded from.
+    public var revision: String { layers.revision }
 }
 
-/// Reads `config/production.yaml` (the YAML contract is in docs and `config/production.yaml`)
-/// and the `SCHEDULER_*` environment overrides into a `SchedulerConfig`. Every problem is
-/// reported, each as `FILE:LINE: key.path: message`.
+/// Reads the configuration (the YAML contract is in docs and `config/production.yaml`) in
+/// layers, later winning: the main file, its drop-ins `<main>.d/*.yaml` in lexical order,
+/// then the `SCHEDULER_*` environment overrides, into a `SchedulerConfig`. `check-config`,
+/// `plan`, the daemon's start, reloads and run-time edits all come through here. Every
+/// problem is reported, each as `FILE:LINE: key.path: message` naming the file it is in.
 public enum ConfigLoader {
-    /// Parses and validates YAML text. Pure except that a relative `path` is made absolute
-    /// against `currentDirectory` (default: the process's current directory).
+    /// Parses and validates one YAML text with no drop-ins. Pure except that a relative `path`
+    /// is made absolute against `currentDirectory` (default: the process's current directory).
     ///
     /// - Parameters:
     ///   - yaml: the configuration text.
@@ -28,22 +38,46 @@ public enum ConfigLoader {
     ///   - envFile: an `--env-file`, whose values win over `environment`'s.
     public static func parse(yaml: String, path: String, environment: [String: String],
                              envFile: EnvironmentFile? = nil, currentDirectory: String? = nil) throws(ConfigErrors) -> LoadedConfig {
+        try parse(ConfigInputs(mainPath: path, main: ConfigInputs.File(path: path, text: yaml)), environment: environment,
+                  envFile: envFile, currentDirectory: currentDirectory)
+    }
+
+    /// Parses and validates every layer of `inputs`: the main file, its drop-ins, the
+    /// environment file (parsed from `inputs` unless `envFile` is given) and `environment`.
+    /// Pure apart from the current directory (see `parse(yaml:...)`).
+    public static func parse(_ inputs: ConfigInputs, environment: [String: String], envFile: EnvironmentFile? = nil,
+                             currentDirectory: String? = nil) throws(ConfigErrors) -> LoadedConfig {
+        var issues = inputs.issues
+        var environmentFile = envFile
+        if environmentFile == nil, let file = inputs.envFile {
+            do { environmentFile = try EnvironmentFile(parsing: file.text, path: file.path) } catch { issues += error.issues }
+        }
+        let loaded: LoadedConfig
+        do {
+            loaded = try parseLayers(inputs, environment: environment, envFile: environmentFile, currentDirectory: currentDirectory)
+        } catch {
+            // The configuration's own issues first, then the unreadable files' and the environment file's.
+            throw ConfigErrors(error.issues + issues, warnings: error.warnings + inputs.warnings)
+        }
+        if !issues.isEmpty { throw ConfigErrors(issues, warnings: loaded.warnings) }
+        return loaded
+    }
+
+    private static func parseLayers(_ inputs: ConfigInputs, environment: [String: String], envFile: EnvironmentFile?,
+                                    currentDirectory: String?) throws(ConfigErrors) -> LoadedConfig {
+        let path = inputs.mainPath
         let cwd = currentDirectory ?? FileManager.default.currentDirectoryPath
         let sourcePath = ConfigPaths.resolve(path, against: cwd)
-        var reader = ConfigReader(file: path)
+        var merger = LayerMerger()
+        guard let root = merger.merge(inputs) else {
+            throw ConfigErrors(merger.issues, warnings: merger.warnings + inputs.warnings)
+        }
+        var reader = ConfigReader(file: path, sources: merger.sources)
+        for issue in merger.issues { reader.add(issue) }
+        for warning in merger.warnings + inputs.warnings { reader.add(warning, warning: true) }
 
-        let root: Node?
-        do {
-            root = try Yams.compose(yaml: yaml)
-        } catch {
-            throw ConfigErrors([yamlIssue(error, file: path)])
-        }
-        guard let root, !ConfigReader.isNull(root) else {
-            throw ConfigErrors([ConfigIssue(file: path, line: 1, keyPath: "",
-                                            message: "the file is empty (it needs a scheduler: section with tasks:)")])
-        }
         var result: (config: SchedulerConfig, taskNames: [String])?
-        if let top = reader.mapping(root, path: "", known: ["scheduler"], expected: "a scheduler: section") {
+        if let top = reader.mapping(root, path: "", known: ["scheduler"] + extensionKeys(root), expected: "a scheduler: section") {
             if let scheduler = top.value("scheduler") {
                 result = reader.readScheduler(scheduler, sourcePath: sourcePath)
             } else if let line = top.keyLine("scheduler") {
@@ -57,43 +91,29 @@ public enum ConfigLoader {
             result = (config, names)
         }
         guard reader.issues.isEmpty, let config = result?.config else {
-            throw ConfigErrors(reader.issues, warnings: reader.warnings)
+            throw ConfigErrors(merger.sources.inLayerOrder(reader.issues), warnings: merger.sources.inLayerOrder(reader.warnings))
         }
-        return LoadedConfig(config: config, warnings: ConfigErrors.sorted(reader.warnings))
+        let layers = ConfigLayers(revision: inputs.revision, mainPath: path, managedPath: inputs.managedPath,
+                                  files: inputs.fileRevisions,
+                                  values: ConfigLayers.values(of: root, sources: merger.sources), taskFiles: merger.taskFiles)
+        return LoadedConfig(config: config, warnings: ConfigErrors.sorted(merger.sources.inLayerOrder(reader.warnings)), layers: layers)
     }
 
-    /// Reads the configuration file and the optional environment file, then `parse`s them.
-    /// A missing or unreadable file is reported like any other issue, with the OS's reason.
+    /// Top-level keys starting with `x-` (as in Compose files): ignored, a place for YAML anchors
+    /// that tasks merge in (`<<: *defaults`).
+    static func extensionKeys(_ root: Node) -> [String] {
+        guard case .mapping(let top) = root else { return [] }
+        return top.keys.compactMap { key in
+            guard case .scalar(let s) = key, s.string.hasPrefix("x-") else { return nil }
+            return s.string
+        }
+    }
+
+    /// Reads the configuration file, its drop-ins and the optional environment file, then
+    /// `parse`s them. A missing or unreadable file is reported like any other issue, with the
+    /// OS's reason.
     public static func load(path: String, envFile: String?, environment: [String: String]) throws(ConfigErrors) -> LoadedConfig {
-        var issues: [ConfigIssue] = []
-        let yaml: String?
-        switch readText(path) {
-        case .success(let text): yaml = text
-        case .failure(let reason):
-            yaml = nil
-            issues.append(ConfigIssue(file: path, line: nil, keyPath: "",
-                                      message: "cannot read the configuration: \(reason) (check the path given to --config)"))
-        }
-        var environmentFile: EnvironmentFile?
-        if let envFile {
-            switch readText(envFile) {
-            case .success(let text):
-                do { environmentFile = try EnvironmentFile(parsing: text, path: envFile) } catch { issues += error.issues }
-            case .failure(let reason):
-                issues.append(ConfigIssue(file: envFile, line: nil, keyPath: "",
-                                          message: "cannot read the environment file: \(reason) (check the path given to --env-file)"))
-            }
-        }
-        guard let yaml else { throw ConfigErrors(issues) }
-        let loaded: LoadedConfig
-        do {
-            loaded = try parse(yaml: yaml, path: path, environment: environment, envFile: environmentFile)
-        } catch {
-            // The configuration's own issues first, then the environment file's.
-            throw ConfigErrors(error.issues + issues, warnings: error.warnings)
-        }
-        if !issues.isEmpty { throw ConfigErrors(issues, warnings: loaded.warnings) }
-        return loaded
+        try parse(ConfigInputs.read(path: path, envFile: envFile), environment: environment)
     }
 
     /// The file's UTF-8 text, or the OS's reason (`No such file or directory`, ...).
@@ -113,12 +133,16 @@ public enum ConfigLoader {
     }
 
     /// strerror of the underlying POSIX error when Foundation gives one.
-    private static func reason(_ error: Error, path: String) -> String {
+    static func reason(_ error: Error, path: String) -> String {
         let ns = error as NSError
         if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
             return String(cString: strerror(Int32(underlying.code)))
         }
         if ns.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(ns.code))) }
+        // Foundation says "no such file" for more than that (a symlink loop, ...): ask the OS.
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        if fd < 0 { return String(cString: strerror(errno)) }
+        close(fd)
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
             return isDirectory.boolValue ? String(cString: strerror(EISDIR)) : String(cString: strerror(EACCES))
@@ -126,21 +150,26 @@ public enum ConfigLoader {
         return String(cString: strerror(ENOENT))
     }
 
-    /// A YAML syntax error as an issue with its line.
-    static func yamlIssue(_ error: Error, file: String) -> ConfigIssue {
+    /// A YAML syntax error as an issue with its file and line (`sources` numbers the lines of
+    /// every layer globally).
+    static func yamlIssue(_ error: Error, sources: ConfigSourceMap) -> ConfigIssue {
         let fix = "check the indentation and quoting"
+        let file = sources.files.last?.path ?? ""
         guard let yamlError = error as? YamlError else {
             return ConfigIssue(file: file, line: nil, keyPath: "", message: "YAML error: \(error) (\(fix))")
+        }
+        func at(_ line: Int, _ message: String) -> ConfigIssue {
+            let located = sources.locate(line)
+            return ConfigIssue(file: located.file, line: located.line, keyPath: "", message: message)
         }
         switch yamlError {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
-            let where_ = context.map { " (\($0.text) at line \($0.mark.line))" } ?? ""
-            return ConfigIssue(file: file, line: mark.line, keyPath: "", message: "YAML syntax error: \(problem)\(where_); \(fix)")
+            let where_ = context.map { " (\($0.text) at line \(sources.locate($0.mark.line).line))" } ?? ""
+            return at(mark.line, "YAML syntax error: \(problem)\(where_); \(fix)")
         case .duplicatedKeysInMapping(let duplicates, let context):
             let keys = duplicates.map { "\"\($0)\"" }.joined(separator: ", ")
-            return ConfigIssue(file: file, line: context.mark.line, keyPath: "",
-                               message: "duplicate key \(keys) in one mapping (each key may appear once: remove or rename one)")
+            return at(context.mark.line, "duplicate key \(keys) in one mapping (each key may appear once: remove or rename one)")
         case .reader(let problem, _, _, _):
             return ConfigIssue(file: file, line: nil, keyPath: "", message: "YAML error: \(problem) (the file must be UTF-8 text)")
         default:

@@ -43,6 +43,10 @@ extension ConfigReader {
                     error(pair.keyLine, entryPath, "\"\(pair.key)\" is not a date (write YYYY-MM-DD)")
                     continue
                 }
+                guard ConfigRanges.calendarYears.contains(date.year) else {
+                    error(pair.keyLine, entryPath, Self.outOfCalendar(pair.key))
+                    continue
+                }
                 guard let text = scalarString(pair.value, path: entryPath, expected: "a closing time HH:MM") else { continue }
                 guard let time = TimeOfDay(parsing: text) else {
                     let fix = AtSyntax.parse(text).map { " (try \($0))" } ?? " (write HH:MM, e.g. 13:00)"
@@ -74,6 +78,14 @@ extension ConfigReader {
             error(Self.line(node), path, "\"\(text)\" is not a date (write YYYY-MM-DD, e.g. 2031-01-10)")
             return nil
         }
+        guard ConfigRanges.calendarYears.contains(date.year) else {
+            error(Self.line(node), path, Self.outOfCalendar(text))
+            return nil
+        }
         return date
+    }
+
+    private static func outOfCalendar(_ date: String) -> String {
+        "\(date) is out of range (the calendar covers the years \(ConfigRanges.calendarYears.lowerBound) to \(ConfigRanges.calendarYears.upperBound))"
     }
 }

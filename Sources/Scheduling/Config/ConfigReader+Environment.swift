@@ -1,3 +1,5 @@
+import MarketCalendar
+
 /// Environment overrides, as in the old cron guide:
 /// - `SCHEDULER_<TASK>_ENABLED=true|false`: one task (wins over everything else);
 /// - `SCHEDULER_ENABLE_ALL=true|false`: every task without its own variable (wins over YAML);
@@ -59,20 +61,12 @@ extension ConfigReader {
         config.forceAll = forceRun == true
     }
 
-    /// true/false, 1/0, yes/no in any case; anything else is an error naming the variable.
+    /// `BooleanWord`s (true/false, 1/0, yes/no in any case, as `v6ctl gate` reads them too); anything
+    /// else is an error naming the variable.
     private mutating func flag(_ variable: Variable) -> Bool? {
-        switch variable.value.trimmingBlanks().lowercased() {
-        case "true", "1", "yes": return true
-        case "false", "0", "no": return false
-        default:
-            add(ConfigIssue(file: variable.issueFile, line: variable.line, keyPath: variable.name,
-                            message: "\"\(variable.value)\" is not true or false (write \(variable.name)=true or \(variable.name)=false)"))
-            return nil
-        }
+        if let value = BooleanWord.parse(variable.value) { return value }
+        add(ConfigIssue(file: variable.issueFile, line: variable.line, keyPath: variable.name,
+                        message: "\"\(variable.value)\" is not true or false (write \(variable.name)=true or \(variable.name)=false)"))
+        return nil
     }
-}
-
-extension String {
-    /// Without leading and trailing spaces and tabs.
-    func trimmingBlanks() -> String { EnvironmentFile.trimmed(self) }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import MarketCalendar
 import Yams
 
@@ -9,6 +10,9 @@ struct TaskDefaults {
     var onFailure: [String]?
     /// `enable_holiday_check: false`.
     var ignoresHolidays: Bool
+    /// `notify_default`, and every channel name (for tasks' `notify:`).
+    var notify: [String] = []
+    var channelNames: [String] = []
 }
 
 extension ConfigReader {
@@ -16,7 +20,7 @@ extension ConfigReader {
         "timezone", "log_directory", "enable_holiday_check", "enable_logging", "working_directory",
         "state_directory", "control_socket", "control_group", "max_concurrent_tasks", "kill_grace_seconds",
         "history_limit", "on_failure", "calendar", "tasks",
-    ]
+    ] + notifySchedulerKeys
     static let supportedTimezone = "America/New_York"
     static let defaultStateDirectory = "/var/lib/v6-scheduler"
     static let defaultControlSocket = "/run/v6-scheduler/control.sock"
@@ -56,9 +60,9 @@ extension ConfigReader {
                 config.controlGroup = group
             }
         }
-        config.maxConcurrentTasks = int(m, "max_concurrent_tasks", in: 1...1024) ?? 16
-        config.killGraceSeconds = int(m, "kill_grace_seconds", in: 0...Int.max, unit: "seconds") ?? 10
-        config.historyLimit = int(m, "history_limit", in: 1...Int.max) ?? 1000
+        config.maxConcurrentTasks = int(m, "max_concurrent_tasks", in: ConfigRanges.maxConcurrentTasks) ?? 16
+        config.killGraceSeconds = int(m, "kill_grace_seconds", in: ConfigRanges.killGraceSeconds, unit: "seconds") ?? 10
+        config.historyLimit = int(m, "history_limit", in: ConfigRanges.historyLimit) ?? 1000
         if let hook = command(m, "on_failure", allowEmpty: true), !hook.isEmpty {
             config.onFailure = ConfigReader.resolveProgram(hook, in: workingDirectory)
         }
@@ -66,9 +70,12 @@ extension ConfigReader {
             config.extraDays = readCalendar(calendar, path: m.child("calendar"))
         }
 
+        let notify = readNotifySettings(m, base: base)
+        config.notify = notify.settings
         let defaults = TaskDefaults(workingDirectory: workingDirectory, killGraceSeconds: config.killGraceSeconds,
                                     historyLimit: config.historyLimit, onFailure: config.onFailure,
-                                    ignoresHolidays: !config.enableHolidayCheck)
+                                    ignoresHolidays: !config.enableHolidayCheck, notify: config.notify.defaultChannels,
+                                    channelNames: notify.names)
         var names: [String] = []
         if let tasksNode = m.value("tasks"),
            let tasks = mapping(tasksNode, path: m.child("tasks"), known: nil, expected: "a mapping of task names to tasks") {
@@ -81,6 +88,7 @@ extension ConfigReader {
                 }
             }
         }
+        checkDependencies(names: names, tasksPath: m.child("tasks"))
         if names.isEmpty {
             warn(m.keyLine("tasks") ?? m.line, m.child("tasks"), "no tasks are defined (the scheduler will run nothing)")
         }
@@ -94,7 +102,7 @@ extension ConfigReader {
             return true
         }
         var fixed = ""
-        for c in name.lowercased().unicodeScalars {
+        for c in Self.transliterated(name).lowercased().unicodeScalars {
             let ok = ("a"..."z").contains(c) || ("0"..."9").contains(c)
             if ok { fixed.unicodeScalars.append(c) } else if !fixed.hasSuffix("_"), !fixed.isEmpty { fixed += "_" }
         }
@@ -102,6 +110,14 @@ extension ConfigReader {
         let hint = fixed.isEmpty ? "" : " (try \(fixed))"
         error(line, path, "task names use only a-z, 0-9 and _, since they become SCHEDULER_<NAME>_ENABLED variables\(hint)")
         return false
+    }
+
+    /// `name` in ASCII letters where it has others (`tâche_é` -> `tache_e`, `задача` -> `zadaca`),
+    /// for the suggested fix; without ICU's transliterator, accents are at least dropped.
+    static func transliterated(_ name: String) -> String {
+        if let ascii = name.applyingTransform(StringTransform("Any-Latin; Latin-ASCII"), reverse: false) { return ascii }
+        let marks = name.decomposedStringWithCompatibilityMapping.unicodeScalars.filter { $0.properties.generalCategory != .nonspacingMark }
+        return String(String.UnicodeScalarView(marks))
     }
 
     /// A relative program path with a slash (`scripts/notify.sh`) names a file under the

@@ -5,7 +5,7 @@ extension ConfigReader {
     static let taskKeys = [
         "command", "enabled", "frequency", "market_phase", "at", "cron", "days", "timeout_seconds", "retries",
         "retry_backoff_seconds", "overlap", "catch_up", "force_run", "environment", "kill_grace_seconds",
-        "history_limit", "on_failure",
+        "history_limit", "on_failure", "notify", "after", "after_wait",
     ]
     static let scheduleKeys = ["at", "frequency", "cron"]
     /// A frequency longer than a day would fire at most once a day: that is an `at:` time.
@@ -25,20 +25,22 @@ extension ConfigReader {
         let schedule = readSchedule(m, line: line, path: path)
         let days = days(m, "days")
         let enabled = bool(m, "enabled")
-        let timeout = int(m, "timeout_seconds", in: 1...Int.max, unit: "seconds")
-        let retries = int(m, "retries", in: 0...100)
-        let backoff = int(m, "retry_backoff_seconds", in: 0...Int.max, unit: "seconds")
+        let timeout = int(m, "timeout_seconds", in: ConfigRanges.timeoutSeconds, unit: "seconds")
+        let retries = int(m, "retries", in: ConfigRanges.retries)
+        let backoff = int(m, "retry_backoff_seconds", in: ConfigRanges.retryBackoffSeconds, unit: "seconds")
         let overlap = choice(m, "overlap", OverlapPolicy.allCases.map(\.rawValue), what: "an overlap policy")
         let catchUp = bool(m, "catch_up")
         let forceRun = bool(m, "force_run")
         let environment = readEnvironment(m, "environment")
-        let killGrace = int(m, "kill_grace_seconds", in: 0...Int.max, unit: "seconds")
-        let historyLimit = int(m, "history_limit", in: 1...Int.max)
+        let killGrace = int(m, "kill_grace_seconds", in: ConfigRanges.killGraceSeconds, unit: "seconds")
+        let historyLimit = int(m, "history_limit", in: ConfigRanges.historyLimit)
         let hook = command(m, "on_failure", allowEmpty: true)
+        let notify = channelList(m, "notify", known: defaults.channelNames)
+        let dependencies = readDependencies(m, name: name, scheduled: schedule.map { !$0.isEventDriven }, catchUp: catchUp)
 
         guard issues.count == before, let argv, let schedule else { return nil }
         var task = TaskConfig(name: name, command: Self.resolveProgram(argv, in: defaults.workingDirectory), schedule: schedule)
-        task.line = line
+        task.line = sources.locate(line).line
         if let enabled {
             task.enabled = enabled
             task.enabledSource = .yaml
@@ -52,6 +54,8 @@ extension ConfigReader {
         task.retryBackoffSeconds = backoff ?? task.retryBackoffSeconds
         task.overlap = overlap.flatMap(OverlapPolicy.init(rawValue:)) ?? task.overlap
         task.catchUp = catchUp ?? false
+        task.after = dependencies.after
+        task.afterWaitSeconds = dependencies.afterWait ?? task.afterWaitSeconds
         task.ignoresHolidays = (forceRun ?? false) || defaults.ignoresHolidays
         task.environment = environment ?? [:]
         task.killGraceSeconds = killGrace ?? defaults.killGraceSeconds
@@ -61,6 +65,7 @@ extension ConfigReader {
         } else {
             task.onFailure = defaults.onFailure
         }
+        task.notify = notify ?? defaults.notify
         warnAboutOverlap(task, m)
         return task
     }
@@ -72,7 +77,9 @@ extension ConfigReader {
                   "applies only to frequency: tasks (remove it; for times relative to the session use at: open+5m or close-10m)")
         }
         guard let key = given.first else {
-            error(line, path, "has no schedule (add one of at:, frequency:, cron:)")
+            // `after:` alone: the task runs when its upstreams have succeeded.
+            if m.has("after") { return .afterUpstreams }
+            error(line, path, "has no schedule (add one of at:, frequency:, cron:; or after: to run once other tasks have succeeded)")
             return nil
         }
         if given.count > 1 {
@@ -173,6 +180,6 @@ extension ConfigReader {
         guard case .frequency(let seconds, _) = task.schedule, Int64(task.timeoutSeconds) > seconds else { return }
         let line = m.keyLine("timeout_seconds") ?? m.keyLine("frequency")
         let what = m.has("timeout_seconds") ? "timeout_seconds (\(task.timeoutSeconds))" : "the default timeout (\(task.timeoutSeconds)s)"
-        warn(line, m.path, "\(what) is longer than the frequency (\(DurationSyntax.compact(seconds))): a slow run overlaps the next occurrences (overlap: \(task.overlap.rawValue)); set timeout_seconds below \(seconds)")
+        warn(line, m.path, "\(what) is longer than the frequency (\(DurationSyntax.compact(seconds))): a slow run overlaps the next occurrences (overlap: \(task.overlap.rawValue)); set timeout_seconds to at most \(seconds)")
     }
 }

@@ -29,19 +29,34 @@ struct MappingNode {
 /// Collects issues while the loader walks the YAML tree, and reads typed values out of nodes.
 /// Every reader returns nil after recording an issue, so one bad value never hides the next.
 struct ConfigReader {
-    /// The configuration file as named by the operator.
+    /// The main configuration file as named by the operator.
     let file: String
+    /// The files of the layered configuration: node lines are global, this turns them into
+    /// `FILE:LINE` (see `ConfigSourceMap`).
+    let sources: ConfigSourceMap
     private(set) var issues: [ConfigIssue] = []
     private(set) var warnings: [ConfigIssue] = []
+    /// Where each task's `after:` entries are, for `checkDependencies`.
+    var dependencyLines: [String: DependencyLines] = [:]
 
-    init(file: String) { self.file = file }
+    init(file: String, sources: ConfigSourceMap) {
+        self.file = file
+        self.sources = sources
+    }
+
+    /// An issue at a node's (global) line: in the file that line belongs to.
+    func issue(_ line: Int?, _ path: String, _ message: String) -> ConfigIssue {
+        guard let line else { return ConfigIssue(file: file, line: nil, keyPath: path, message: message) }
+        let located = sources.locate(line)
+        return ConfigIssue(file: located.file, line: located.line, keyPath: path, message: message)
+    }
 
     mutating func error(_ line: Int?, _ path: String, _ message: String) {
-        issues.append(ConfigIssue(file: file, line: line, keyPath: path, message: message))
+        issues.append(issue(line, path, message))
     }
 
     mutating func warn(_ line: Int?, _ path: String, _ message: String) {
-        warnings.append(ConfigIssue(file: file, line: line, keyPath: path, message: message))
+        warnings.append(issue(line, path, message))
     }
 
     mutating func add(_ issue: ConfigIssue, warning: Bool = false) {
@@ -75,7 +90,7 @@ struct ConfigReader {
             return nil
         }
         var pairs: [MappingNode.Pair] = []
-        for (key, value) in m {
+        for (key, value) in merged(m, path: path) {
             guard case .scalar(let k) = key else {
                 error(Self.line(key), path, "keys must be plain names, found \(Self.describe(key))")
                 continue
@@ -83,14 +98,55 @@ struct ConfigReader {
             let pair = MappingNode.Pair(key: k.string, keyLine: Self.line(key), value: value)
             if let known, !known.contains(k.string) {
                 let childPath = path.isEmpty ? k.string : path + "." + k.string
-                let hint = Suggestion.closest(to: k.string, in: known).map { "did you mean \($0)?" }
-                    ?? "known keys: " + known.joined(separator: ", ")
+                let listed = known.filter { !$0.hasPrefix("x-") }
+                let hint = Suggestion.closest(to: k.string, in: listed).map { "did you mean \($0)?" }
+                    ?? "known keys: " + listed.joined(separator: ", ")
+                    + (path.isEmpty ? "; keys starting with x- are ignored, a place for YAML anchors" : "")
                 error(pair.keyLine, childPath, "unknown key \"\(k.string)\" (\(hint))")
                 continue
             }
             pairs.append(pair)
         }
         return MappingNode(path: path, line: Self.line(node), pairs: pairs)
+    }
+
+    /// `m`'s pairs with YAML merge keys resolved (`<<: *defaults`, or `<<: [*a, *b]`): the merged
+    /// mappings' keys are added where `m` does not set them itself, the first merged mapping
+    /// winning over later ones, as YAML 1.1 has it.
+    mutating func merged(_ m: Node.Mapping, path: String) -> [(key: Node, value: Node)] {
+        var own: [(key: Node, value: Node)] = []
+        var inherited: [(key: Node, value: Node)] = []
+        for (key, value) in m {
+            guard case .scalar(let k) = key, k.style == .plain, k.string == "<<" else {
+                own.append((key, value))
+                continue
+            }
+            let sources: [Node]
+            switch value {
+            case .mapping: sources = [value]
+            case .sequence(let list): sources = Array(list)
+            default: sources = [value]
+            }
+            for source in sources {
+                guard case .mapping(let mapping) = source else {
+                    error(Self.line(source), path.isEmpty ? "<<" : path + ".<<",
+                          "a merge key takes a mapping or a list of mappings, usually an alias such as *defaults; found \(Self.describe(source))")
+                    continue
+                }
+                inherited += merged(mapping, path: path)
+            }
+        }
+        var seen = Set(own.compactMap { Self.scalarKey($0.key) })
+        for pair in inherited {
+            guard let key = Self.scalarKey(pair.key), seen.insert(key).inserted else { continue }
+            own.append(pair)
+        }
+        return own
+    }
+
+    private static func scalarKey(_ node: Node) -> String? {
+        if case .scalar(let s) = node { return s.string }
+        return nil
     }
 
     // MARK: - Scalars
@@ -125,14 +181,20 @@ struct ConfigReader {
         guard let node = m.value(key), let text = scalarString(node, path: m.child(key), expected: "a whole number") else {
             return nil
         }
+        let bounds = "from \(range.lowerBound) to \(range.upperBound)\(unit.isEmpty ? "" : " \(unit)")"
         guard let value = Int(text) else {
+            // Digits that do not fit in 64 bits are a number too, just far out of range.
+            let digits = text.drop { $0 == "-" || $0 == "+" }
+            if !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isWholeNumber }) {
+                error(Self.line(node), m.child(key), "\(text) is out of range (\(bounds))")
+                return nil
+            }
             var hint = ""
             if unit == "seconds", let seconds = DurationSyntax.seconds(text) { hint = " (try \(seconds))" }
             error(Self.line(node), m.child(key), "expects a whole number\(unit.isEmpty ? "" : " of \(unit)"), found \"\(text)\"\(hint)")
             return nil
         }
         guard range.contains(value) else {
-            let bounds = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
             error(Self.line(node), m.child(key), "\(value) is out of range (\(bounds))")
             return nil
         }

@@ -9,7 +9,7 @@ public enum ConfigSummary {
     /// Lines longer than `maxWidth` are cut with "..." (only very long names and variables).
     public static func lines(_ config: SchedulerConfig) -> [String] {
         let rows = config.tasks.map { task in
-            [task.name, schedule(task.schedule), days(task), task.ignoresHolidays ? "force_run" : "", state(task)]
+            [task.name, schedule(of: task), days(task), task.ignoresHolidays ? "force_run" : "", state(task)]
         }
         // Caps keep one long cell from pushing every other line past the width.
         let caps = [30, 26, 14, 9]
@@ -21,6 +21,21 @@ public enum ConfigSummary {
         }
     }
 
+    /// What `after:` says, one line per task that has it, under a heading; empty when no task
+    /// has it. For example:
+    /// `  calculate_daily_statistics  after final_data_collection (waits at most 1h)`.
+    public static func dependencyLines(_ config: SchedulerConfig) -> [String] {
+        let dependents = config.tasks.filter { !$0.after.isEmpty }
+        guard !dependents.isEmpty else { return [] }
+        let width = min(30, dependents.map(\.name.count).max() ?? 0)
+        return ["dependencies (after:):"] + dependents.map { task in
+            let wait = task.isEventDriven
+                ? "once a day, when \(task.after.count == 1 ? "it has" : "all have") succeeded"
+                : "waits at most \(DurationSyntax.canonical(task.afterWaitSeconds))"
+            return fit("  " + fit(task.name, width) + "  after " + task.after.joined(separator: ", ") + " (\(wait))", maxWidth, pad: false)
+        }
+    }
+
     /// `at 08:00`, `at 08:00, 12:00`, `at close+15m`, `every 5m in market_open`, `every 15m all day`,
     /// `cron "0 8 * * 1-5"`.
     public static func schedule(_ spec: ScheduleSpec) -> String {
@@ -29,7 +44,13 @@ public enum ConfigSummary {
         case .frequency(let seconds, let window):
             "every \(DurationSyntax.compact(seconds)) " + (window == .any ? "all day" : "in \(window.rawValue)")
         case .cron(let expression): "cron \"\(expression)\""
+        case .afterUpstreams: "after its upstreams"
         }
+    }
+
+    /// ``schedule(_:)``, and for a task with `after:` alone, `after a, b`.
+    public static func schedule(of task: TaskConfig) -> String {
+        task.isEventDriven ? "after " + task.after.joined(separator: ", ") : schedule(task.schedule)
     }
 
     /// `trading days`, `every day`, `sat`, `mon,wed`; `cron fields` for a cron task without `days:`.

@@ -28,6 +28,9 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
     private let weekdays: UInt64
     /// Vixie's rule: true when a day must match both day fields, false when either suffices.
     private let bothDayFields: Bool
+    /// Whether the day-of-month / day-of-week field starts with `*` (what decides Vixie's rule).
+    public let dayOfMonthStarred: Bool
+    public let dayOfWeekStarred: Bool
 
     /// Every hour:minute the expression selects within a day, ascending.
     public let times: [TimeOfDay]
@@ -53,6 +56,8 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         // Sunday is 0 and 7; fold 7 onto 0 so a date's weekday needs one lookup.
         weekdays = (weekdayField.bits | (weekdayField.bits >> 7)) & 0x7F
         bothDayFields = dayField.starred || weekdayField.starred
+        dayOfMonthStarred = dayField.starred
+        dayOfWeekStarred = weekdayField.starred
 
         if bothDayFields, !CronExpression.someDayExists(days: days, months: months) {
             throw CronError.neverFires(dayText: String(fields[2]), monthText: String(fields[3]))
@@ -75,6 +80,15 @@ public struct CronExpression: Sendable, Equatable, CustomStringConvertible {
         let byWeekday = weekdays >> UInt64(date.weekday.rawValue % 7) & 1 == 1
         return bothDayFields ? (byDay && byWeekday) : (byDay || byWeekday)
     }
+
+    /// The selected days of month (1-31), ascending.
+    public var daysOfMonth: [Int] { (1...31).filter { days >> UInt64($0) & 1 == 1 } }
+    /// The selected months (1-12), ascending.
+    public var monthNumbers: [Int] { (1...12).filter { months >> UInt64($0) & 1 == 1 } }
+    /// The selected weekdays in cron numbering (0 Sunday ... 6 Saturday), ascending.
+    public var weekdayNumbers: [Int] { (0...6).filter { weekdays >> UInt64($0) & 1 == 1 } }
+    /// Vixie's rule: true when a day must match both day fields, false when either suffices.
+    public var requiresBothDayFields: Bool { bothDayFields }
 
     /// Whether the day fields choose days at all; false for `* * *` in the three day fields (and for
     /// `@daily`, `@hourly`), where the task's `days:` rule alone decides.

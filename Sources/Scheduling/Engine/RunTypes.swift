@@ -4,6 +4,8 @@ import MarketCalendar
 public enum Trigger: String, Sendable, Codable, CaseIterable {
     case schedule, manual, retry
     case catchUp = "catch_up"
+    /// A task with `after:` alone: its upstreams succeeded for its run date.
+    case upstream
 }
 
 /// How a run ended (or where it stands), as stored and shown.
@@ -21,7 +23,8 @@ public struct RunStart: Sendable, Equatable {
     public let runID: String
     public let task: String
     public let trigger: Trigger
-    /// The slot this run serves (nil for a manual run).
+    /// The slot this run serves (nil for a manual run; the start of its run date, ET midnight,
+    /// for an `upstream` run).
     public let scheduledAt: Instant?
     public let attempt: Int
     /// Seconds spent waiting for a free slot under `max_concurrent_tasks`.
@@ -57,6 +60,18 @@ public struct RunCompletion: Sendable, Equatable {
     public let isFinalFailure: Bool
 }
 
+/// Why an occurrence did not run, for alerts (`missed`, `skipped`) and metrics; `reason` says it in words.
+public enum SkipCause: Sendable, Equatable {
+    /// The previous run still runs, or one already waits for it (`overlap`).
+    case overlap
+    /// `count` occurrences were stepped over (clock step, suspend); the latest runs.
+    case missed(count: Int)
+    /// An upstream task did not succeed (dependencies).
+    case dependency
+    /// The daemon stopped before a waiting start could run.
+    case stopping
+}
+
 /// An occurrence that did not run, recorded with its reason.
 public struct SkippedRun: Sendable, Equatable {
     public let runID: String
@@ -64,6 +79,7 @@ public struct SkippedRun: Sendable, Equatable {
     public let trigger: Trigger
     public let scheduledAt: Instant?
     public let reason: String
+    public var cause: SkipCause = .overlap
 }
 
 /// What the state machine asks the daemon to do.

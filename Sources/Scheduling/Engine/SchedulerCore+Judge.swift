@@ -81,6 +81,7 @@ extension SchedulerCore {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in runID.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
         let jitter = 0.75 + 0.5 * Double(hash % 10_000) / 10_000
-        return min(SchedulerCore.maxBackoffSeconds, Int64((base * jitter).rounded()))
+        // Capped in floating point first: a huge base must not reach Int64's conversion.
+        return Int64(min(Double(SchedulerCore.maxBackoffSeconds), (base * jitter).rounded()))
     }
 }

@@ -7,8 +7,8 @@ import MarketCalendar
 /// The daemon drives it with the wall clock; `Planner` drives it with a virtual one, so
 /// the plan is what runs. Every occurrence is taken from `OccurrenceCursor`.
 public struct SchedulerCore: Sendable {
-    public private(set) var config: SchedulerConfig
-    public private(set) var calendar: NYSECalendar
+    public internal(set) var config: SchedulerConfig
+    public internal(set) var calendar: NYSECalendar
     /// Per-task state in `config.tasks` order (sorted by name), and each name's index:
     /// the hot path works on indices and mutates in place.
     var states: [TaskState] = []
@@ -20,6 +20,8 @@ public struct SchedulerCore: Sendable {
     var queuedBehind: [String: PendingStart] = [:]   // task -> the one run waiting for it (overlap)
     var retries: [String: PendingRetry] = [:]        // task -> its next attempt
     public private(set) var toggles: [String: RuntimeToggle] = [:]
+    /// `after:`: latest runs per run date, starts waiting for upstreams (see +Dependencies).
+    var deps = DependencyTracker(tasks: [])
     /// Occurrences at or before this instant have been handled.
     public private(set) var processedUntil: Instant
     private var nextRunID: Int64
@@ -30,12 +32,16 @@ public struct SchedulerCore: Sendable {
     ///   - firstRunID: run ids are decimal numbers counting up from here (the daemon starts
     ///     above the largest id in its history, so ids stay unique across restarts).
     public init(config: SchedulerConfig, now: Instant, firstRunID: Int64 = 1, toggles: [String: RuntimeToggle] = [:]) {
+        let prepared = Self.prepare(config, after: now - 1)
         self.config = config
-        self.calendar = config.makeCalendar()
+        self.calendar = prepared.calendar
         self.processedUntil = now - 1
         self.nextRunID = firstRunID
         self.toggles = toggles
-        rebuildTasks()
+        states = prepared.states
+        indexOf = prepared.indexOf
+        due = prepared.due
+        remapDependencies()
     }
 
     // MARK: - Queries
@@ -46,6 +52,7 @@ public struct SchedulerCore: Sendable {
         if let top = due.min { candidates.append(top.instant) }
         candidates.append(contentsOf: retries.values.map(\.at))
         candidates.append(contentsOf: active.values.filter { $0.stopping == nil }.map(\.deadline))
+        if !deps.gates.isEmpty, let gate = deps.gates.map(\.deadline).min() { candidates.append(gate) }
         return candidates.min()
     }
 
@@ -86,6 +93,7 @@ public struct SchedulerCore: Sendable {
     /// Handles everything due at or before `now`: timeouts, retries, occurrences.
     public mutating func advance(to now: Instant) -> [SchedulerAction] {
         var actions: [SchedulerAction] = []
+        if !deps.gates.isEmpty { expireGates(now: now, into: &actions) }
         for (id, run) in active where run.stopping == nil && run.deadline <= now {
             active[id]?.stopping = .timeout
             actions.append(.stop(runID: id, reason: .timeout))
@@ -94,7 +102,8 @@ public struct SchedulerCore: Sendable {
             retries[task] = nil
             guard indexOf[task] != nil else { continue }
             offer(PendingStart(runID: makeRunID(), task: task, trigger: .retry, scheduledAt: retry.scheduledAt,
-                               attempt: retry.attempt, since: now), now: now, into: &actions)
+                               attempt: retry.attempt, since: now, runDate: retry.runDate, chain: retry.chain, quiet: retry.quiet),
+                  now: now, into: &actions)
         }
         while let top = due.min, top.instant <= now {
             _ = due.removeMin()
@@ -109,17 +118,20 @@ public struct SchedulerCore: Sendable {
                 next = states[i].cursor.next()
             }
             states[i].nextDue = next
+            if deps.tracked[i] { states[i].nextDueDate = next.map { calendar.zone.local($0).date } }
             if let next { due.insert(DueEntry(instant: next, index: i)) }
             let name = states[i].config.name
             guard !isShuttingDown, isEnabled(name, at: now) else { continue }
             if missed > 0 {
-                actions.append(.skipped(SkippedRun(runID: makeRunID(), task: name, trigger: .schedule, scheduledAt: occurrence,
-                    reason: "\(missed) occurrence(s) from \(calendar.zone.iso8601(occurrence)) missed (clock step or suspend); running the latest only")))
+                skip(PendingStart(runID: makeRunID(), task: name, trigger: .schedule, scheduledAt: occurrence, attempt: 1, since: now),
+                     reason: "\(missed) occurrence(s) from \(calendar.zone.iso8601(occurrence)) missed (clock step or suspend); running the latest only",
+                     cause: .missed(count: missed), into: &actions)
             }
             offer(PendingStart(runID: makeRunID(), task: name, trigger: .schedule, scheduledAt: latest, attempt: 1, since: now),
                   now: now, into: &actions)
         }
         processedUntil = max(processedUntil, now)
+        resolveDependencies(now: now, into: &actions)
         return actions
     }
 
@@ -130,18 +142,36 @@ public struct SchedulerCore: Sendable {
         guard let run = active.removeValue(forKey: runID) else { return [] }
         if activeByTask[run.task] == runID { activeByTask[run.task] = nil }
         var actions: [SchedulerAction] = [.completed(judge(run, result, now: now))]
-        if case .completed(let c) = actions[0], c.outcome == .retrying, let at = c.retryAt {
-            retries[run.task] = PendingRetry(at: at, scheduledAt: run.scheduledAt, attempt: run.attempt + 1)
+        if case .completed(let c) = actions[0] {
+            if c.outcome == .retrying, let at = c.retryAt {
+                retries[run.task] = PendingRetry(at: at, scheduledAt: run.scheduledAt, attempt: run.attempt + 1,
+                                                 runDate: run.runDate, chain: run.chain, quiet: run.quiet)
+            }
+            dependencyRunFinished(run, c, now: now)
         }
         if activeByTask[run.task] == nil, let queued = queuedBehind.removeValue(forKey: run.task) {
             startOrWait(queued, now: now, into: &actions)
         }
         drainWaiting(now: now, into: &actions)
+        resolveDependencies(now: now, into: &actions)
         return actions
     }
 
+    /// The daemon measured that a run has been going for its `timeout_seconds`, counted from its
+    /// actual start to the millisecond (the deadline kept here is in whole seconds, rounded up, so
+    /// it is only the backstop): the run is stopped as timed out, unless it is being stopped already.
+    public mutating func timeoutElapsed(_ runID: String) -> [SchedulerAction] {
+        guard let run = active[runID], run.stopping == nil else { return [] }
+        active[runID]?.stopping = .timeout
+        return [.stop(runID: runID, reason: .timeout)]
+    }
+
     /// `v6ctl run-now`: a manual run, subject to the calendar unless forced, and to `overlap`.
-    public mutating func runNow(_ task: String, force: Bool, at now: Instant) throws(SchedulerError) -> (runID: String, actions: [SchedulerAction]) {
+    /// A task with `after:` first waits for its upstreams (unless forced), like an occurrence.
+    /// `withDependents` starts the tasks below it after it (see +Chains); without it, the run
+    /// counts for its dependents' checks but starts none of them.
+    public mutating func runNow(_ task: String, force: Bool, withDependents: Bool = false,
+                                at now: Instant) throws(SchedulerError) -> (runID: String, actions: [SchedulerAction]) {
         guard let index = indexOf[task] else { throw .unknownTask(task, known: Array(indexOf.keys)) }
         let state = states[index]
         if !force {
@@ -159,12 +189,17 @@ public struct SchedulerCore: Sendable {
         if let running = activeByTask[task], state.config.overlap == .skip {
             throw SchedulerError(code: .busy, message: "\(task) is already running (run \(running)); its overlap policy is skip")
         }
-        if queuedBehind[task] != nil || waiting.contains(where: { $0.task == task }) {
+        if queuedBehind[task] != nil || waiting.contains(where: { $0.task == task }) || deps.gates.contains(where: { $0.start.task == task }) {
             throw SchedulerError(code: .busy, message: "\(task) already has a run waiting to start")
         }
         var actions: [SchedulerAction] = []
         let runID = makeRunID()
-        offer(PendingStart(runID: runID, task: task, trigger: .manual, scheduledAt: nil, attempt: 1, since: now), now: now, into: &actions)
+        var start = PendingStart(runID: runID, task: task, trigger: .manual, scheduledAt: nil, attempt: 1, since: now)
+        start.ignoresUpstreams = force
+        start.quiet = !withDependents
+        if withDependents { start.chain = beginChain(below: index, on: calendar.zone.local(now).date) }
+        offer(start, now: now, into: &actions)
+        resolveDependencies(now: now, into: &actions)
         return (runID, actions)
     }
 
@@ -175,20 +210,13 @@ public struct SchedulerCore: Sendable {
         toggles[task] = toggle
     }
 
-    /// A new configuration: schedules restart after what was already handled; running
-    /// runs finish under the rules they started with.
-    public mutating func reload(_ newConfig: SchedulerConfig) {
-        config = newConfig
-        calendar = newConfig.makeCalendar()
-        rebuildTasks()
-        for task in retries.keys where indexOf[task] == nil { retries[task] = nil }
-        queuedBehind = queuedBehind.filter { indexOf[$0.key] != nil }
-        waiting.removeAll { indexOf[$0.task] == nil }
-    }
-
     /// Stop scheduling; stop every running run. Completions still come through `runFinished`.
     public mutating func shutdown() -> [SchedulerAction] {
         isShuttingDown = true
+        // Starts waiting for upstreams leave no record: after a restart they are taken up again.
+        deps.gates.removeAll()
+        deps.open.removeAll()
+        deps.chains.removeAll()
         retries.removeAll()
         queuedBehind.removeAll()
         waiting.removeAll()
@@ -215,50 +243,45 @@ public struct SchedulerCore: Sendable {
             offer(PendingStart(runID: makeRunID(), task: name, trigger: .catchUp, scheduledAt: occurrence, attempt: 1, since: now),
                   now: now, into: &actions)
         }
+        resolveDependencies(now: now, into: &actions)
         return actions
     }
 
     // MARK: - Internals
 
-    private mutating func rebuildTasks() {
-        states = []
-        indexOf = [:]
-        var entries: [DueEntry] = []
-        for (i, task) in config.tasks.enumerated() {
-            let schedule = TaskSchedule(task: task, calendar: calendar)
-            var cursor = OccurrenceCursor(schedule: schedule, after: processedUntil)
-            let next = cursor.next()
-            states.append(TaskState(config: task, schedule: schedule, cursor: cursor, nextDue: next))
-            indexOf[task.name] = i
-            if let next { entries.append(DueEntry(instant: next, index: i)) }
-        }
-        due = Heap(entries)
-    }
-
     /// A fresh run id for a run the daemon records without the state machine (a refused run-now).
     public mutating func reserveRunID() -> String { makeRunID() }
 
-    private mutating func makeRunID() -> String {
+    mutating func makeRunID() -> String {
         defer { nextRunID += 1 }
         return String(nextRunID)
     }
 
-    /// Applies the task's overlap policy to a run that is due.
-    private mutating func offer(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
+    /// A run that is due: through its upstreams' gate first (see +Dependencies), then `admit`.
+    mutating func offer(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
         guard let i = indexOf[start.task] else { return }
+        if deps.linked[i], needsGate(start, index: i) { return gate(start, index: i, now: now, into: &actions) }
+        admit(start, index: i, now: now, into: &actions)
+    }
+
+    /// Applies the task's overlap policy to a run that is due and whose upstreams allow it.
+    mutating func admit(_ start: PendingStart, index i: Int, now: Instant, into actions: inout [SchedulerAction]) {
+        let linked = deps.linked[i]
         let overlap = states[i].config.overlap
         let busy = activeByTask[start.task] != nil || waiting.contains { $0.task == start.task }
-        guard busy else { return startOrWait(start, now: now, into: &actions) }
+        guard busy else {
+            if linked { notePending(start, index: i) }
+            return startOrWait(start, now: now, into: &actions)
+        }
         switch overlap {
         case .skip:
-            actions.append(.skipped(SkippedRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
-                                               reason: "previous run still running (overlap: skip)")))
+            skip(start, reason: "previous run still running (overlap: skip)", cause: .overlap, into: &actions)
         case .queue, .replace:
             if queuedBehind[start.task] != nil {
-                actions.append(.skipped(SkippedRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
-                                                   reason: "a run is already waiting for the running one (overlap: \(overlap.rawValue))")))
+                skip(start, reason: "a run is already waiting for the running one (overlap: \(overlap.rawValue))", cause: .overlap, into: &actions)
                 return
             }
+            if linked { notePending(start, index: i) }
             queuedBehind[start.task] = start
             actions.append(.queued(runID: start.runID, task: start.task, reason: "waiting for the running run (overlap: \(overlap.rawValue))"))
             if overlap == .replace, let current = activeByTask[start.task], active[current]?.stopping == nil {
@@ -289,7 +312,8 @@ public struct SchedulerCore: Sendable {
         let timeout = states[i].config.timeoutSeconds
         active[start.runID] = ActiveRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
                                         // Whole seconds: `now` may be up to a second old, so round the deadline up.
-                                        attempt: start.attempt, deadline: now + Int64(timeout) + 1, stopping: nil)
+                                        attempt: start.attempt, deadline: now + Int64(timeout) + 1, stopping: nil,
+                                        runDate: deps.linked[i] ? runDate(of: start) : nil, chain: start.chain, quiet: start.quiet)
         activeByTask[start.task] = start.runID
         actions.append(.start(RunStart(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
                                        attempt: start.attempt, waitedSeconds: now - start.since, timeoutSeconds: timeout)))
@@ -303,6 +327,8 @@ struct TaskState: Sendable {
     var schedule: TaskSchedule
     var cursor: OccurrenceCursor
     var nextDue: Instant?
+    /// The ET date of `nextDue`, kept for tasks others run after (their dependents ask for it).
+    var nextDueDate: LocalDate? = nil
 }
 
 /// A task's next occurrence in the heap. Indices follow the tasks' name order, so ties
@@ -322,6 +348,15 @@ struct PendingStart: Sendable {
     let attempt: Int
     /// When it became due (the wait for a slot is measured from here).
     let since: Instant
+    /// The run date it serves, when not the ET date of `scheduledAt` (or of `since`): a retry
+    /// of a manual run, a chain's runs.
+    var runDate: LocalDate? = nil
+    /// The `run-now --with-dependents` chain it belongs to.
+    var chain: Int? = nil
+    /// A plain run-now (or its retry): it counts for its dependents' checks, starts none of them.
+    var quiet = false
+    /// Starts without looking at its upstreams (`run-now --force`; already checked).
+    var ignoresUpstreams = false
 }
 
 struct ActiveRun: Sendable {
@@ -332,10 +367,16 @@ struct ActiveRun: Sendable {
     let attempt: Int
     let deadline: Instant
     var stopping: StopReason?
+    var runDate: LocalDate? = nil
+    var chain: Int? = nil
+    var quiet = false
 }
 
 struct PendingRetry: Sendable {
     let at: Instant
     let scheduledAt: Instant?
     let attempt: Int
+    var runDate: LocalDate? = nil
+    var chain: Int? = nil
+    var quiet = false
 }

@@ -27,6 +27,8 @@ public struct SchedulerConfig: Sendable, Equatable {
     public var forceAll: Bool
     /// Sorted by name.
     public var tasks: [TaskConfig]
+    /// Alert channels and their defaults (`notify`, `notify_default`, `notify_repeat`, `dashboard_url`).
+    public var notify = NotifySettings()
 
     public init(sourcePath: String, timezone: String = "America/New_York", logDirectory: String? = nil,
                 enableHolidayCheck: Bool = true, enableLogging: Bool = true, workingDirectory: String,

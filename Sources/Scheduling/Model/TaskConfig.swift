@@ -23,15 +23,24 @@ public struct TaskConfig: Sendable, Equatable {
     public var environment: [String: String]
     public var onFailure: [String]?
     public var historyLimit: Int
+    /// `after:`: the tasks whose run for the same run date must have succeeded first, in the
+    /// order written (empty: no dependencies). See `DependencyGraph`.
+    public var after: [String]
+    /// `after_wait`: how long an occurrence waits for upstreams that have not finished before it
+    /// is skipped (default an hour).
+    public var afterWaitSeconds: Int64
     /// Line of the task's key in the YAML (for messages).
     public var line: Int
+    /// Alert channels of this task: its `notify:` list, or `scheduler.notify_default`; `[]` is none.
+    public var notify: [String] = []
 
     public init(name: String, command: [String], enabled: Bool = true, enabledSource: EnabledSource = .default,
                 schedule: ScheduleSpec, days: DayRule = .trading, daysExplicit: Bool = false,
                 timeoutSeconds: Int = 3600, killGraceSeconds: Int = 10, retries: Int = 0,
                 retryBackoffSeconds: Int = 30, overlap: OverlapPolicy = .skip, catchUp: Bool = false,
                 ignoresHolidays: Bool = false, environment: [String: String] = [:], onFailure: [String]? = nil,
-                historyLimit: Int = 1000, line: Int = 0) {
+                historyLimit: Int = 1000, after: [String] = [], afterWaitSeconds: Int64 = TaskConfig.defaultAfterWait,
+                line: Int = 0) {
         self.name = name
         self.command = command
         self.enabled = enabled
@@ -49,8 +58,16 @@ public struct TaskConfig: Sendable, Equatable {
         self.environment = environment
         self.onFailure = onFailure
         self.historyLimit = historyLimit
+        self.after = after
+        self.afterWaitSeconds = afterWaitSeconds
         self.line = line
     }
+
+    /// `after_wait` when not written: an hour.
+    public static let defaultAfterWait: Int64 = 3600
+
+    /// `after:` without a schedule: it runs once per run date, when its upstreams have succeeded.
+    public var isEventDriven: Bool { schedule.isEventDriven }
 }
 
 /// Where a task's enabled state comes from (shown by `check-config` and `v6ctl`).
@@ -79,6 +96,15 @@ public enum ScheduleSpec: Sendable, Equatable {
     case frequency(seconds: Int64, window: Window)
     /// A 5-field cron expression on ET wall time.
     case cron(CronExpression)
+    /// No time of its own (`after:` alone): once per run date, as soon as every upstream's run
+    /// for that date has succeeded. Has no occurrences.
+    case afterUpstreams
+
+    /// `.afterUpstreams`: no time of its own.
+    public var isEventDriven: Bool {
+        if case .afterUpstreams = self { return true }
+        return false
+    }
 }
 
 /// One `at:` entry.

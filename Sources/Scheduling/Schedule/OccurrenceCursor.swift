@@ -31,7 +31,8 @@ public struct OccurrenceCursor: Sendable {
                 }
             }
             emptyDays += 1
-            if emptyDays > 2922 { return nil }
+            // A task without a schedule of its own (`after:` alone) has no occurrences.
+            if emptyDays > 2922 || schedule.task.isEventDriven { return nil }
             date = date.adding(days: 1)
             list = schedule.occurrences(on: date)
             index = 0

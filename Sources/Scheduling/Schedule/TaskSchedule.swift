@@ -52,6 +52,8 @@ public struct TaskSchedule: Sendable {
         case .cron(let cron):
             // RFC 5545: a time in the spring gap moves forward, a repeated one is the first.
             instants = cron.times.map { zone.instant(date: date, time: $0) }
+        case .afterUpstreams:
+            return []
         }
         instants.sort()
         var unique: [Instant] = []
@@ -63,6 +65,7 @@ public struct TaskSchedule: Sendable {
     /// The first occurrence strictly after `instant` (nil if none within eight years, e.g.
     /// a cron for February 30).
     public func next(after instant: Instant) -> Instant? {
+        if task.isEventDriven { return nil }
         let today = calendar.zone.local(instant).date
         // Session-relative offsets may cross midnight: look one day back and keep the
         // earliest candidate across the first two days that have one.

@@ -1,0 +1,4 @@
+/// `--format` of `v6-scheduler export`.
+public enum ExportFormat: String, Sendable, CaseIterable, Hashable {
+    case k8s, systemd, crontab
+}
