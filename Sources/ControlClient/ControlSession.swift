@@ -4,8 +4,9 @@ import ControlProtocol
 public enum ControlSession {
     /// Sends `request` to the socket at `path`; returns the result payload. Events (`run_now` with
     /// `wait`) go to `onEvent` as they arrive; `onConnect` receives the connection first, so a
-    /// caller on another thread can `shutdown()` it.
-    public static func call(_ request: Request, path: String, timeoutSeconds: Int = 10,
+    /// caller on another thread can `shutdown()` it. `onBehalfOf` names the person the caller acts
+    /// for, sent with the commands that take it (`Command.takesOnBehalfOf`).
+    public static func call(_ request: Request, path: String, timeoutSeconds: Int = 10, onBehalfOf: String? = nil,
                             onConnect: ((ControlConnection) -> Void)? = nil,
                             onEvent: ((RunEvent) -> Void)? = nil) throws(ControlClientError) -> ResultPayload {
         let client = try ControlConnection(path: path, timeoutSeconds: timeoutSeconds)
@@ -13,7 +14,7 @@ public enum ControlSession {
         // A daemon that turns the connection away (busy: too many connections) answers and hangs
         // up at once, maybe before the request is written: its answer is still there to read.
         var sendFailure: ControlClientError? = nil
-        do { try client.send(Array(RequestEncoder.encode(request, id: 1).dropLast())) } catch { sendFailure = error }
+        do { try client.send(Array(RequestEncoder.encode(request, id: 1, onBehalfOf: onBehalfOf).dropLast())) } catch { sendFailure = error }
         while let line = try readLine(client, wait: onEvent != nil, after: sendFailure) {
             switch ResponseDecoder.decode(line: line) {
             case .failure(let error):

@@ -31,9 +31,9 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         case .status, .tasks, .reload, .metrics: return []
         case .notifyTest: return ["channel"]
         case .task: return ["task", "output"]
-        case .enable, .disable: return ["task", "until"]
-        case .clear: return ["task"]
-        case .runNow: return ["task", "force", "wait", "with_dependents"]
+        case .enable, .disable: return ["task", "until", "on_behalf_of"]
+        case .clear: return ["task", "on_behalf_of"]
+        case .runNow: return ["task", "force", "wait", "with_dependents", "on_behalf_of"]
         case .history: return ["task", "run_id", "limit", "output", "cursor"]
         case .next: return ["limit"]
         case .plan: return ["from", "to"]
@@ -64,6 +64,16 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         switch self {
         case .enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet, .notifyTest: return true
         case .status, .tasks, .task, .history, .next, .plan, .configShow, .audit, .metrics: return false
+        }
+    }
+
+    /// Commands whose top-level `on_behalf_of` names the person a client acts for (a dashboard's
+    /// signed-in user), for the daemon's log and the toggle's `set_by`. The configuration edits
+    /// carry theirs in `ConfigRequest`, for the audit.
+    public var takesOnBehalfOf: Bool {
+        switch self {
+        case .enable, .disable, .clear, .runNow: return true
+        default: return false
         }
     }
 

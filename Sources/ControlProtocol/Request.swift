@@ -110,10 +110,13 @@ public enum Request: Sendable, Equatable {
 public struct DecodedRequest: Sendable, Equatable {
     public let id: RequestID?
     public let result: Result<Request, ProtocolError>
+    /// `on_behalf_of` of a command that takes it at the top level (`Command.takesOnBehalfOf`).
+    public let onBehalfOf: String?
 
-    public init(id: RequestID?, result: Result<Request, ProtocolError>) {
+    public init(id: RequestID?, result: Result<Request, ProtocolError>, onBehalfOf: String? = nil) {
         self.id = id
         self.result = result
+        self.onBehalfOf = onBehalfOf
     }
 
     public var request: Request? { try? result.get() }
@@ -126,13 +129,15 @@ public struct DecodedRequest: Sendable, Equatable {
 
 /// Writes request lines (the client's side).
 public enum RequestEncoder {
-    /// `{"v":1,"id":7,"cmd":"enable","task":"x"}` and a newline.
-    public static func encode(_ request: Request, id: RequestID? = nil) -> [UInt8] {
+    /// `{"v":1,"id":7,"cmd":"enable","task":"x"}` and a newline. `onBehalfOf` is sent with the
+    /// commands that take it at the top level (`Command.takesOnBehalfOf`) and left out otherwise.
+    public static func encode(_ request: Request, id: RequestID? = nil, onBehalfOf: String? = nil) -> [UInt8] {
         var object = JSONObject()
         object.insert("v", .number(String(ProtocolVersion.current)))
         if let id { object.insert("id", id.jsonValue) }
         object.insert("cmd", .string(request.command.rawValue))
         for (key, value) in request.arguments { object.insert(key, value) }
+        if let onBehalfOf, request.command.takesOnBehalfOf { object.insert("on_behalf_of", .string(onBehalfOf)) }
         var out: [UInt8] = []
         JSONWriter.write(.object(object), into: &out)
         out.append(0x0A)

@@ -37,10 +37,22 @@ public enum RequestDecoder {
         case .success(let parsed): id = parsed
         case .failure(let error): return DecodedRequest(id: nil, result: .failure(error))
         }
-        return DecodedRequest(id: id, result: Result { () throws(ProtocolError) in try request(from: object) })
+        do {
+            let (request, onBehalfOf) = try request(from: object)
+            return DecodedRequest(id: id, result: .success(request), onBehalfOf: onBehalfOf)
+        } catch {
+            return DecodedRequest(id: id, result: .failure(error))
+        }
     }
 
-    private static func request(from object: JSONObject) throws(ProtocolError) -> Request {
+    /// The request, and its top-level `on_behalf_of` for the commands that take one there.
+    private static func request(from object: JSONObject) throws(ProtocolError) -> (Request, String?) {
+        let request = try self.request(object)
+        guard request.command.takesOnBehalfOf else { return (request, nil) }
+        return (request, try Fields(object: object, command: request.command).onBehalfOf())
+    }
+
+    private static func request(_ object: JSONObject) throws(ProtocolError) -> Request {
         try checkVersion(object["v"])
         let command = try self.command(object["cmd"])
         let allowed = command.fields

@@ -73,13 +73,16 @@ extension Dashboard {
             let name = try context.parameters.require("name")
             guard let body = await Dashboard.jsonBody(request) else { return Dashboard.badBody() }
             guard await self.mayChange(context) else { return Dashboard.readOnly() }
-            for key in ["force", "wait"] where body[key] != nil && !(body[key] is Bool) {
+            for key in ["force", "wait", "with_dependents"] where body[key] != nil && !(body[key] is Bool) {
                 return Responses.apiError(.badRequest, code: "wrong_type", "\(key) must be true or false")
             }
             let force = body["force"] as? Bool ?? false, wait = body["wait"] as? Bool ?? false
-            guard wait else { return await self.passThrough(.runNow(task: name, force: force), actingFor: self.actor(context)) }
+            let withDependents = body["with_dependents"] as? Bool ?? false
+            guard wait else {
+                return await self.passThrough(.runNow(task: name, force: force, withDependents: withDependents), actingFor: self.actor(context))
+            }
             let final: FollowUpdate = await withCheckedContinuation { continuation in
-                _ = self.gateway.follow(task: name, force: force, actingFor: self.actor(context)) { update in
+                _ = self.gateway.follow(task: name, force: force, withDependents: withDependents, actingFor: self.actor(context)) { update in
                     switch update {
                     case .event: break
                     case .finished, .failed: continuation.resume(returning: update)

@@ -122,10 +122,10 @@ final class LiveRuns: Sendable {
 extension Dashboard {
     /// Starts `run_now` with `wait` for `task` and returns the key of its live page, or nil when
     /// too many runs are being followed.
-    func startLiveRun(task: String, force: Bool, user: String) -> String? {
+    func startLiveRun(task: String, force: Bool, withDependents: Bool = false, user: String) -> String? {
         let run = LiveRun(key: Credentials.randomToken().prefix(16).description, task: task, startedAt: clock())
         guard live.add(run, now: clock()) else { return nil }
-        let handle = gateway.follow(task: task, force: force, actingFor: user) { update in run.append(update) }
+        let handle = gateway.follow(task: task, force: force, withDependents: withDependents, actingFor: user) { update in run.append(update) }
         run.handle.withLockedValue { $0 = handle }
         return run.key
     }

@@ -69,7 +69,7 @@ struct V6Dashboard: AsyncParsableCommand {
         }
         var logger = Logger(label: "v6-dashboard")
         logger.logLevel = .notice
-        let gateway = SocketGateway(socketPath: ControlSocket.path(explicit: socket), logger: logger)
+        let gateway = SocketGateway(socketPath: ControlSocket.path(explicit: socket))
         let dashboard = Dashboard(gateway: gateway, credentials: credentials, logger: logger)
         let token = credentials.token
         let app = dashboard.application(host: address.host, port: address.port, logger: logger) { bound in

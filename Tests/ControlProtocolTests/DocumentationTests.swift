@@ -42,7 +42,7 @@ import Testing
                 #expect(decoded.error == nil, "\(line)")
                 command = decoded.request?.command
                 if let request = decoded.request {
-                    #expect(RequestEncoder.encode(request, id: decoded.id) == bytes + [0x0A], "\(line)")
+                    #expect(RequestEncoder.encode(request, id: decoded.id, onBehalfOf: decoded.onBehalfOf) == bytes + [0x0A], "\(line)")
                 }
                 requests += 1
                 continue

@@ -141,12 +141,12 @@ import Testing
 
     @Test func unknownFieldNamesItAndWhatTheCommandTakes() {
         #expect(error(#"{"v":1,"cmd":"enable","task":"x","untill":"2026-11-27T16:00:00-05:00"}"#)
-            == ProtocolError(.unknownField, #"enable does not take "untill" (did you mean "until"?); it takes "task", "until""#))
+            == ProtocolError(.unknownField, #"enable does not take "untill" (did you mean "until"?); it takes "task", "until", "on_behalf_of""#))
         #expect(error(#"{"v":1,"cmd":"status","task":"x"}"#)
             == ProtocolError(.unknownField, #"status does not take "task"; it takes no fields"#))
         // A typo'd required field is reported as unknown (with the fix), not as missing.
         #expect(error(#"{"v":1,"cmd":"clear","tsak":"x"}"#)
-            == ProtocolError(.unknownField, #"clear does not take "tsak" (did you mean "task"?); it takes "task""#))
+            == ProtocolError(.unknownField, #"clear does not take "tsak" (did you mean "task"?); it takes "task", "on_behalf_of""#))
         #expect(error(#"{"v":1,"cmd":"clear","task":"x","until":"2026-11-27T16:00:00-05:00"}"#)?.code == .unknownField)
         #expect(error(#"{"v":1,"cmd":"run_now","task":"x","Force":true}"#)?.message.contains(#"did you mean "force"?"#) == true)
         let long = String(repeating: "k", count: 5000)

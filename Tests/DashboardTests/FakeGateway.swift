@@ -97,9 +97,9 @@ final class FakeGateway: DaemonGateway {
         }
     }
 
-    func follow(task: String, force: Bool, actingFor user: String?, update: @escaping @Sendable (FollowUpdate) -> Void) -> FollowHandle {
+    func follow(task: String, force: Bool, withDependents: Bool, actingFor user: String?, update: @escaping @Sendable (FollowUpdate) -> Void) -> FollowHandle {
         let s = state.withLockedValue { state in
-            state.calls.append(Call(request: .runNow(task: task, force: force, wait: true), user: user))
+            state.calls.append(Call(request: .runNow(task: task, force: force, wait: true, withDependents: withDependents), user: user))
             return state
         }
         Thread {

@@ -41,6 +41,13 @@ import TestSupport
             #expect(try await browser.post(client, "/tasks/quiet/disable").status == .seeOther)
             let list = try daemon.v6ctl(["list"])
             #expect(list.stdout.split(separator: "\n").contains { $0.hasPrefix("quiet") && $0.contains("no") })
+            // The daemon records whom the change was for (on_behalf_of), beside the dashboard's own peer:
+            // in its log line and in the toggle's set_by.
+            #expect(daemon.waitForLog(" for dashboard"))
+            #expect(daemon.log.range(of: #"disabled by uid \#(getuid()) pid [0-9]+ for dashboard"#, options: .regularExpression) != nil)
+            let setBy = try Command.run("/usr/bin/env", ["python3", "-c", "import sqlite3, sys; print(sqlite3.connect(sys.argv[1]).execute("
+                + "\"select set_by from toggles where task = 'quiet'\").fetchone()[0])", daemon.stateDirectory + "/state.db"])
+            #expect(setBy.stdout.range(of: #"^uid \#(getuid()) pid [0-9]+ for dashboard\n$"#, options: .regularExpression) != nil, "\(setBy.stdout)\(setBy.stderr)")
             // Run a task and watch its output and outcome arrive.
             let start = try await browser.post(client, "/tasks/noisy/run")
             let live = try #require(start.headers[.location])

@@ -154,6 +154,7 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
         let send = Self.eventSender(context.channel)
         var peer = self.peer
         if request.command == .status { peer.mayChange = authorization.mayChange(peer) }
+        peer.onBehalfOf = decoded.onBehalfOf
         let daemon = self.daemon, id = decoded.id
         inFlight = Task {
             guard !Task.isCancelled else { return promise.succeed(nil) }
