@@ -140,18 +140,14 @@ extension Dashboard {
         return (try? JSONSerialization.jsonObject(with: Data(buffer: buffer))) as? [String: Any]
     }
 
-    /// Prometheus text for `/metrics` with a bearer key: what the history gives until the daemon's
-    /// own `metrics` command exists.
-    func prometheus(_ context: DashboardRequestContext) async -> Response {
+    /// `/metrics` with a bearer key: the daemon's own Prometheus exposition (the `metrics`
+    /// command), passed through with its content type, for a scraper on another host.
+    func prometheus() async -> Response {
         do {
-            async let status = gateway.call(.status, as: StatusResult.self)
-            async let history = gateway.call(.history(limit: ProtocolLimits.maxListLimit), as: HistoryResult.self)
-            return Responses.text(PrometheusText.render(status: try await status, runs: try await history.runs, now: clock()),
-                                  type: "text/plain; version=0.0.4; charset=utf-8")
-        } catch let error as ControlClientError {
-            return Responses.text("# daemon unreachable: \(error.message)\n", status: .serviceUnavailable)
+            let result = try await gateway.call(.metrics, as: MetricsResult.self)
+            return Responses.text(result.text, type: result.contentType)
         } catch {
-            return Responses.text("# \(error)\n", status: .internalServerError)
+            return Responses.text("# v6-scheduler metrics unavailable: \(error.protocolError?.message ?? error.message)\n", status: .serviceUnavailable)
         }
     }
 }

@@ -23,7 +23,7 @@ extension Dashboard {
         }
         router.post("/tasks/{name}/run") { request, context in
             let name = try context.parameters.require("name")
-            let force = context.form["force"] == "1"
+            let force = context.form["force"] == "1", withDependents = context.form["with_dependents"] == "1"
             guard await self.mayChange(context) else {
                 self.flash(context, "read-only: \(name) was not run", error: true)
                 return Responses.redirect(Dashboard.back(request, context))
@@ -31,9 +31,9 @@ extension Dashboard {
             // Forcing past the calendar asks once more, also without JavaScript.
             if force && context.form["confirmed"] != "1" {
                 let page = await self.pageContext(context)
-                return Responses.html(LivePage.confirmForce(task: name, context: page))
+                return Responses.html(LivePage.confirmForce(task: name, withDependents: withDependents, context: page))
             }
-            guard let key = self.startLiveRun(task: name, force: force, user: self.actor(context)) else {
+            guard let key = self.startLiveRun(task: name, force: force, withDependents: withDependents, user: self.actor(context)) else {
                 self.flash(context, "too many runs are being followed right now; try again in a minute", error: true)
                 return Responses.redirect(Dashboard.back(request, context))
             }

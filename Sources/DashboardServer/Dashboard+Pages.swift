@@ -28,11 +28,12 @@ extension Dashboard {
             var problems: [String] = []
             let query = Dashboard.query(request)
             let filter = HistoryPage.Filter(query: query, problems: &problems)
+            let position = HistoryPage.Position(query: query)
             do {
-                async let runs = self.gateway.call(.history(task: filter.task, limit: ProtocolLimits.maxListLimit), as: HistoryResult.self)
+                async let slice = self.historyPage(filter, cursor: position.cursor, time: page.time)
                 async let tasks = self.gateway.call(.tasks, as: TasksResult.self)
-                return Responses.html(HistoryPage.render(try await runs.runs, filter: filter, taskNames: try await tasks.tasks.map(\.name),
-                                                         page: Int(query["page"] ?? "") ?? 1, problems: problems, context: page))
+                return Responses.html(HistoryPage.render(try await slice, filter: filter, position: position,
+                                                         taskNames: try await tasks.tasks.map(\.name), problems: problems, context: page))
             } catch let error as ControlClientError {
                 return self.problemPage(error, context: page)
             }
@@ -68,14 +69,17 @@ extension Dashboard {
             return await self.timelinePage(date, page: page)
         }
         router.get("/metrics") { request, context in
-            if context.apiCaller != nil { return await self.prometheus(context) }
+            if context.apiCaller != nil { return await self.prometheus() }
             let page = await self.pageContext(context)
             do {
                 async let status = self.gateway.call(.status, as: StatusResult.self)
-                async let history = self.gateway.call(.history(limit: ProtocolLimits.maxListLimit), as: HistoryResult.self)
+                async let history = self.runs(since: page.time.now - 7 * 86_400)
+                async let exposition = self.gateway.call(.metrics, as: MetricsResult.self)
                 let s = try await status
                 let facts = MetricsPage.DaemonFacts(uptimeSeconds: s.uptimeSeconds, rssBytes: Dashboard.rss(pid: s.pid), version: s.version)
-                return Responses.html(MetricsPage.render(tasks: s.tasks.map(\.name), runs: try await history.runs, daemon: facts, context: page))
+                let (runs, complete) = try await history
+                return Responses.html(MetricsPage.render(tasks: s.tasks.map(\.name), runs: runs, complete: complete, daemon: facts,
+                                                         exposition: (try? await exposition)?.text, context: page))
             } catch let error as ControlClientError {
                 return self.problemPage(error, context: page)
             }
@@ -106,9 +110,11 @@ extension Dashboard {
         let page = await pageContext(context)
         do {
             async let detail = gateway.call(.task(name: name, output: true), as: TaskDetail.self)
-            async let history = gateway.call(.history(task: name, limit: 1000), as: HistoryResult.self)
-            return Responses.html(TaskPage.render(try await detail, history: (try? await history.runs) ?? [], context: page, edit: edit,
-                                                  editorAvailable: editor.isAvailable), status: status)
+            async let config = configuration(sources: true)
+            async let history = runs(task: name, since: page.time.now - 7 * 86_400)
+            let task = try await detail
+            return Responses.html(TaskPage.render(task, config: try? await config, history: (try? await history)?.runs ?? [], context: page, edit: edit),
+                                  status: status)
         } catch let error as ControlClientError {
             return problemPage(error, context: page)
         } catch {
@@ -120,16 +126,18 @@ extension Dashboard {
         let zone = page.time.zone
         do {
             async let tasks = gateway.call(.tasks, as: TasksResult.self)
-            async let history = gateway.call(.history(limit: ProtocolLimits.maxListLimit), as: HistoryResult.self)
+            async let history = runs(since: zone.startOfDay(date))
             async let plan = gateway.call(.plan(from: date.description), as: NextResult.self)
-            let runs = try await history.runs.filter { run in
+            let (read, complete) = try await history
+            let runs = read.filter { run in
                 guard let at = page.time.instant(run.startedAt ?? run.scheduledAt) else { return false }
                 return zone.local(at).date == date
             }
             // Planned: the daemon's own engine for that day (what `v6-scheduler plan` prints).
             let planned = try await plan.runs.compactMap { item in page.time.instant(item.at).map { TimelineChart.Planned(task: item.task, at: $0) } }
             let names = try await tasks.tasks.map(\.name)
-            return Responses.html(TimelinePage.render(date: date, tasks: names, planned: planned, runs: runs, historyNote: nil, context: page))
+            let note = complete ? nil : "Only the newest \(read.count) runs since that day were read: older runs of it are not drawn."
+            return Responses.html(TimelinePage.render(date: date, tasks: names, planned: planned, runs: runs, historyNote: note, context: page))
         } catch let error as ControlClientError {
             return problemPage(error, context: page)
         } catch {

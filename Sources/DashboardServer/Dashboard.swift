@@ -11,7 +11,6 @@ import NIOConcurrencyHelpers
 /// `v6-dashboard` builds one and serves `router()`; the tests drive the same router.
 public final class Dashboard: Sendable {
     let gateway: any DaemonGateway
-    let editor: any ConfigEditor
     let credentials: Credentials
     let sessions: SessionStore
     let live: LiveRuns
@@ -22,12 +21,11 @@ public final class Dashboard: Sendable {
     /// Whether the daemon lets this dashboard change things (`may_change` of its last status), and when asked.
     private let access = NIOLockedValueBox<(mayChange: Bool?, at: Int64)>((nil, 0))
 
-    public init(gateway: any DaemonGateway, credentials: Credentials, editor: (any ConfigEditor)? = nil,
+    public init(gateway: any DaemonGateway, credentials: Credentials,
                 clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) },
                 maxStreams: Int = Limits.maxStreams, logger: Logger = Logger(label: "v6-dashboard")) {
         self.gateway = gateway
         self.credentials = credentials
-        self.editor = editor ?? PendingConfigEditor()
         self.sessions = SessionStore()
         self.live = LiveRuns()
         self.streams = StreamLimiter(limit: maxStreams)

@@ -40,10 +40,11 @@ public enum LivePage {
     }
 
     /// The second question before running a task past its calendar.
-    public static func confirmForce(task: String, context: PageContext) -> HTML {
-        Layout.page("Force a run?", section: .today, context: context, body: """
-            <p>Run <strong>\(task)</strong> now, ignoring its <code>days:</code> rule (also on a holiday or a weekend)?</p>
-            <form method="post" action="/tasks/\(URLText.encode(task))/run">\(context.csrfField)<input type="hidden" name="force" value="1"><input type="hidden" name="confirmed" value="1"><button class="warn">Yes, run it now</button></form>
+    public static func confirmForce(task: String, withDependents: Bool = false, context: PageContext) -> HTML {
+        let chain: HTML = withDependents ? "<input type=\"hidden\" name=\"with_dependents\" value=\"1\">" : .empty
+        return Layout.page("Force a run?", section: .today, context: context, body: """
+            <p>Run <strong>\(task)</strong> now, ignoring its <code>days:</code> rule (also on a holiday or a weekend) and its upstreams (<code>after:</code>)?</p>
+            <form method="post" action="/tasks/\(URLText.encode(task))/run">\(context.csrfField)<input type="hidden" name="force" value="1">\(chain)<input type="hidden" name="confirmed" value="1"><button class="warn">Yes, run it now</button></form>
             <p><a href="/">No, back to Today</a></p>
             """)
     }

@@ -14,11 +14,15 @@ public struct RunStats: Sendable, Equatable {
     public let latenessP99: Int64?
     /// Runs started per ET day, oldest first.
     public let perDay: [(date: LocalDate, count: Int)]
+    /// CPU time of a run (user + system), median, of the runs that report it.
+    public let cpuP50MS: Int64?
+    /// The largest peak resident memory of those runs.
+    public let maxRSSBytes: Int64?
 
     public static func == (a: RunStats, b: RunStats) -> Bool {
         a.finished == b.finished && a.succeeded == b.succeeded && a.durationP50MS == b.durationP50MS && a.durationP95MS == b.durationP95MS
             && a.latenessP50 == b.latenessP50 && a.latenessP99 == b.latenessP99 && a.perDay.map(\.date) == b.perDay.map(\.date)
-            && a.perDay.map(\.count) == b.perDay.map(\.count)
+            && a.perDay.map(\.count) == b.perDay.map(\.count) && a.cpuP50MS == b.cpuP50MS && a.maxRSSBytes == b.maxRSSBytes
     }
 
     /// Success rate in 0...1, nil without finished runs.
@@ -45,6 +49,8 @@ public struct RunStats: Sendable, Equatable {
         }.sorted()
         latenessP50 = RunStats.percentile(lateness, 50)
         latenessP99 = RunStats.percentile(lateness, 99)
+        cpuP50MS = RunStats.percentile(window.compactMap { $0.run.cpuMS }.sorted(), 50)
+        maxRSSBytes = window.compactMap { $0.run.maxRSSBytes }.max()
         var days: [LocalDate: Int] = [:]
         for entry in window { if let start = entry.start { days[zone.local(start).date, default: 0] += 1 } }
         perDay = days.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }

@@ -37,6 +37,10 @@ public enum TodayPage {
         if task.running {
             let since = task.lastRun.flatMap { $0.outcome == .running ? time.instant($0.startedAt) : nil }
             running = "<span class=\"badge running\">running</span>\(since.map { " <span class=\"elapsed\" data-since=\"\($0.seconds)\">\(TimeText.span(time.now - $0))</span>" } ?? "")"
+        } else if let upstreams = task.waitingFor, !upstreams.isEmpty {
+            // A run held back by its upstreams (`after:`), skipped if they have not succeeded by then.
+            let until = task.waitingUntil.flatMap(time.instant).map { " until " + time.short($0) } ?? ""
+            running = "<span class=\"badge waiting\">waiting</span> <span class=\"muted\">for \(upstreams.joined(separator: ", "))\(until)</span>"
         }
         return """
             <tr id="task-\(name)"><td><a href="/tasks/\(name)">\(task.name)</a></td><td>\(enabled)</td>\

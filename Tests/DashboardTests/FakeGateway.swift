@@ -21,6 +21,10 @@ final class FakeGateway: DaemonGateway {
         var calls: [Call] = []
         var runEvents: [RunEvent] = [.started(RunInfo(runID: 9, task: "collect", trigger: .manual, outcome: .running)),
                                      .output(runID: 9, stream: .stdout, line: "fetched 120 rows")]
+        /// The configuration's revision: each applied edit changes it.
+        var revision = 1
+        /// Values set by the fake's "files", `scheduler.tasks.collect.retries` = `1`.
+        var values: [ConfigEntry] = FakeGateway.defaultValues
     }
 
     static let defaultTasks = [
@@ -40,6 +44,7 @@ final class FakeGateway: DaemonGateway {
     ]
 
     func set(_ change: (inout State) -> Void) { state.withLockedValue(change) }
+    func update<T>(_ body: (inout State) -> T) -> T { state.withLockedValue(body) }
     var calls: [Call] { state.withLockedValue { $0.calls } }
     /// The calls that change something.
     var changes: [Call] { calls.filter { $0.request.command.isPrivileged } }
@@ -71,7 +76,7 @@ final class FakeGateway: DaemonGateway {
             return encode(TaskDetail(status: task, command: ["/bin/echo", name], timeoutSeconds: 60, retries: 1, retryBackoffSeconds: 5,
                                      overlap: "skip", catchUp: false, forceRun: false, lastRuns: s.runs.filter { $0.task == name },
                                      nextRuns: ["2026-11-27T09:35:00-05:00"]))
-        case .history(let task, let runID, _, _, _):
+        case .history(let task, let runID, let limit, _, let cursor):
             if let task, !s.tasks.contains(where: { $0.name == task }) { throw unknown(task) }
             if let runID {
                 guard let run = s.runs.first(where: { $0.runID == runID }) else {
@@ -79,7 +84,10 @@ final class FakeGateway: DaemonGateway {
                 }
                 return encode(HistoryResult(runs: [run]))
             }
-            return encode(HistoryResult(runs: s.runs.filter { task == nil || $0.task == task }))
+            // Pages as the daemon gives them: newest first, `next_cursor` where the next one starts.
+            let all = s.runs.filter { (task == nil || $0.task == task) && (cursor == nil || $0.runID <= cursor!) }.sorted { $0.runID > $1.runID }
+            let page = Array(all.prefix(limit ?? 20))
+            return encode(HistoryResult(runs: page, nextCursor: all.count > page.count ? all[page.count].runID : nil))
         case .next, .plan: return encode(NextResult(runs: [NextRun(task: "collect", at: "2026-11-27T09:35:00-05:00")]))
         case .enable(let name, let until), .disable(let name, let until):
             guard s.tasks.contains(where: { $0.name == name }) else { throw unknown(name) }
@@ -92,7 +100,11 @@ final class FakeGateway: DaemonGateway {
             guard s.tasks.contains(where: { $0.name == name }) else { throw unknown(name) }
             return encode(RunInfo(runID: 9, task: name, trigger: .manual, outcome: .running))
         case .reload: return encode(ReloadResult(tasks: s.tasks.count))
-        case .config, .metrics, .notifyTest:
+        case .config(let config): return try configAnswer(config, state: s, encode: { encode($0) })
+        case .metrics:
+            return encode(MetricsResult(text: "# HELP v6_task_runs_total Finished runs.\n# TYPE v6_task_runs_total counter\nv6_task_runs_total{task=\"collect\",outcome=\"success\"} 1\n",
+                                        contentType: "text/plain; version=0.0.4; charset=utf-8"))
+        case .notifyTest:
             throw ControlClientError(.refused(ProtocolError(.unknownCommand, "not in the fake")), "not in the fake")
         }
     }
@@ -110,19 +122,4 @@ final class FakeGateway: DaemonGateway {
         }.start()
         return FollowHandle {}
     }
-}
-
-/// An editor whose validator refuses a timeout of 0 (the run-time configuration issue's stand-in).
-struct FakeEditor: ConfigEditor {
-    var isAvailable: Bool { true }
-    func addTask(_ fields: [String: String], actingFor user: String) async -> EditOutcome {
-        if fields["name", default: ""].isEmpty { return .rejected(["name": "a task needs a name (letters, digits, _)"]) }
-        if fields["timeout_seconds"] == "0" { return .rejected(["timeout_seconds": "timeout_seconds: 0 is not a positive number of seconds (try 60)"]) }
-        return .saved("\(fields["name"]!): added by \(user)")
-    }
-    func setTask(_ name: String, _ fields: [String: String], actingFor user: String) async -> EditOutcome {
-        fields["retries"] == "-1" ? .rejected(["retries": "retries: -1 is below 0 (try 2)"]) : .saved("\(name): saved")
-    }
-    func settings() async -> [String: String] { ["enable_holiday_check": "true", "enable_logging": "true"] }
-    func setSettings(_ fields: [String: String], actingFor user: String) async -> EditOutcome { .saved("settings saved") }
 }

@@ -75,6 +75,48 @@ import TestSupport
         }
     }
 
+    @Test func theFormsChangeTheRunningConfigurationForTheSignedInUser() async throws {
+        let daemon = try DaemonHarness(config: Self.config)
+        try daemon.start()
+        defer { daemon.stop() }
+        let dashboard = Dashboard(gateway: SocketGateway(socketPath: daemon.socketPath),
+                                  credentials: Credentials(token: RouterHarness.token, apiKeys: [RouterHarness.readKey: ("scraper", .readOnly)]))
+        try await Application(router: dashboard.router()).test(.router) { client in
+            let browser = try await Browser.signIn(client)
+            // A bad value: the daemon's checker's message beside its field, what was typed kept, nothing added.
+            let bad = try await browser.post(client, "/tasks/new", [("name", "added"), ("command", "/bin/echo added"), ("at", "25:00")])
+            #expect(bad.status == .unprocessableContent)
+            #expect(bad.text.contains(#"id="at-error" role="alert">&quot;25:00&quot; is out of range (hours 00-23, minutes and seconds 00-59)</span>"#))
+            #expect(bad.text.contains(#"name="at" type="text" value="25:00""#))
+            #expect(try daemon.v6ctl(["list"]).stdout.contains("added") == false)
+            // A good one is in v6ctl list, and the audit names the dashboard's user.
+            let good = try await browser.post(client, "/tasks/new", [("name", "added"), ("command", "/bin/echo added"), ("at", "05:00"), ("days", "every_day")])
+            #expect(good.status == .seeOther)
+            #expect(try daemon.v6ctl(["list"]).stdout.split(separator: "\n").contains { $0.hasPrefix("added") })
+            #expect(try daemon.v6ctl(["audit", "--json"]).stdout.contains(#""on_behalf_of":"dashboard""#))
+            // Its page says where each value comes from; the edit form changes the timeout.
+            let page = try await browser.get(client, "/tasks/added").text
+            #expect(page.range(of: #"<tr><th>at</th><td><code>\[&quot;05:00&quot;\]</code></td><td class="source">[^<]*90-runtime\.yaml:[0-9]+</td></tr>"#,
+                               options: .regularExpression) != nil)
+            #expect(page.contains(#"<tr><th>retries</th><td><code>0</code></td><td class="source">default</td></tr>"#))
+            let revision = try #require(page.components(separatedBy: #"name="revision" value=""#).dropFirst().first?.prefix { $0 != "\"" })
+            let edit = try await browser.post(client, "/tasks/added/edit", [("revision", String(revision)), ("timeout_seconds", "2min")])
+            #expect(edit.status == .seeOther)
+            #expect(try daemon.v6ctl(["show", "added"]).stdout.contains("120"))
+            // The same revision again is stale now: the page says so and keeps what was typed.
+            let stale = try await browser.post(client, "/tasks/added/edit", [("revision", String(revision)), ("retries", "2")])
+            #expect(stale.status == .conflict)
+            #expect(stale.text.contains("The configuration changed while this form was open") && stale.text.contains(#"name="retries" type="text" value="2""#))
+            // Settings.
+            #expect(try await browser.post(client, "/settings", [("enable_holiday_check", "true"), ("enable_logging", "false")]).status == .seeOther)
+            #expect(try daemon.v6ctl(["config", "show"]).stdout.contains("enable_logging: false"))
+            // A scraper's /metrics is the daemon's own exposition.
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: [.authorization: "Bearer \(RouterHarness.readKey)"])
+            #expect(metrics.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+            #expect(metrics.text.contains(#"v6_task_enabled{task="added"} 1"#), "\(metrics.text)")
+        }
+    }
+
     @Test func theExecutablePrintsOneLineAndServesHealthz() throws {
         let daemon = try DaemonHarness(config: Self.config)
         try daemon.start()

@@ -14,11 +14,11 @@ struct RouterHarness {
     let gateway = FakeGateway()
     let dashboard: Dashboard
 
-    init(editor: (any ConfigEditor)? = nil, users: [String: (hash: String, role: Role)] = [:], maxStreams: Int = 32) {
+    init(users: [String: (hash: String, role: Role)] = [:], maxStreams: Int = 32) {
         dashboard = Dashboard(gateway: gateway,
                               credentials: Credentials(token: Self.token, users: users,
                                                        apiKeys: [Self.readKey: ("reader", .readOnly), Self.operatorKey: ("deployer", .operator_)]),
-                              editor: editor, clock: { 1_795_789_860 },  // 2026-11-27T09:31:00-05:00
+                              clock: { 1_795_789_860 },  // 2026-11-27T09:31:00-05:00
                               maxStreams: maxStreams)
     }
 
