@@ -23,7 +23,14 @@ extension Dashboard {
                 }
                 limit = n
             }
-            return await self.passThrough(.history(task: query["task"].flatMap { $0.isEmpty ? nil : $0 }, limit: limit))
+            var cursor: Int64? = nil
+            if let text = query["cursor"] {
+                guard let n = Int64(text), n > 0 else {
+                    return Responses.apiError(.badRequest, code: "invalid_value", "cursor must be a positive whole number: a previous answer's next_cursor")
+                }
+                cursor = n
+            }
+            return await self.passThrough(.history(task: query["task"].flatMap { $0.isEmpty ? nil : $0 }, limit: limit, cursor: cursor))
         }
         api.get("/runs/{id}") { _, context in
             guard let id = Int64(try context.parameters.require("id")), id > 0 else {

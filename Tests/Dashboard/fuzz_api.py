@@ -47,7 +47,9 @@ def main():
             return {t["name"]: (t["enabled"], t["enabled_source"], t.get("toggle_until")) for t in tasks}, manual
 
         def fuzz(name, key, max_examples):
-            command = ["schemathesis", "run", base + "/api/v1/openapi.yaml", "--url", base, "-H", "Authorization: Bearer " + key,
+            # The schemathesis of the python running this script (make test-deps: .build/venv).
+            beside = os.path.join(os.path.dirname(sys.executable), "schemathesis")
+            command = [beside if os.path.exists(beside) else "schemathesis", "run", base + "/api/v1/openapi.yaml", "--url", base, "-H", "Authorization: Bearer " + key,
                        "--checks", CHECKS, "--max-examples", str(max_examples), "--workers", "1", "--no-color",
                        "--phases", "examples,coverage,fuzzing", "--suppress-health-check", "all"]
             run = subprocess.run(command, capture_output=True, text=True, timeout=900)

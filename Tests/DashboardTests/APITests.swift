@@ -33,6 +33,12 @@ import Testing
             #expect(try await client.execute(uri: "/api/v1/tasks/nope", method: .get, headers: Self.read).status == .notFound)
             #expect(try await client.execute(uri: "/api/v1/history?task=collect&limit=5", method: .get, headers: Self.read).status == .ok)
             #expect(try await client.execute(uri: "/api/v1/history?limit=0", method: .get, headers: Self.read).status == .badRequest)
+            // Paged as the daemon pages: next_cursor back as cursor.
+            let first = try JSONDecoder().decode(HistoryResult.self, from: Data(buffer: try await client.execute(uri: "/api/v1/history?limit=1", method: .get, headers: Self.read).body))
+            #expect(first.runs.map(\.runID) == [7] && first.nextCursor == 6)
+            let second = try await client.execute(uri: "/api/v1/history?limit=1&cursor=6", method: .get, headers: Self.read)
+            #expect(try JSONDecoder().decode(HistoryResult.self, from: Data(buffer: second.body)).runs.map(\.runID) == [6])
+            #expect(try await client.execute(uri: "/api/v1/history?cursor=0", method: .get, headers: Self.read).status == .badRequest)
             let run = try await client.execute(uri: "/api/v1/runs/7", method: .get, headers: Self.read)
             #expect(try JSONDecoder().decode(RunInfo.self, from: Data(buffer: run.body)).outputTail == ["fetched 120 rows"])
             let calendar = try await client.execute(uri: "/api/v1/calendar?from=2026-11-26&to=2026-11-27", method: .get, headers: Self.read)
