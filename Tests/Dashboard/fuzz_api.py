@@ -52,7 +52,8 @@ def main():
             command = [beside if os.path.exists(beside) else "schemathesis", "run", base + "/api/v1/openapi.yaml", "--url", base, "-H", "Authorization: Bearer " + key,
                        "--checks", CHECKS, "--max-examples", str(max_examples), "--workers", "1", "--no-color",
                        "--phases", "examples,coverage,fuzzing", "--suppress-health-check", "all"]
-            run = subprocess.run(command, capture_output=True, text=True, timeout=900)
+            # In the test's folder: schemathesis keeps a cache (.schemathesis/) in its working directory.
+            run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=stack.work)
             output = run.stdout + run.stderr
             # schemathesis's own tally ("N passed" / operations tested), so a run that tested nothing shows.
             summary = [l.strip() for l in output.splitlines() if re.search(r"(passed|failed|Test cases|API Operations|Operations)", l)]
