@@ -28,10 +28,9 @@ extension Dashboard {
         case .success(let new): (name, settings) = new
         }
         let revision: String
-        do { revision = try await configuration().revision } catch { return Self.failed(error) }
+        do { revision = try await self.revision([:]) } catch { return Self.failed(error) }
         return await edit(.taskAdd(task: name, settings: settings, revision: revision, onBehalfOf: actor(context)), task: name) {
-            [ "name", "command", "at", "frequency", "cron", "days", "market_phase", "timeout_seconds", "retries", "retry_backoff_seconds"]
-                .contains($0) ? $0 : nil
+            ConfigForm.newTaskFields.contains($0) ? $0 : nil
         }
     }
 
@@ -45,8 +44,9 @@ extension Dashboard {
         case .success(let changes): settings = changes
         }
         guard !settings.isEmpty else { return .saved("\(current.status.name): nothing to change") }
-        let name = current.status.name
-        return await edit(.taskSet(task: name, settings: settings, revision: await revision(fields), onBehalfOf: actor(context)), task: name) { key in
+        let name = current.status.name, revision: String
+        do { revision = try await self.revision(fields) } catch { return Self.failed(error) }
+        return await edit(.taskSet(task: name, settings: settings, revision: revision, onBehalfOf: actor(context)), task: name) { key in
             ["at", "frequency", "cron", "market_phase"].contains(key) ? "schedule" : ["timeout_seconds", "retries"].contains(key) ? key : nil
         }
     }
@@ -56,15 +56,17 @@ extension Dashboard {
         guard await mayChange(context) else { return Self.readOnlyEdit }
         let settings = ConfigForm.settingsChanges(fields, current: current)
         guard !settings.isEmpty else { return .saved("settings: nothing to change") }
-        return await edit(.settingsSet(settings: settings, revision: await revision(fields), onBehalfOf: actor(context)), task: nil) {
+        let revision: String
+        do { revision = try await self.revision(fields) } catch { return Self.failed(error) }
+        return await edit(.settingsSet(settings: settings, revision: revision, onBehalfOf: actor(context)), task: nil) {
             ConfigForm.settingKeys.contains($0) ? $0 : nil
         }
     }
 
     /// The form's `revision` (the one its page showed), else the running one.
-    private func revision(_ fields: [String: String]) async -> String {
+    private func revision(_ fields: [String: String]) async throws(ControlClientError) -> String {
         if let shown = fields["revision"], !shown.isEmpty { return shown }
-        return (try? await configuration().revision) ?? ""
+        return try await configuration().revision
     }
 
     /// Sends an edit; the checker's lines go beside the form's fields (`field` maps a key to one).

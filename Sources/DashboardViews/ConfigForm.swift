@@ -4,6 +4,10 @@ import ControlProtocol
 /// `settings_set`), and the daemon's refusals back as messages beside the fields. Pure: form
 /// fields in, `EditSetting`s or messages out.
 public enum ConfigForm {
+    /// The Add task form's fields, each named as the task key it sets (`name` aside).
+    public static let newTaskFields: Set<String> = ["name", "command", "at", "frequency", "cron", "days", "market_phase",
+                                                    "timeout_seconds", "retries", "retry_backoff_seconds"]
+
     /// The market phases a frequency may be limited to (the form's choices; empty: the default).
     public static let phases = ["", "pre_market", "market_open", "after_hours", "extended", "any"]
 

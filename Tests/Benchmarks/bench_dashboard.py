@@ -1,4 +1,4 @@
-"""Benchmark 8: v6-dashboard. Server time of the Today page with the production config; time to
+"""Benchmark 10: v6-dashboard. Server time of the Today page with the production config; time to
 first byte of the Today page with 10,000 tasks (the table is paged); a task's output line until
 it reaches an event-stream client (the browser's side of the run page), p99; the dashboard's
 idle memory.
@@ -91,7 +91,7 @@ def main(bin_dir, repo):
         whole = [t[1] for t in page_times(dashboard, "/", 50)]
         record("10a", "Today page, production config: request until the whole page", round(statistics.median(whole), 1), "ms",
                notes=f"median of 50 on loopback (p99 {percentile(whole, 99):.1f} ms); includes the daemon's `status` answer")
-        for path in ["/timeline", "/history", "/metrics"]:
+        for path in ["/timeline", "/history", "/metrics", "/tasks/collect_option_snapshots", "/settings"]:
             t = [x[1] for x in page_times(dashboard, path, 10)]
             print(f"  (info) {path}: median {statistics.median(t):.1f} ms", flush=True)
         time.sleep(2)
