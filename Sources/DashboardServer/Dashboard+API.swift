@@ -12,25 +12,26 @@ extension Dashboard {
     func addAPIRoutes(_ router: Router<DashboardRequestContext>) {
         let api = router.group("/api/v1")
         api.get("/status") { _, _ in await self.passThrough(.status) }
-        api.get("/tasks") { _, _ in await self.passThrough(.tasks) }
+        api.get("/tasks") { request, _ in
+            let query = Dashboard.query(request)
+            let limit: Int?, offset: Int?
+            do throws(BadQuery) {
+                limit = try Dashboard.number(query, "limit", in: 1...ProtocolLimits.maxListLimit, "the page size")
+                offset = try Dashboard.number(query, "offset", in: 0...ProtocolLimits.maxListOffset, "how many matching tasks to skip")
+            } catch { return error.response }
+            // The filter's syntax is the daemon's (TaskFilter): its refusal comes back as a 400.
+            return await self.passThrough(.tasks(limit: limit, offset: offset, filter: query["filter"]))
+        }
         api.get("/tasks/{name}") { _, context in await self.passThrough(.task(name: try context.parameters.require("name"))) }
         api.get("/history") { request, _ in
             let query = Dashboard.query(request)
-            var limit = 20
-            if let text = query["limit"] {
-                guard let n = Int(text), (1...ProtocolLimits.maxListLimit).contains(n) else {
-                    return Responses.apiError(.badRequest, code: "invalid_value", "limit must be a whole number from 1 to \(ProtocolLimits.maxListLimit)")
-                }
-                limit = n
-            }
-            var cursor: Int64? = nil
-            if let text = query["cursor"] {
-                guard let n = Int64(text), n > 0 else {
-                    return Responses.apiError(.badRequest, code: "invalid_value", "cursor must be a positive whole number: a previous answer's next_cursor")
-                }
-                cursor = n
-            }
-            return await self.passThrough(.history(task: query["task"].flatMap { $0.isEmpty ? nil : $0 }, limit: limit, cursor: cursor))
+            let limit: Int?, cursor: Int?
+            do throws(BadQuery) {
+                limit = try Dashboard.number(query, "limit", in: 1...ProtocolLimits.maxListLimit, "the page size")
+                cursor = try Dashboard.number(query, "cursor", in: 1...Int.max, "a previous answer's next_cursor")
+            } catch { return error.response }
+            return await self.passThrough(.history(task: query["task"].flatMap { $0.isEmpty ? nil : $0 }, limit: limit ?? 20,
+                                                   cursor: cursor.map(Int64.init)))
         }
         api.get("/runs/{id}") { _, context in
             guard let id = Int64(try context.parameters.require("id")), id > 0 else {
@@ -111,6 +112,22 @@ extension Dashboard {
         } catch {
             return Dashboard.apiFailure(error)
         }
+    }
+
+    /// A query field that must be a whole number in `range` (absent: nil); `what` is it in words.
+    static func number(_ query: [String: String], _ key: String, in range: ClosedRange<Int>, _ what: String) throws(BadQuery) -> Int? {
+        guard let text = query[key] else { return nil }
+        guard let n = Int(text), range.contains(n) else {
+            let bounds = range.upperBound == Int.max ? "at least \(range.lowerBound)" : "from \(range.lowerBound) to \(range.upperBound)"
+            throw BadQuery(message: "\(key) must be a whole number \(bounds) (\(what)), found \"\(text.prefix(40))\"")
+        }
+        return n
+    }
+
+    /// A query field the API refuses (400 `invalid_value`).
+    struct BadQuery: Error {
+        let message: String
+        var response: Response { Responses.apiError(.badRequest, code: "invalid_value", message) }
     }
 
     static func apiFailure(_ failure: any Error) -> Response {

@@ -8,16 +8,10 @@ import MarketCalendar
 extension Dashboard {
     func addPageRoutes(_ router: Router<DashboardRequestContext>) {
         router.get("/") { request, context in
-            let status: StatusResult
-            do {
-                status = try await self.gateway.call(.status, as: StatusResult.self)
-            } catch {
-                return self.problemPage(error, context: await self.pageContext(context))
-            }
-            let page = await self.pageContext(context, mayChange: status.mayChange)
             let query = request.uri.queryParameters
-            let filter = query.get("q").flatMap { $0.isEmpty ? nil : $0 }
-            return Responses.html(TodayPage.render(status, context: page, page: query.get("page").flatMap(Int.init) ?? 1, filter: filter))
+            let filter = query.get("q").flatMap { $0.allSatisfy(\.isWhitespace) ? nil : $0 }
+            let number = min(max(1, query.get("page").flatMap(Int.init) ?? 1), ProtocolLimits.maxListOffset / TodayPage.pageSize)
+            return await self.todayPage(number, filter: filter, context: context)
         }
         router.get("/tasks/{name}") { _, context in
             let name = try context.parameters.require("name")
@@ -31,7 +25,7 @@ extension Dashboard {
             let position = HistoryPage.Position(query: query)
             do {
                 async let slice = self.historyPage(filter, cursor: position.cursor, time: page.time)
-                async let tasks = self.gateway.call(.tasks, as: TasksResult.self)
+                async let tasks = self.gateway.call(.tasks(), as: TasksResult.self)
                 return Responses.html(HistoryPage.render(try await slice, filter: filter, position: position,
                                                          taskNames: try await tasks.tasks.map(\.name), problems: problems, context: page))
             } catch let error as ControlClientError {
@@ -73,12 +67,13 @@ extension Dashboard {
             let page = await self.pageContext(context)
             do {
                 async let status = self.gateway.call(.status, as: StatusResult.self)
+                async let tasks = self.gateway.call(.tasks(), as: TasksResult.self)
                 async let history = self.runs(since: page.time.now - 7 * 86_400)
                 async let exposition = self.gateway.call(.metrics, as: MetricsResult.self)
                 let s = try await status
                 let facts = MetricsPage.DaemonFacts(uptimeSeconds: s.uptimeSeconds, rssBytes: Dashboard.rss(pid: s.pid), version: s.version)
                 let (runs, complete) = try await history
-                return Responses.html(MetricsPage.render(tasks: s.tasks.map(\.name), runs: runs, complete: complete, daemon: facts,
+                return Responses.html(MetricsPage.render(tasks: try await tasks.tasks.map(\.name), runs: runs, complete: complete, daemon: facts,
                                                          exposition: (try? await exposition)?.text, context: page))
             } catch let error as ControlClientError {
                 return self.problemPage(error, context: page)
@@ -89,8 +84,12 @@ extension Dashboard {
             let query = Dashboard.query(request)
             let level = query["level"].flatMap { LogLine.levels.contains($0) ? $0 : nil }
             let task = query["task"].flatMap { $0.isEmpty ? nil : $0 }
-            let status: StatusResult
-            do { status = try await self.gateway.call(.status, as: StatusResult.self) } catch { return self.problemPage(error, context: page) }
+            let status: StatusResult, names: [String]
+            do {
+                async let answer = self.gateway.call(.status, as: StatusResult.self)
+                async let tasks = self.gateway.call(.tasks(), as: TasksResult.self)
+                (status, names) = (try await answer, try await tasks.tasks.map(\.name))
+            } catch { return self.problemPage(error, context: page) }
             var source: String? = nil
             var lines: [LogLine] = []
             if let file = status.logFile, let recent = LogTail.recent(path: file, limit: 2000) {
@@ -102,8 +101,39 @@ extension Dashboard {
             }
             lines = lines.filter { (level == nil || $0.isAtLeast(level!)) && (task == nil || $0.task == task) }.suffix(500)
             return Responses.html(LogsPage.render(lines, source: source, level: level, task: task,
-                                                  taskNames: status.tasks.map(\.name), context: page))
+                                                  taskNames: names, context: page))
         }
+    }
+
+    /// Today: `status` for the market and the counts (it lists only the tasks that need
+    /// attention), and one page of `tasks`, filtered and paged by the daemon, so that a
+    /// configuration of 10,000 tasks costs one page of them.
+    func todayPage(_ number: Int, filter: String?, context: DashboardRequestContext) async -> Response {
+        async let answer = gateway.call(.status, as: StatusResult.self)
+        async let first = todayTasks(number, filter: filter)
+        let status: StatusResult
+        do { status = try await answer } catch { return problemPage(error, context: await pageContext(context)) }
+        let page = await pageContext(context, mayChange: status.mayChange)
+        do {
+            var (number, tasks) = (number, try await first)
+            let total = tasks.total ?? 0
+            if tasks.tasks.isEmpty, total > 0 {
+                // Past the last page (the list shrank, or a link made by hand): the last page.
+                number = Pager(page: number, pageSize: TodayPage.pageSize, total: total).page
+                tasks = try await todayTasks(number, filter: filter)
+            }
+            return Responses.html(TodayPage.render(status, tasks: tasks, context: page, page: number, filter: filter))
+        } catch let error as ControlClientError where filter != nil && error.protocolError?.code == .invalidValue {
+            // The daemon's filter syntax (TaskFilter): its message beside the box, what was typed kept.
+            return Responses.html(TodayPage.render(status, tasks: TasksResult(tasks: [], total: 0, offset: 0), context: page, page: 1,
+                                                   filter: filter, filterProblem: error.protocolError?.message ?? error.message), status: .badRequest)
+        } catch {
+            return problemPage(error, context: page)
+        }
+    }
+
+    private func todayTasks(_ number: Int, filter: String?) async throws(ControlClientError) -> TasksResult {
+        try await gateway.call(.tasks(limit: TodayPage.pageSize, offset: (number - 1) * TodayPage.pageSize, filter: filter), as: TasksResult.self)
     }
 
     func taskPage(_ name: String, context: DashboardRequestContext, edit: FormsPage.State, status: HTTPResponse.Status = .ok) async -> Response {
@@ -125,7 +155,7 @@ extension Dashboard {
     func timelinePage(_ date: LocalDate, page: PageContext) async -> Response {
         let zone = page.time.zone
         do {
-            async let tasks = gateway.call(.tasks, as: TasksResult.self)
+            async let tasks = gateway.call(.tasks(), as: TasksResult.self)
             async let history = runs(since: zone.startOfDay(date))
             async let plan = gateway.call(.plan(from: date.description), as: NextResult.self)
             let (read, complete) = try await history

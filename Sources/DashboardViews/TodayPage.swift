@@ -1,30 +1,51 @@
 import ControlProtocol
 import MarketCalendar
 
-/// Page 1, Today: the market panel and the task table (paged), with the toggles and run-now.
+/// Page 1, Today: the market panel, the daemon's task counts and the task table (one page of
+/// the daemon's `tasks`, filtered by it), with the toggles and run-now.
 public enum TodayPage {
     public static let pageSize = 100
 
-    public static func render(_ status: StatusResult, context: PageContext, page: Int, filter: String?) -> HTML {
+    /// `tasks` is the page the daemon answered for `page` and `filter`; `filterProblem` is the
+    /// daemon's word on a filter it refused (the table is then empty).
+    public static func render(_ status: StatusResult, tasks: TasksResult, context: PageContext, page: Int, filter: String?,
+                              filterProblem: String? = nil) -> HTML {
         let time = context.time
         let market = MarketPanel.render(status, time: time, specialDays: MarketPanel.specialDays(from: time.today, days: 60))
-        let tasks = filter.map { f in status.tasks.filter { $0.name.localizedStandardContains(f) } } ?? status.tasks
-        let pager = Pager(page: page, pageSize: pageSize, total: tasks.count)
-        let rows = tasks[pager.range].map { row($0, context: context) }
+        let pager = Pager(page: page, pageSize: pageSize, total: tasks.total ?? tasks.tasks.count)
+        let rows = tasks.tasks.map { row($0, context: context) }
         let nav = pager.nav { URLText.link("/", [("page", String($0)), ("q", filter)]) }
+        let problem: HTML = filterProblem.map { "<p class=\"field-error\" id=\"q-error\">\($0)</p>" } ?? .empty
+        let empty: HTML = rows.isEmpty && filterProblem == nil
+            ? "<tr><td colspan=\"7\" class=\"muted\">\(filter == nil ? "No tasks in the configuration." : "No task matches this filter.")</td></tr>" : .empty
         return Layout.page("Today", section: .today, context: context, body: """
             \(market)
             <section id="tasks">
             <h2>Tasks</h2>
-            <form method="get" action="/" class="filter"><label>Find <input type="search" name="q" value="\(filter)" placeholder="task name"></label> <button>Filter</button></form>
+            \(counts(status.taskCounts))
+            <form method="get" action="/" class="filter"><label>Find <input type="search" name="q" value="\(filter)" placeholder="name, collect_*, failed, running…" aria-describedby="q-help"></label> <button>Filter</button>
+            <span id="q-help" class="muted">a part of a name or a pattern (<code>*</code>, <code>?</code>, <code>[a-z]</code>), or a state: running, failed, waiting, disabled, enabled, attention; several with commas, all must match</span></form>
+            \(problem)
             \(nav)
             <table class="tasks">
             <thead><tr><th>Task</th><th>Enabled</th><th>Schedule</th><th>Last run</th><th>Next run</th><th>Running</th><th>Actions</th></tr></thead>
-            <tbody>\(rows)</tbody>
+            <tbody>\(rows)\(empty)</tbody>
             </table>
             \(nav)
             </section>
             """)
+    }
+
+    /// The daemon's counts, each a link to the tasks it counts (`tasks` with that filter).
+    static func counts(_ counts: TaskCounts?) -> HTML {
+        guard let counts else { return .empty }
+        let states: [(String, Int)] = [("enabled", counts.enabled), ("disabled", counts.disabled), ("running", counts.running),
+                                       ("failed", counts.failed), ("waiting", counts.waiting), ("attention", counts.attention)]
+        let links = states.map { word, n -> HTML in
+            let label = word == "attention" ? "need attention" : word
+            return "<a href=\"\(URLText.link("/", [("q", word)]))\" class=\"count \(word)\">\(n) \(label)</a>"
+        }
+        return "<p class=\"counts\" id=\"task-counts\"><a href=\"/\">\(counts.total) \(counts.total == 1 ? "task" : "tasks")</a> · \(HTML.join(links, separator: " · "))</p>"
     }
 
     static func row(_ task: TaskStatus, context: PageContext) -> HTML {

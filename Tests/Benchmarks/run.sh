@@ -5,9 +5,9 @@
 #
 # Installs what it lacks (root, or sudo): hyperfine (apt), busybox-static (downloaded and unpacked
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
-# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 12 minutes.
-# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS / BENCH_FLOOD_BYTES shorten
-# the long steps; BENCH_KEEP=1 keeps the temp folder.
+# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 14 minutes.
+# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS / BENCH_FLOOD_BYTES /
+# BENCH_FUZZ_SECONDS shorten the long steps; BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -x "$1/v6-scheduler" ] || [ ! -x "$1/v6ctl" ]; then
@@ -20,6 +20,7 @@ REPO=$(cd "$HERE/../.." && pwd -P)
 CRON_SECONDS=${BENCH_CRON_SECONDS:-302}
 LATENESS_SECONDS=${BENCH_LATENESS_SECONDS:-40}
 HOSTILE_SECONDS=${BENCH_HOSTILE_SECONDS:-60}
+FUZZ_SECONDS=${BENCH_FUZZ_SECONDS:-60}
 SWITCH_SECONDS=$(( CRON_SECONDS > 70 ? 60 : CRON_SECONDS - 10 ))
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 BUSYBOX_DIR="$REPO/.build-bench/busybox"
@@ -123,6 +124,9 @@ step "$PY" bench_dashboard.py "$BIN" "$REPO"
 
 say "11 and 12: a 300 MB output flood beside a 1 s task; watchdog ping spacing"
 step "$PY" bench_faults.py "$BIN"
+
+say "15: coverage-guided fuzzing, ${FUZZ_SECONDS} s per target"
+step "$PY" bench_fuzz.py "$REPO" "$FUZZ_SECONDS"
 
 say "4 and 6: beside busybox crond for ${CRON_SECONDS} s; an idle daemon's context switches for ${SWITCH_SECONDS} s meanwhile"
 "$PY" bench_daemon.py "$BIN" "$REPO" switches "$SWITCH_SECONDS" &

@@ -28,7 +28,17 @@ import Testing
             let status = try await client.execute(uri: "/api/v1/status", method: .get, headers: Self.read)
             #expect(status.status == .ok)
             let decoded = try JSONDecoder().decode(StatusResult.self, from: Data(buffer: status.body))
-            #expect(decoded.tasks.map(\.name) == ["collect", "report"])
+            #expect(decoded.tasks.map(\.name) == ["report"] && decoded.taskCounts?.total == 2)  // status: those that need attention
+            // tasks: paged and filtered by the daemon; the query's numbers checked here, the filter there.
+            let page = try await client.execute(uri: "/api/v1/tasks?limit=1&offset=1", method: .get, headers: Self.read)
+            let tasks = try JSONDecoder().decode(TasksResult.self, from: Data(buffer: page.body))
+            #expect(tasks.tasks.map(\.name) == ["report"] && tasks.total == 2 && tasks.offset == 1)
+            let disabled = try await client.execute(uri: "/api/v1/tasks?filter=disabled", method: .get, headers: Self.read)
+            #expect(try JSONDecoder().decode(TasksResult.self, from: Data(buffer: disabled.body)).tasks.map(\.name) == ["report"])
+            for bad in ["limit=0", "limit=x", "offset=-1", "filter=%5Bx", "filter="] {
+                let refused = try await client.execute(uri: "/api/v1/tasks?\(bad)", method: .get, headers: Self.read)
+                #expect(refused.status == .badRequest && refused.text.contains("invalid_value"), "\(bad): \(refused.text)")
+            }
             #expect(try await client.execute(uri: "/api/v1/tasks/collect", method: .get, headers: Self.read).status == .ok)
             #expect(try await client.execute(uri: "/api/v1/tasks/nope", method: .get, headers: Self.read).status == .notFound)
             #expect(try await client.execute(uri: "/api/v1/history?task=collect&limit=5", method: .get, headers: Self.read).status == .ok)

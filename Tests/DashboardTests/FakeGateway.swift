@@ -43,6 +43,12 @@ final class FakeGateway: DaemonGateway {
                 finishedAt: "2026-11-27T09:25:03-05:00", outcome: .failed, exitCode: 2, durationMS: 1000, outputTail: ["error: upstream"]),
     ]
 
+    /// What the daemon's filter and counts look at, from a task's brief.
+    static func facts(_ task: TaskStatus) -> TaskFacts {
+        TaskFacts(name: task.name, enabled: task.enabled, running: task.running,
+                  failed: [.failed, .fatal, .timeout, .abandoned].contains(task.lastRun?.outcome), waiting: task.waiting != nil)
+    }
+
     func set(_ change: (inout State) -> Void) { state.withLockedValue(change) }
     func update<T>(_ body: (inout State) -> T) -> T { state.withLockedValue(body) }
     var calls: [Call] { state.withLockedValue { $0.calls } }
@@ -69,8 +75,21 @@ final class FakeGateway: DaemonGateway {
                                        configPath: "/etc/v6-scheduler/production.yaml", now: "2026-11-27T09:31:00-05:00",
                                        marketPhase: "market_open", phaseUntil: "2026-11-27T13:00:00-05:00", tradingDay: true,
                                        dayNote: "early close at 13:00 (Day after Thanksgiving)", nextSession: "2026-11-30T09:30:00-05:00",
-                                       tasks: s.tasks, mayChange: s.mayChange))
-        case .tasks: return encode(TasksResult(tasks: s.tasks))
+                                       tasks: s.tasks.filter { Self.facts($0).needsAttention }, mayChange: s.mayChange,
+                                       taskCounts: s.tasks.reduce(into: TaskCounts()) { $0.add(Self.facts($1)) }))
+        case .tasks(let limit, let offset, let filter):
+            // As the daemon pages: filter, then offset and limit, with the total that matched.
+            var matching = s.tasks
+            if let filter {
+                do {
+                    let parsed = try TaskFilter(parsing: filter)
+                    matching = matching.filter { parsed.matches(Self.facts($0)) }
+                } catch {
+                    throw ControlClientError(.refused(error), "\(error.message) [\(error.code.rawValue)]")
+                }
+            }
+            let page = matching.dropFirst(offset ?? 0).prefix(limit ?? matching.count)
+            return encode(TasksResult(tasks: Array(page), total: matching.count, offset: offset ?? 0))
         case .task(let name, _):
             guard let task = s.tasks.first(where: { $0.name == name }) else { throw unknown(name) }
             return encode(TaskDetail(status: task, command: ["/bin/echo", name], timeoutSeconds: 60, retries: 1, retryBackoffSeconds: 5,

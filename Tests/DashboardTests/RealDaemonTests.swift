@@ -41,6 +41,12 @@ import TestSupport
             #expect(try await browser.post(client, "/tasks/quiet/disable").status == .seeOther)
             let list = try daemon.v6ctl(["list"])
             #expect(list.stdout.split(separator: "\n").contains { $0.hasPrefix("quiet") && $0.contains("no") })
+            // Both tasks are in the table though status lists only the disabled one: the table is a page
+            // of the daemon's tasks; its counts and filter are the daemon's too.
+            let counted = try await browser.get(client, "/").text
+            #expect(counted.contains(">2 tasks</a>") && counted.contains(">1 disabled</a>") && counted.contains("id=\"task-noisy\""))
+            let disabled = try await browser.get(client, "/?q=disabled").text
+            #expect(disabled.contains("id=\"task-quiet\"") && !disabled.contains("id=\"task-noisy\""))
             // The daemon records whom the change was for (on_behalf_of), beside the dashboard's own peer:
             // in its log line and in the toggle's set_by.
             #expect(daemon.waitForLog(" for dashboard"))

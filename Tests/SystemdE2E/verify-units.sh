@@ -28,9 +28,9 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6-verify-units.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 for unit in service socket; do
-    sed -e "s|@BINDIR@|$bin|g" -e "s|@DOCDIR@|$repo/docs|g" "$repo/systemd/v6-scheduler.$unit" > "$work/v6-scheduler.$unit"
+    sed -e "s|@BINDIR@|$bin|g" -e "s|@DOCDIR@|$repo/docs|g" "$repo/systemd/v6-scheduler.$unit.in" > "$work/v6-scheduler.$unit"
 done
-sed -e "s|@BINDIR@|$bin|g" -e "s|@DOCDIR@|$repo/docs|g" "$repo/systemd/v6-dashboard.service" > "$work/v6-dashboard.service"
+sed -e "s|@BINDIR@|$bin|g" -e "s|@DOCDIR@|$repo/docs|g" "$repo/systemd/v6-dashboard.service.in" > "$work/v6-dashboard.service"
 
 failed=0
 if out=$(systemd-analyze verify --man=no "$work/v6-scheduler.service" "$work/v6-scheduler.socket" "$work/v6-dashboard.service" 2>&1) && [ -z "$out" ]; then
