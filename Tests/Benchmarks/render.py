@@ -150,8 +150,9 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
 
 10. **Dashboard**: `v6-dashboard --listen 127.0.0.1:0` beside the daemon, signed in with its token
     (a session cookie). The Today page: a raw HTTP/1.1 request on loopback, timed until the whole
-    page (10a, production config) and until its first byte (10b, the 10,000 tasks of 5d; the table
-    shows 100 a page, but the daemon's `status` answer carries all 10,000). Output lines (10c): a
+    page (10a, production config) and until its first byte (10b, the 10,000 tasks of 5d; the page
+    asks the daemon for `status`, which counts the tasks and lists those that need attention, and
+    for one page of `tasks`, 100 of them). Output lines (10c): a
     task prints its own clock (`date +%s.%N`) 500 times, 20 ms apart; it is started with the run
     page's form and an HTTP client reads the run's event stream (what the page's script reads);
     delay = arrival minus the printed clock, for the lines written after the client connected.
