@@ -14,24 +14,21 @@ extension Dashboard {
         api.get("/status") { _, _ in await self.passThrough(.status) }
         api.get("/tasks") { request, _ in
             let query = Dashboard.query(request)
-            let limit: Int?, offset: Int?
-            do throws(BadQuery) {
-                limit = try Dashboard.number(query, "limit", in: 1...ProtocolLimits.maxListLimit, "the page size")
-                offset = try Dashboard.number(query, "offset", in: 0...ProtocolLimits.maxListOffset, "how many matching tasks to skip")
-            } catch { return error.response }
             // The filter's syntax is the daemon's (TaskFilter): its refusal comes back as a 400.
-            return await self.passThrough(.tasks(limit: limit, offset: offset, filter: query["filter"]))
+            return await Dashboard.checkingQuery { () async throws(BadQuery) in
+                await self.passThrough(.tasks(limit: try Dashboard.number(query, "limit", in: 1...ProtocolLimits.maxListLimit, "the page size"),
+                                              offset: try Dashboard.number(query, "offset", in: 0...ProtocolLimits.maxListOffset, "how many matching tasks to skip"),
+                                              filter: query["filter"]))
+            }
         }
         api.get("/tasks/{name}") { _, context in await self.passThrough(.task(name: try context.parameters.require("name"))) }
         api.get("/history") { request, _ in
             let query = Dashboard.query(request)
-            let limit: Int?, cursor: Int?
-            do throws(BadQuery) {
-                limit = try Dashboard.number(query, "limit", in: 1...ProtocolLimits.maxListLimit, "the page size")
-                cursor = try Dashboard.number(query, "cursor", in: 1...Int.max, "a previous answer's next_cursor")
-            } catch { return error.response }
-            return await self.passThrough(.history(task: query["task"].flatMap { $0.isEmpty ? nil : $0 }, limit: limit ?? 20,
-                                                   cursor: cursor.map(Int64.init)))
+            return await Dashboard.checkingQuery { () async throws(BadQuery) in
+                await self.passThrough(.history(task: query["task"].flatMap { $0.isEmpty ? nil : $0 },
+                                                limit: try Dashboard.number(query, "limit", in: 1...ProtocolLimits.maxListLimit, "the page size") ?? 20,
+                                                cursor: try Dashboard.number(query, "cursor", in: 1...Int.max, "a previous answer's next_cursor").map(Int64.init)))
+            }
         }
         api.get("/runs/{id}") { _, context in
             guard let id = Int64(try context.parameters.require("id")), id > 0 else {
@@ -122,6 +119,11 @@ extension Dashboard {
             throw BadQuery(message: "\(key) must be a whole number \(bounds) (\(what)), found \"\(text.prefix(40))\"")
         }
         return n
+    }
+
+    /// `body`'s answer, or 400 for the query field it refused.
+    static func checkingQuery(_ body: () async throws(BadQuery) -> Response) async -> Response {
+        do { return try await body() } catch { return error.response }
     }
 
     /// A query field the API refuses (400 `invalid_value`).

@@ -9,13 +9,18 @@ import TestSupport
 
 /// The dashboard against a real daemon over its real control socket, and the real executable.
 @Suite(.serialized) struct RealDaemonTests {
-    static let config = """
+    /// A daemon in the test's folder, with a log file (the Logs page and its tail read it).
+    static let header = """
         scheduler:
           working_directory: "{{DIR}}"
           state_directory: "{{DIR}}/state"
           control_socket: "{{DIR}}/control.sock"
           log_directory: "{{DIR}}/logs"
           tasks:
+
+        """
+
+    static let config = RealDaemonTests.header + """
             noisy:
               command: ["/bin/sh", "-c", "echo 'line one'; echo '<script>alert(1)</script>'; echo 'to stderr' >&2; exit 0"]
               at: "03:00"
@@ -161,13 +166,7 @@ import TestSupport
 
 /// Streams under stress: stalled browsers, the log tail.
 @Suite(.serialized) struct StreamTests {
-    static let config = """
-        scheduler:
-          working_directory: "{{DIR}}"
-          state_directory: "{{DIR}}/state"
-          control_socket: "{{DIR}}/control.sock"
-          log_directory: "{{DIR}}/logs"
-          tasks:
+    static let config = RealDaemonTests.header + """
             flood:
               command: ["/bin/sh", "-c", "i=0; while [ $i -lt 20000 ]; do echo \\"line $i of a flood of output that fills buffers quickly ......................................................................\\"; i=$((i+1)); done; echo flood-done"]
               at: "03:00"
