@@ -90,7 +90,7 @@ def main(bin_dir, repo):
     def today(daemon, dashboard):
         whole = [t[1] for t in page_times(dashboard, "/", 50)]
         record("10a", "Today page, production config: request until the whole page", round(statistics.median(whole), 1), "ms",
-               notes=f"median of 50 on loopback (p99 {percentile(whole, 99):.1f} ms); includes the daemon's `status` answer")
+               notes=f"median of 50 on loopback (p99 {percentile(whole, 99):.1f} ms); includes the daemon's `status` and `tasks` answers")
         for path in ["/timeline", "/history", "/metrics", "/tasks/collect_option_snapshots", "/settings"]:
             t = [x[1] for x in page_times(dashboard, path, 10)]
             print(f"  (info) {path}: median {statistics.median(t):.1f} ms", flush=True)
