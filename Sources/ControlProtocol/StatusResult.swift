@@ -81,7 +81,7 @@ public struct TaskCounts: Codable, Sendable, Equatable {
     public var running: Int
     /// Whose last run failed, timed out, could not start or was abandoned.
     public var failed: Int
-    /// With a run queued, waiting for a free slot or for a retry.
+    /// With a run queued, waiting for a free slot, a retry or its upstreams.
     public var waiting: Int
     /// Running, failed, waiting or disabled.
     public var attention: Int

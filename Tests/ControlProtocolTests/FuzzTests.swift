@@ -49,7 +49,6 @@ import TestSupport
         let seeds = RequestRoundTripTests.requests.map { Array(RequestEncoder.encode($0, id: 99).dropLast()) }
         var accepted = 0
         var codes: Set<ErrorCode> = []
-        let expected: Set<ErrorCode> = [.invalidJSON, .unknownCommand, .unknownField, .wrongType, .invalidRequest]
         for round in 0..<Self.linesPerTest {
             if round % 1_000 == 0 { await Task.yield() }
             var line = seeds[Int(rng.next() % UInt64(seeds.count))]
@@ -68,7 +67,7 @@ import TestSupport
         // Both sides of the decoder are exercised: some mutations stay valid, many distinct errors appear.
         print("FIGURE: fuzz control lines mutated_requests=\(Self.linesPerTest) accepted=\(accepted) error_codes=\(codes.count) crashes=0")
         #expect(accepted > 100)
-        #expect(codes.isSuperset(of: expected))
+        #expect(codes.isSuperset(of: [.invalidJSON, .unknownCommand, .unknownField, .wrongType, .invalidRequest]))
     }
 
     @Test func everySingleByteAndPair() {

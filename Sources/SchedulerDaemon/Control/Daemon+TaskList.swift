@@ -17,7 +17,9 @@ extension Daemon {
         let waiting = core.waitingTasks
         return core.config.tasks.map { task in
             TaskFacts(name: task.name, enabled: core.isEnabled(task.name, at: now), running: core.runningRun(of: task.name) != nil,
-                      failed: failed.contains(task.name), waiting: waiting[task.name] != nil)
+                      failed: failed.contains(task.name),
+                      // A run held back by its upstreams (`after:`) waits too: status lists it.
+                      waiting: waiting[task.name] != nil || core.dependencyWait(of: task.name) != nil)
         }
     }
 
