@@ -75,7 +75,8 @@ public struct TaskFacts: Sendable, Equatable {
     public var running: Bool
     /// The last run failed, timed out, could not start (`fatal`) or was `abandoned`.
     public var failed: Bool
-    /// A run is queued behind a running one, waiting for a free slot, to retry, or for its upstreams (`after:`).
+    /// A run is queued behind a running one, waiting for a free slot or to retry, or a scheduled
+    /// run of a task with `after:` waits for its upstreams.
     public var waiting: Bool
 
     public init(name: String, enabled: Bool, running: Bool = false, failed: Bool = false, waiting: Bool = false) {

@@ -42,7 +42,7 @@ public enum TodayPage {
         let states: [(String, Int)] = [("enabled", counts.enabled), ("disabled", counts.disabled), ("running", counts.running),
                                        ("failed", counts.failed), ("waiting", counts.waiting), ("attention", counts.attention)]
         let links = states.map { word, n -> HTML in
-            let label = word == "attention" ? "need attention" : word
+            let label = word == "attention" ? (n == 1 ? "needs attention" : "need attention") : word
             return "<a href=\"\(URLText.link("/", [("q", word)]))\" class=\"count \(word)\">\(n) \(label)</a>"
         }
         return "<p class=\"counts\" id=\"task-counts\"><a href=\"/\">\(counts.total) \(counts.total == 1 ? "task" : "tasks")</a> · \(HTML.join(links, separator: " · "))</p>"

@@ -46,8 +46,7 @@ final class FakeGateway: DaemonGateway {
     /// What the daemon's filter and counts look at, from a task's brief.
     static func facts(_ task: TaskStatus) -> TaskFacts {
         TaskFacts(name: task.name, enabled: task.enabled, running: task.running,
-                  failed: [.failed, .fatal, .timeout, .abandoned].contains(task.lastRun?.outcome),
-                  waiting: task.waiting != nil || task.waitingFor != nil)
+                  failed: [.failed, .fatal, .timeout, .abandoned].contains(task.lastRun?.outcome), waiting: task.waiting != nil)
     }
 
     func set(_ change: (inout State) -> Void) { state.withLockedValue(change) }
