@@ -133,7 +133,7 @@ extension Daemon {
                 return ResponseEncoder.success(id: id, result: runInfo(RunRecord(runID: runID, task: name, trigger: .manual, finishedAt: now,
                                                                                  outcome: .skipped, reason: skip.reason), output: false))
             }
-            let started = runs[runID] != nil
+            let started = runs[runID] != nil || launching[runID] != nil
             return ResponseEncoder.success(id: id, result: RunInfo(runID: Int64(runID) ?? 0, task: name, trigger: .manual,
                 startedAt: started ? core.calendar.zone.iso8601(now) : nil, outcome: started ? .running : .queued))
         }

@@ -30,7 +30,16 @@ public actor Daemon {
     let options: DaemonOptions
     var loaded: LoadedConfig
     var core: SchedulerCore
-    var store: RunStore?
+    var store: RunStore? {
+        didSet { lane = store.map(makeLane) }
+    }
+    /// The run path's writes, off the actor (`StoreLane`), for the open store.
+    var lane: StoreLane?
+    /// Slots claimed ahead of their instant (`Daemon+Reservations.swift`).
+    var reservations = ReservationBook()
+    var reserveTimer: WallClockTimer?
+    /// Runs on their way from their `start` action to their spawn (`Daemon+Launch.swift`).
+    var launching: [String: Launch] = [:]
     var stateError: String?
     var lastStoreAttempt = Instant(seconds: 0)
     var runs: [String: RunHandle] = [:]
@@ -101,6 +110,8 @@ public actor Daemon {
             logger.warning("\(error); orphaned grandchildren will be reaped by PID 1 instead")
         }
         _ = OrphanReaper.start()
+        // The store opened in init; its lane reports to this actor, which init could not hand out.
+        lane = store.map(makeLane)
         for warning in loaded.warnings { logger.warning("\(warning)") }
         configureAlerts(core.config)
         if let stateError { logger.error("state store failed: \(stateError); scheduling continues, history and toggles are not saved until it recovers") }
@@ -117,6 +128,10 @@ public actor Daemon {
                 guard let self else { return }
                 // Ahead of control requests: a flood of them must not delay a due task.
                 Task(priority: .high) { await self.wake(wake) }
+            }
+            reserveTimer = try WallClockTimer(queue: queue) { [weak self] wake in
+                guard let self else { return }
+                Task(priority: .high) { await wake == .due ? self.reserveDue() : self.wake(wake) }
             }
         } catch {
             logger.critical("cannot create the timer: \(error)")
@@ -138,6 +153,7 @@ public actor Daemon {
         // The store closes once no read is left running off the actor, and on the actor, where it
         // is otherwise used: nothing touches it while it closes, and later requests find none.
         await storeReads.close()
+        await lane?.flush()
         await dispatcher.shutdown(grace: Daemon.alertGraceSeconds)
         try? store?.close()
         store = nil
@@ -152,16 +168,35 @@ public actor Daemon {
             logger.notice("wall clock stepped; now \(core.calendar.zone.iso8601(now)); recomputing what is due")
         }
         perform(core.advance(to: now), now: now)
+        releaseUnusedReservations(upTo: now)
         rearm()
     }
 
     func rearm() {
         timer?.arm(at: core.nextWakeUp)
+        planReservation()
         // Only changes: every datagram to the notify socket costs PID 1 a wake-up.
         let status = statusLine()
         if status != lastStatus {
             notifier.status(status)
             lastStatus = status
+        }
+    }
+}
+
+extension Daemon {
+    /// The lane of `store`; it reports failures and recovery to the actor.
+    nonisolated func makeLane(_ store: RunStore) -> StoreLane {
+        StoreLane(store: store) { [weak self] error in
+            Task { await self?.laneHealth(error) }
+        }
+    }
+
+    func laneHealth(_ error: StoreError?) {
+        if let error {
+            storeFailed(error)
+        } else if stateError != nil {
+            storeRecovered()
         }
     }
 }
