@@ -6,7 +6,8 @@
 # Installs what it lacks (root, or sudo): hyperfine (apt), busybox-static (downloaded and unpacked
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
 # 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 10 minutes.
-# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS shorten the long steps;
+# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS / BENCH_BURST_SECONDS /
+# BENCH_DISKLOAD_SECONDS shorten the long steps (cc compiles the C tasks of steps 10-11);
 # BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
@@ -20,6 +21,8 @@ REPO=$(cd "$HERE/../.." && pwd -P)
 CRON_SECONDS=${BENCH_CRON_SECONDS:-302}
 LATENESS_SECONDS=${BENCH_LATENESS_SECONDS:-40}
 HOSTILE_SECONDS=${BENCH_HOSTILE_SECONDS:-60}
+BURST_SECONDS=${BENCH_BURST_SECONDS:-32}
+DISKLOAD_SECONDS=${BENCH_DISKLOAD_SECONDS:-30}
 SWITCH_SECONDS=$(( CRON_SECONDS > 70 ? 60 : CRON_SECONDS - 10 ))
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 BUSYBOX_DIR="$REPO/.build-bench/busybox"
@@ -117,6 +120,12 @@ step "$PY" bench_edit.py "$BIN" "$REPO"
 
 say "9: hostile clients (a reader that never reads; 64 slow connections), ${HOSTILE_SECONDS} s each"
 step "$PY" bench_hostile.py "$BIN" "$HOSTILE_SECONDS"
+
+say "10: 200 tasks due at one instant, as each task sees it, beside a C loop (${BURST_SECONDS} s)"
+step "$PY" bench_burst.py "$BIN" burst "$BURST_SECONDS"
+
+say "11: 1 task a second while another process writes 2 GB with fsyncs (at least ${DISKLOAD_SECONDS} s)"
+step "$PY" bench_burst.py "$BIN" diskload "$DISKLOAD_SECONDS"
 
 say "4 and 6: beside busybox crond for ${CRON_SECONDS} s; an idle daemon's context switches for ${SWITCH_SECONDS} s meanwhile"
 "$PY" bench_daemon.py "$BIN" "$REPO" switches "$SWITCH_SECONDS" &

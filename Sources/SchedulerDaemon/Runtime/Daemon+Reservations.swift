@@ -8,32 +8,37 @@ import Scheduling
 /// is nearer). At the instant only the spawn remains. A reservation the daemon does not use is
 /// released; one left when the daemon dies is settled at the next start (`settleReservations`).
 extension Daemon {
-    /// How far ahead of a due instant its slots are claimed. Long enough for a commit on a busy
-    /// disk (or a database round trip), short enough that a daemon killed between the claim and
-    /// the instant loses little: a restart before the instant releases the claims (the wall clock
-    /// did not reach it), one after records them abandoned.
-    static let reservationLead: Int64 = 2
+    /// How far ahead of their instants slots are claimed: every occurrence due within the next
+    /// `reservationLead` seconds is reserved, so a commit that stalls for a few seconds (an fsync
+    /// behind someone else's write-back, a database fail-over) still finds the next instants
+    /// claimed. A daemon killed meanwhile and restarted before those instants releases them (the
+    /// wall clock did not reach them); after them, they are recorded abandoned (they may have run).
+    static let reservationLead: Int64 = 5
 
     /// `reservationLead`, or a fault test's `V6_FAULT_RESERVATION_LEAD` (seconds; unset in production).
     var reservationLead: Int64 {
         options.environment["V6_FAULT_RESERVATION_LEAD"].flatMap { Int64($0) }.map { max(1, $0) } ?? Self.reservationLead
     }
 
-    /// Makes sure the next due instant is reserved, or will be at `reservationLead` before it.
-    /// Called whenever the timer is re-armed.
+    /// Reserves the occurrences due within `reservationLead` seconds that are not reserved yet,
+    /// and arms the reserve timer for the next one beyond. Called whenever the timer is re-armed.
     func planReservation() {
-        guard let lane, !shuttingDown, let next = core.nextOccurrenceInstant, !reservations.isPlanned(next) else { return }
-        let now = Date().timeIntervalSince1970
+        guard let lane, !shuttingDown else { return }
         let lead = reservationLead
-        guard Double(next.seconds - lead) <= now else {
-            reserveTimer?.arm(at: next - lead)
-            return
+        let horizon = Instant.now + lead
+        if horizon > reservations.reservedThrough {
+            let planned = core.planStarts(after: reservations.reservedThrough, through: horizon)
+            reservations.begin(planned, through: horizon)
+            if !planned.isEmpty {
+                lane.submit(.reserve(planned, evidence: .current(), at: Instant.now)) { [weak self] result in
+                    Task(priority: .high) { await self?.reserved(planned, result) }
+                }
+            }
         }
-        let planned = core.planStarts(dueAt: next)
-        reservations.begin(planned, at: next)
-        guard !planned.isEmpty else { return }
-        lane.submit(.reserve(planned, evidence: .current(), at: Instant.now)) { [weak self] result in
-            Task(priority: .high) { await self?.reserved(planned, result) }
+        if let next = core.nextOccurrence(after: reservations.reservedThrough) {
+            reserveTimer?.arm(at: next - lead)
+        } else {
+            reserveTimer?.arm(at: nil)
         }
     }
 
@@ -61,7 +66,7 @@ extension Daemon {
         lane.submit(.release(unused))
     }
 
-    /// The reserve timer fired: reserve the next instant now.
+    /// The reserve timer fired: reserve what is now within the lead.
     func reserveDue() {
         planReservation()
     }

@@ -28,18 +28,16 @@ struct ReservationBook {
     }
 
     private(set) var entries: [String: Entry] = [:]
-    /// Instants asked for (by `begin`), until they have been handled.
-    private(set) var instants: Set<Instant> = []
+    /// Occurrences up to this instant have been planned (reserved, or found to need none).
+    private(set) var reservedThrough = Instant(seconds: 0)
     /// Starts that came due while their claim was `pending`, by run id.
     private(set) var waiting: [String: RunStart] = [:]
 
-    var isEmpty: Bool { entries.isEmpty && instants.isEmpty }
+    var isEmpty: Bool { entries.isEmpty }
 
-    func isPlanned(_ instant: Instant) -> Bool { instants.contains(instant) }
-
-    /// A reservation of `planned` (the occurrences due at `instant`) is being written.
-    mutating func begin(_ planned: [PlannedStart], at instant: Instant) {
-        instants.insert(instant)
+    /// A reservation of `planned` (the occurrences due up to `horizon`) is being written.
+    mutating func begin(_ planned: [PlannedStart], through horizon: Instant) {
+        reservedThrough = max(reservedThrough, horizon)
         for slot in planned { entries[slot.runID] = Entry(slot: slot, claim: .pending) }
     }
 
@@ -84,7 +82,6 @@ struct ReservationBook {
     /// skip or queued run used (the task was disabled or reloaded away, or its start waits for
     /// upstreams). They leave the book; the daemon releases them. Pending ones stay until settled.
     mutating func unused(upTo now: Instant) -> [PlannedStart] {
-        instants = instants.filter { $0 > now }
         var unused: [PlannedStart] = []
         for (runID, entry) in entries where entry.slot.scheduledAt <= now && !entry.held && entry.claim != .pending
             && waiting[runID] == nil {
@@ -97,7 +94,6 @@ struct ReservationBook {
     /// At a stop: every reservation of this daemon that no run took (none of their runs started).
     /// Those still being written, and starts waiting for them, stay until they are settled.
     mutating func drain() -> [PlannedStart] {
-        instants = []
         var unused: [PlannedStart] = []
         for (runID, entry) in entries where entry.claim != .pending && waiting[runID] == nil {
             entries[runID] = nil

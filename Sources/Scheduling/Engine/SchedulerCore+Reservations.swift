@@ -22,22 +22,48 @@ extension SchedulerCore {
     /// The earliest instant at which occurrences are due, if any (retries and deadlines aside).
     public var nextOccurrenceInstant: Instant? { due.min?.instant }
 
-    /// The occurrences due at `instant` of tasks enabled then (those `advance(to: instant)` will
-    /// offer, unless a toggle, a reload or a dependency gate intervenes), each with its run id,
-    /// remembered so that their starts (or skips) carry it. Asking again for the same instant gives
-    /// the same ids. Empty while shutting down.
-    public mutating func planStarts(dueAt instant: Instant) -> [PlannedStart] {
-        guard !isShuttingDown, instant > processedUntil else { return [] }
-        var planned: [PlannedStart] = []
-        for entry in due.unordered where entry.instant == instant {
-            let name = states[entry.index].config.name
-            guard states[entry.index].nextDue == instant, isEnabled(name, at: instant) else { continue }
-            let key = PlanKey(task: name, at: instant)
-            let runID = plannedRunIDs[key] ?? makeRunID()
-            plannedRunIDs[key] = runID
-            planned.append(PlannedStart(task: name, scheduledAt: instant, runID: runID))
+    /// The first occurrence of any task after `instant` (nil when none within the cursors' reach).
+    public func nextOccurrence(after instant: Instant) -> Instant? {
+        var best: Instant? = nil
+        for entry in due.unordered {
+            var candidate: Instant? = entry.instant
+            if entry.instant <= instant {
+                var cursor = OccurrenceCursor(schedule: states[entry.index].schedule, after: instant)
+                candidate = cursor.next()
+            }
+            if let candidate, best.map({ candidate < $0 }) ?? true { best = candidate }
         }
-        return planned.sorted { $0.task < $1.task }
+        return best
+    }
+
+    /// The occurrences in (`after`, `through`] of tasks enabled at their instant (those
+    /// `advance(to:)` will offer, unless a toggle, a reload or a dependency gate intervenes), each with its run id, remembered so that their starts (or skips) carry it.
+    /// Asking again gives the same ids. Empty while shutting down. Sorted by instant, then task.
+    public mutating func planStarts(after: Instant, through: Instant) -> [PlannedStart] {
+        let from = max(after, processedUntil)
+        guard !isShuttingDown, through > from else { return [] }
+        var planned: [PlannedStart] = []
+        for entry in due.unordered where entry.instant <= through {
+            let state = states[entry.index]
+            guard let first = state.nextDue else { continue }
+            var cursor = OccurrenceCursor(schedule: state.schedule, after: first)
+            var next: Instant? = first
+            while let instant = next, instant <= through {
+                if instant > from, isEnabled(state.config.name, at: instant) {
+                    let key = PlanKey(task: state.config.name, at: instant)
+                    let runID = plannedRunIDs[key] ?? makeRunID()
+                    plannedRunIDs[key] = runID
+                    planned.append(PlannedStart(task: state.config.name, scheduledAt: instant, runID: runID))
+                }
+                next = cursor.next()
+            }
+        }
+        return planned.sorted { ($0.scheduledAt, $0.task) < ($1.scheduledAt, $1.task) }
+    }
+
+    /// `planStarts(after:through:)` for one instant.
+    public mutating func planStarts(dueAt instant: Instant) -> [PlannedStart] {
+        planStarts(after: instant - 1, through: instant)
     }
 
     /// The run id planned for this occurrence, consumed; a fresh one when none was planned.
