@@ -92,13 +92,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // Helpers shared by the test targets: running built binaries, temporary directories.
-        .target(name: "TestSupport", path: "Sources/TestSupport"),
-        .testTarget(name: "MarketCalendarTests", dependencies: ["MarketCalendar"]),
+        // Helpers shared by the test targets: running built binaries, temporary directories, a
+        // journald in a private mount namespace (CShim: setns for one thread), the fixtures.
+        .target(name: "TestSupport", dependencies: ["CShim"], path: "Sources/TestSupport"),
+        .testTarget(name: "MarketCalendarTests", dependencies: ["MarketCalendar", "TestSupport"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
         .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Scheduling", "TestSupport"]),
-        .testTarget(name: "DaemonTests", dependencies: ["SchedulerDaemon", "AlertChannels", "Monitoring", "TestSupport", "v6-scheduler", "v6ctl"]),
+        .testTarget(name: "DaemonTests",
+                    dependencies: ["SchedulerDaemon", "AlertChannels", "Monitoring", "ControlProtocol", "TestSupport", "v6-scheduler", "v6ctl"]),
         .testTarget(
             name: "ExportTests",
             dependencies: ["ScheduleExport", "Scheduling", "TestSupport", "v6ctl", .product(name: "Yams", package: "Yams")]

@@ -3,6 +3,7 @@
 #include "CShim.h"
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <string.h>
@@ -193,4 +194,15 @@ int v6_timerfd_arm_abs(int fd, int64_t sec, int64_t nsec) {
     spec.it_value.tv_sec = (time_t)sec;
     spec.it_value.tv_nsec = (long)nsec;
     return timerfd_settime(fd, TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET, &spec, NULL);
+}
+
+// MARK: - Mount namespaces (tests)
+
+int v6_thread_enter_mount_namespace(int nsfd) {
+    if (unshare(CLONE_FS) != 0) return -1;
+    return setns(nsfd, CLONE_NEWNS);
+}
+
+int v6_thread_unshare_mount_namespace(void) {
+    return unshare(CLONE_FS | CLONE_NEWNS);
 }

@@ -1,3 +1,5 @@
+import Scheduling
+
 /// Quoting for the three kinds of text an export writes.
 enum Quoting {
     /// A POSIX shell word: as is when it is plain, else in single quotes.
@@ -26,26 +28,8 @@ enum Quoting {
     /// A value of Environment= (`"NAME=value"`, quoted as one word).
     static func systemdAssignment(_ name: String, _ value: String) -> String { systemd("\(name)=\(value)") }
 
-    /// A YAML scalar: always a double-quoted string (JSON escapes are valid YAML).
-    static func yaml(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A YAML scalar: always a double-quoted string (the configuration's own quoting).
+    static func yaml(_ text: String) -> String { YAMLFlow.quoted(text) }
 
     /// A comment line's text: one line, whatever the message holds.
     static func commentLine(_ text: String) -> String {

@@ -145,8 +145,19 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    reconnecting whenever the daemon cuts one off, for 60 s; meanwhile root runs `v6ctl status`
    every 0.5 s. Not as root: one process tries 64 connections as the same uid.
 
+11. **Output flood**: a task writes 300 MB (`head -c 300000000 /dev/zero | tr '\\0' x | fold -w 99`:
+   3,030,304 lines) started with `v6ctl run-now --force --wait`, while a `frequency: 1s` task runs
+   beside it. The daemon's VmRSS is sampled every 50 ms from 2 s after start-up until the flood's
+   answer; throughput is the bytes over the `--wait` time (every line goes through the daemon's
+   log); the 1 s task's lateness is its `lateness_ms=` during the flood. `FaultTests.Output` checks
+   the same run's behaviour (every line logged, the other task keeps starting), without thresholds.
+12. **Watchdog**: the daemon started with `NOTIFY_SOCKET` (a datagram socket of the benchmark) and
+   `WATCHDOG_USEC=1000000` pings `WATCHDOG=1` at half the interval from an actor-side timer; the
+   spacing of 40 pings as they arrive. `FaultTests.Watchdog` checks that pings stop while the
+   daemon is stopped (SIGSTOP) and resume after.
+
 The p99 of a small sample (tens of starts) is close to its maximum: the notes give n.
-Timing targets live here only, never in the tests.
+Timing and memory targets live here only, never in the tests.
 
 ## Why the figures are what they are
 

@@ -5,10 +5,10 @@
 #
 # Installs what it lacks (root, or sudo): hyperfine (apt), busybox-static (downloaded and unpacked
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
-# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 10 minutes.
-# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS / BENCH_BURST_SECONDS /
-# BENCH_DISKLOAD_SECONDS shorten the long steps (cc compiles the C tasks of steps 10-11);
-# BENCH_KEEP=1 keeps the temp folder.
+# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 13 minutes.
+# BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS / BENCH_FLOOD_BYTES /
+# BENCH_BURST_SECONDS / BENCH_DISKLOAD_SECONDS shorten the long steps (cc compiles the C tasks of
+# steps 13-14); BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -x "$1/v6-scheduler" ] || [ ! -x "$1/v6ctl" ]; then
@@ -121,10 +121,13 @@ step "$PY" bench_edit.py "$BIN" "$REPO"
 say "9: hostile clients (a reader that never reads; 64 slow connections), ${HOSTILE_SECONDS} s each"
 step "$PY" bench_hostile.py "$BIN" "$HOSTILE_SECONDS"
 
-say "10: 200 tasks due at one instant, as each task sees it, beside a C loop (${BURST_SECONDS} s)"
+say "11 and 12: a 300 MB output flood beside a 1 s task; watchdog ping spacing"
+step "$PY" bench_faults.py "$BIN"
+
+say "13: 200 tasks due at one instant, as each task sees it, beside a C loop (${BURST_SECONDS} s)"
 step "$PY" bench_burst.py "$BIN" burst "$BURST_SECONDS"
 
-say "11: 1 task a second while another process writes 2 GB with fsyncs (at least ${DISKLOAD_SECONDS} s)"
+say "14: 1 task a second while another process writes 2 GB with fsyncs (at least ${DISKLOAD_SECONDS} s)"
 step "$PY" bench_burst.py "$BIN" diskload "$DISKLOAD_SECONDS"
 
 say "4 and 6: beside busybox crond for ${CRON_SECONDS} s; an idle daemon's context switches for ${SWITCH_SECONDS} s meanwhile"

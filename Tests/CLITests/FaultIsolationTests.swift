@@ -40,8 +40,9 @@ extension FaultTests {
             #expect(other.status == 0, "\(other.stderr)")
             let ids = try [long, short].map { try Fault.history($0, "job", limit: 1).first?["run_id"] as? Int }
             #expect(ids[0] != nil && ids[0] == ids[1], "both runs have the same id: \(ids)")
-            Thread.sleep(forTimeInterval: 2.0)  // past the other run's kill grace (1 s)
-
+            // No wait is needed here: a run counts as finished only once its clean-up has seen
+            // every process it signalled exit (SIGKILL after the grace). Had B's clean-up taken
+            // A's process for its own, that process would be gone by the time B's --wait answered.
             let survived = ProcessProbe.isAlive(victim)
             #expect(survived, "daemon B's clean-up of its run \(ids[1] ?? 0) killed daemon A's run \(ids[0] ?? 0)")
             #expect(try Fault.history(long, "job", limit: 1).first?["outcome"] as? String == "running")

@@ -116,26 +116,25 @@ extension FaultTests {
 
         @Test(.enabled("needs root to mount a tmpfs (CI runs as root)") { canMount("state directory remounted read-only") })
         func remountingReadOnlyUnderTheDaemonIsRefusedByTheKernel() throws {
-            // Documents why the read-only case starts read-only: with state.db open for writing,
-            // `mount -o remount,ro` fails with EBUSY, and the daemon keeps working.
+            // Why the read-only case above starts read-only: with state.db open for writing,
+            // `mount -o remount,ro` fails with EBUSY (Linux refuses a read-only remount while a
+            // file on it is open for writing), and the daemon keeps working.
             let daemon = try DaemonHarness(config: Self.config, label: "v6fault-remount")
             let disk = try TmpfsMount(at: daemon.stateDirectory, sizeKiB: 8 * 1024)
             defer { disk.unmount() }
             try daemon.start()
             defer { daemon.stop() }
-            var refusal = ""
+            let refusal: String
             do {
                 try disk.remount(readOnly: true)
-                // Not refused (another kernel): then the daemon must cope as in the tests above.
-                _ = try Self.checkFailing(daemon, "remounted read-only")
-                try disk.remount(readOnly: false)
-                var observed = Observed()
-                try Self.checkRecovered(daemon, "remounted read-only", since: Date(), into: &observed)
-            } catch let error as HarnessError {
-                refusal = error.description
-                #expect(refusal.contains("busy"), "\(refusal)")
-                #expect(try daemon.v6ctl(["disable", "idle"]).status == 0)
+                refusal = ""
+                Issue.record("the kernel remounted the state directory read-only under an open state.db")
+                try? disk.remount(readOnly: false)
+            } catch {
+                refusal = "\(error)"
             }
+            #expect(refusal.contains("busy"), "\(refusal)")
+            #expect(try daemon.v6ctl(["disable", "idle"]).status == 0)
             print("FIGURE: state-store remount read-only under a running daemon: \(refusal.isEmpty ? "allowed" : refusal)")
             #expect(daemon.stop() == 0)
         }

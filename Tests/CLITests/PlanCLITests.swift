@@ -109,9 +109,9 @@ import TestSupport
         #expect(missing.stderr.contains("nope.yaml"))
     }
 
-    @Test func planIsTheDaemonsStateMachine() throws {
-        // The plan for one day equals what SchedulerCore fires on a virtual clock: the
-        // simulation test in SchedulingTests proves the engine; here, that the CLI uses it.
+    @Test func planOfTheSpringForwardDayCountsElapsedTime() throws {
+        // The production config's 15-minute health check on the 23-hour day: 92 runs. (That the
+        // plan is what the engine fires: SchedulingTests' SchedulerCoreTests, against an oracle.)
         let result = try Command.run("v6-scheduler", ["plan", "--config", Self.production, "--from", "2026-03-08", "--to", "2026-03-08"])
         let health = result.stdout.split(separator: "\n").filter { $0.hasSuffix(",health_check") }
         #expect(health.count == 92)  // spring forward: 23 hours of 15-minute intervals

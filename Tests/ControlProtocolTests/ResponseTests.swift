@@ -179,11 +179,8 @@ import Testing
             return
         }
         #expect(throws: ProtocolError.self) { try payload.decode(StatusResult.self) }
-        do {
-            _ = try payload.decode(RunInfo.self)
-        } catch {
-            #expect(error.code == .invalidResponse)
-            #expect(error.message.hasPrefix("the daemon's result is not a RunInfo: "))
-        }
+        let error = #expect(throws: ProtocolError.self) { try payload.decode(RunInfo.self) }
+        #expect(error?.code == .invalidResponse)
+        #expect(error?.message.hasPrefix("the daemon's result is not a RunInfo: ") == true)
     }
 }

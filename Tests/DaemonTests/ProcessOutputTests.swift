@@ -37,15 +37,17 @@ import TestSupport
         #expect(out.last == "\u{FFFD}\u{FFFD} ok")
     }
 
-    @Test func aFloodKeepsTheTailAt64KiBAndMemoryBounded() async throws {
+    /// What a run keeps of a flood is bounded by construction: the 64 KiB tail and one line of at
+    /// most `OutputLine.maximumLength` at a time, checked here. (The resident memory of this test
+    /// process, shared with every other suite running beside it, says nothing about that; the
+    /// daemon's own under a 300 MB flood is a `make bench` figure.)
+    @Test func aFloodKeepsTheTailAt64KiBAndLinesCut() async throws {
         let dir = try TemporaryDirectory("v6proc")
-        let before = Support.residentKiB()
         let counter = ByteCounter()
         // 200 MB without a single newline, then a marker line.
         let script = "head -c 200000000 /dev/zero | tr '\\0' x; echo; echo END"
         let process = try TaskProcess.spawn(Support.request(["sh", "-c", script], in: dir.path), onLine: counter.add)
         let termination = await Support.wait(process, timeout: 300)
-        let after = Support.residentKiB()
         #expect(termination == .exited(0))
         #expect(process.outputByteCount == 200_000_000 + 1 + 4)
         #expect(counter.bytes == 200_000_000 + 3)
@@ -54,8 +56,6 @@ import TestSupport
         #expect(tail.count == 64 * 1024)
         #expect(tail.suffix(5) == Array("\nEND\n".utf8))
         #expect(tail.dropLast(5).allSatisfy { $0 == UInt8(ascii: "x") })
-        // Generous: other tests run in this process at the same time.
-        #expect(after - before < 100 * 1024, "resident memory grew from \(before) KiB to \(after) KiB")
     }
 }
 

@@ -7,35 +7,20 @@ import TestSupport
 /// The daemon's side of orphans: as a child subreaper it inherits its tasks' orphans, and the
 /// OrphanReaper reaps them without stealing the exit status of a tracked run. A subreaper and
 /// its reaper must not run in this test process (they would reap other tests' children), so
-/// the scenario runs in a second copy of this test binary: `ProcessReaperHarness` below, which
-/// only runs there (V6_REAPER_HARNESS set) and reports to a file.
+/// the scenario runs alone in a second copy of this test binary (`SoloHarness`).
 @Suite struct ProcessReaperTests {
     @Test func orphansAreReapedByTheSubreaperDaemon() async throws {
-        let dir = try TemporaryDirectory("v6reaper")
-        let binary = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().path
-        let path = dir.path
-        let result = try await ProcessTestSupport.offPool {
-            try Command.run(binary, ["--testing-library", "swift-testing", "--filter", "ProcessReaperHarness"],
-                            environment: ["V6_REAPER_HARNESS": path])
-        }
-        let report = try? String(contentsOfFile: dir.file("report"), encoding: .utf8)
-        #expect(result.status == 0, "harness stdout:\n\(result.stdout.suffix(4000))\nstderr:\n\(result.stderr.suffix(2000))")
-        #expect(report == "ok", "harness report: \(report ?? "none (did the harness run?)")")
+        try await SoloHarness.run("ProcessReaperHarness", reporting: ["orphansAreReparentedAndReaped"])
     }
 }
 
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["V6_REAPER_HARNESS"] != nil,
-                "runs only in the copy started by ProcessReaperTests"))
+@Suite(.enabled(if: SoloHarness.isHarness, "runs only alone, in the copy started by ProcessReaperTests"))
 struct ProcessReaperHarness {
     typealias Support = ProcessTestSupport
 
     @Test func orphansAreReparentedAndReaped() async throws {
-        let reportPath = (ProcessInfo.processInfo.environment["V6_REAPER_HARNESS"] ?? "/nonexistent") + "/report"
-        var failures: [String] = []
-        func check(_ condition: Bool, _ what: String) {
-            if !condition { failures.append(what) }
-            #expect(condition, "\(what)")
-        }
+        var checks = HarnessChecks()
+        func check(_ condition: Bool, _ what: String) { checks.check(condition, what) }
 
         try ChildSubreaper.enable()
         check(ChildSubreaper.isEnabled, "the harness is a subreaper")
@@ -88,6 +73,6 @@ struct ProcessReaperHarness {
         check(clean(), "no zombies left: \(ProcessTable.zombieChildren())")
         check(reaper.reapedTotal >= 2, "the reaper reaped the orphans (\(reaper.reapedTotal))")
 
-        try (failures.isEmpty ? "ok" : failures.joined(separator: "\n")).write(toFile: reportPath, atomically: true, encoding: .utf8)
+        SoloHarness.report("orphansAreReparentedAndReaped", failures: checks.failures)
     }
 }

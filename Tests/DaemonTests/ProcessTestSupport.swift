@@ -107,18 +107,13 @@ enum ProcessTestSupport {
         return pid_t(line.text.dropFirst(prefix.count).trimmingCharacters(in: .whitespaces))
     }
 
-    /// Runs blocking work (a child run to completion, poll) on a Dispatch thread, so it does not
-    /// hold one of the few threads of Swift's cooperative pool that every async test needs.
+    /// Runs blocking work (a child run to completion, poll) on a thread of its own, so it does
+    /// not hold one of the few threads of Swift's cooperative pool that every async test (and a
+    /// daemon running inside the test process) needs.
     static func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(with: Result { try work() }) }
+            Thread { continuation.resume(with: Result { try work() }) }.start()
         }
-    }
-
-    static func residentKiB() -> Int {
-        let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
-        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
-        return Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0
     }
 
     static func openDescriptorCount() -> Int {

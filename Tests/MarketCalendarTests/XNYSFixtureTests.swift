@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import MarketCalendar
 
 /// The correctness bar: every session and its open and close equal exchange_calendars' XNYS.

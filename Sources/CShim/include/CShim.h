@@ -85,4 +85,17 @@ int v6_timerfd_create_realtime(void);
 /// A time in the past fires at once; sec == 0 && nsec == 0 disarms. 0 on success, -1 with errno.
 int v6_timerfd_arm_abs(int fd, int64_t sec, int64_t nsec);
 
+// MARK: - Mount namespaces (tests)
+
+/// Moves the calling thread, and only it, into the mount namespace open at `nsfd` (a
+/// /proc/PID/ns/mnt descriptor): unshare(CLONE_FS) first, since setns(CLONE_NEWNS) refuses a
+/// thread that shares its filesystem attributes with others. For tests that run code with a
+/// fixed path (sd_journal_sendv's /run/systemd/journal/socket) against a private /run.
+/// 0 on success, -1 with errno.
+int v6_thread_enter_mount_namespace(int nsfd);
+
+/// Moves the calling thread, and only it, into a new mount namespace (a copy of its current
+/// one; make it private before mounting anything). 0 on success, -1 with errno.
+int v6_thread_unshare_mount_namespace(void);
+
 #endif

@@ -8,7 +8,7 @@ extension Daemon {
     func handleConfig(_ request: ConfigRequest, id: RequestID?, peer: Authorization.Peer) async -> [UInt8] {
         switch request {
         case .show(let sources):
-            return ResponseEncoder.success(id: id, result: configResult(sources: sources, now: Instant.now))
+            return ResponseEncoder.success(id: id, result: configResult(sources: sources, now: clock.now()))
         case .audit(let limit):
             guard let store else {
                 return ResponseEncoder.failure(id: id, code: .stateError, message: "the state store is unavailable: \(stateError ?? "not open")")

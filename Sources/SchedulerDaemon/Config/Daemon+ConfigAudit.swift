@@ -9,7 +9,7 @@ extension Daemon {
     /// of files edited by hand, or files changed while the daemon was stopped.
     func settleConfigAudit(previous: LoadedConfig?, cause: String, peer: Authorization.Peer?) {
         guard let store else { return }
-        let now = Instant.now
+        let now = clock.now()
         do {
             let applied = try store.settlePendingConfigChanges(
                 running: loaded.revision, reason: "not applied: the daemon stopped, or the files changed, before it was reloaded")

@@ -69,7 +69,7 @@ extension Daemon {
                 warnings: ["nothing changed: the configuration already says so; nothing was written"]))
         }
 
-        let record = ConfigAuditRecord(at: Instant.now, outcome: .pending, revision: proposed.revision, basedOn: revision,
+        let record = ConfigAuditRecord(at: clock.now(), outcome: .pending, revision: proposed.revision, basedOn: revision,
                                        uid: Int(peer.uid), user: peer.userName, onBehalfOf: onBehalfOf,
                                        command: edit.description, changes: changes)
         let seq: Int64

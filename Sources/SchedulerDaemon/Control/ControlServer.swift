@@ -23,7 +23,10 @@ final class ControlServer: Sendable {
         self.activated = activated
     }
 
-    static func start(socketPath: String, group controlGroup: String?, daemon: Daemon, logger: Logger) throws -> ControlServer {
+    /// - Parameter adoptingPassedSocket: take the socket systemd passed (LISTEN_FDS) when there is
+    ///   one; false for a daemon embedded in a test process, whose environment is not its own.
+    static func start(socketPath: String, group controlGroup: String?, daemon: Daemon, logger: Logger,
+                      adoptingPassedSocket: Bool = true) throws -> ControlServer {
         let connections = OpenConnections()
         let groupID = controlGroup.flatMap(Authorization.groupID(named:))
         if let controlGroup, groupID == nil {
@@ -63,7 +66,7 @@ final class ControlServer: Sendable {
                         ControlConnectionHandler(daemon: daemon, authorization: authorization, peer: peer, logger: logger))
                 }
             }
-        if let fd = try ListenFDs.unixSocket() {
+        if adoptingPassedSocket, let fd = try ListenFDs.unixSocket() {
             let channel = try bootstrap.withBoundSocket(fd).wait()
             logger.info("control socket passed by systemd (fd \(fd))")
             return ControlServer(path: socketPath, channel: channel, activated: true)

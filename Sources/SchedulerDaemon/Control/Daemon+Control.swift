@@ -8,7 +8,7 @@ extension Daemon {
     /// Answers one decoded request; `send` streams events (`run_now` with `wait`).
     func handle(_ request: Request, id: RequestID?, peer: Authorization.Peer,
                 send: @escaping EventSink) async -> [UInt8] {
-        let now = Instant.now
+        let now = clock.now()
         func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
         // The client went away while this waited for the actor: nobody would read the answer.
         if Task.isCancelled { return fail(.busy, "cancelled: the connection was closed") }

@@ -101,9 +101,9 @@ extension Daemon {
     func notifyWatchers(_ c: RunCompletion) {
         guard watchRegistry.isWatched(c.runID) else { return }
         let record = RunRecord(runID: c.runID, task: c.task, trigger: c.trigger, scheduledAt: c.scheduledAt,
-                               startedAt: runs[c.runID].map { Instant(seconds: Int64($0.startedAt.timeIntervalSince1970)) },
-                               finishedAt: Instant.now, exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
-                               attempt: c.attempt, durationMs: runs[c.runID].map { Int64(Date().timeIntervalSince($0.startedAt) * 1000) },
+                               startedAt: runs[c.runID]?.startedAt,
+                               finishedAt: clock.now(), exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
+                               attempt: c.attempt, durationMs: runs[c.runID]?.elapsedMs,
                                reason: c.reason)
         let info = runInfo(record, output: false)
         let watchers = watchRegistry.end(runID: c.runID)

@@ -52,7 +52,7 @@ extension Daemon {
     /// After READY=1: the `daemon` notice, streaks still open from before the restart (so a
     /// success says `recovered`), and the occurrences missed while the daemon was down.
     func alertStarted(_ ready: String, missed: [MissedOccurrences]) {
-        let now = Instant.now
+        let now = clock.now()
         alertsLive = true
         if let store {
             for streak in (try? store.openFailureStreaks()) ?? [] {

@@ -10,6 +10,13 @@ struct Launch: Sendable {
     var stop: StopReason?
 }
 
+/// When a run was spawned: on the daemon's clock (its `started_at`, its lateness) and on the
+/// monotonic clock (its duration and timeout).
+struct SpawnMoment: Sendable {
+    let wall: Date
+    let monotonic: ContinuousClock.Instant
+}
+
 /// The way from a due instant to `exec`. Nothing slow sits on it:
 ///
 /// - a slot reserved ahead (`Daemon+Reservations.swift`) is this daemon's already: the run is
@@ -46,7 +53,7 @@ extension Daemon {
     /// A claim made at the start came back.
     func claimed(_ run: RunStart, _ result: Result<StoreWriteResult, StoreError>) {
         guard launching[run.runID] != nil else { return }
-        let now = Instant.now
+        let now = clock.now()
         switch result {
         case .success(.claimed(true)):
             launch(run, recordAfterSpawn: nil)
@@ -65,7 +72,7 @@ extension Daemon {
 
     /// A start that waited for its reservation goes on with the claim it got.
     func resume(_ run: RunStart, claim: ReservationBook.Claim) {
-        let now = Instant.now
+        let now = clock.now()
         let record = RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
                                startedAt: now, outcome: .running, attempt: run.attempt, waitedMs: run.waitedSeconds * 1000)
         switch claim {
@@ -90,7 +97,7 @@ extension Daemon {
             return
         }
         if launching[run.runID] == nil { launching[run.runID] = Launch(start: run) }
-        let now = Instant.now
+        let now = clock.now()
         if launching[run.runID]?.stop != nil {
             // Stopped while its claim was being written: it never starts.
             launching[run.runID] = nil
@@ -118,6 +125,7 @@ extension Daemon {
         announceStart(run, now: now)
         let watchers = RunWatcherBox(registry: watchRegistry, runID: run.runID)
         let name = task.name
+        let clock = self.clock
         SpawnPool.shared.submit { [weak self] in
             let spawned = Result { () throws(SpawnError) -> TaskProcess in
                 try TaskProcess.spawn(request) { line in
@@ -125,15 +133,15 @@ extension Daemon {
                     watchers.forward(line)
                 }
             }
-            let at = Date()
+            let at = SpawnMoment(wall: clock.currentDate(), monotonic: .now)
             Task(priority: .high) { await self?.spawned(run, spawned, at: at, record: recordAfterSpawn) }
         }
     }
 
     /// The pool spawned a run (or could not).
-    func spawned(_ run: RunStart, _ result: Result<TaskProcess, SpawnError>, at spawnedAt: Date, record: RunRecord?) {
+    func spawned(_ run: RunStart, _ result: Result<TaskProcess, SpawnError>, at moment: SpawnMoment, record: RunRecord?) {
         let launch = launching.removeValue(forKey: run.runID)
-        let now = Instant.now
+        let now = clock.now()
         let process: TaskProcess
         switch result {
         case .failure(let error):
@@ -146,13 +154,15 @@ extension Daemon {
             process = spawned
         }
         guard let task = core.config.task(named: run.task) else { return }
-        runs[run.runID] = RunHandle(start: run, process: process, startedAt: spawnedAt, killGrace: Double(task.killGraceSeconds))
+        let startedAt = Instant(seconds: Int64(moment.wall.timeIntervalSince1970.rounded(.down)))
+        runs[run.runID] = RunHandle(start: run, process: process, startedAt: startedAt, spawned: moment.monotonic,
+                                    killGrace: Double(task.killGraceSeconds))
         if var record {
-            record.startedAt = Instant(seconds: Int64(spawnedAt.timeIntervalSince1970))
+            record.startedAt = startedAt
             save(record, task: run.task)
         }
         let scheduled = run.scheduledAt ?? now
-        let lateness = (spawnedAt.timeIntervalSince1970 - Double(scheduled.seconds)) * 1000
+        let lateness = (moment.wall.timeIntervalSince1970 - Double(scheduled.seconds)) * 1000
         var metadata = meta(run)
         metadata["pid"] = "\(process.pid)"
         // Lateness means something only for a run that had a due instant.
@@ -164,7 +174,8 @@ extension Daemon {
         // The timeout, counted from the spawn on the monotonic clock (the core's own deadline is
         // whole seconds rounded up: up to a second late).
         let runID = run.runID
-        let remainingMs = max(0, run.timeoutSeconds * 1000 - Int(Date().timeIntervalSince(spawnedAt) * 1000))
+        let remaining = Duration.seconds(run.timeoutSeconds) - (ContinuousClock.now - moment.monotonic)
+        let remainingMs = max(0, Int(remaining / .milliseconds(1)))
         queue.asyncAfter(deadline: .now() + .milliseconds(remainingMs)) { [weak self] in
             Task(priority: .high) { await self?.timeoutElapsed(runID) }
         }

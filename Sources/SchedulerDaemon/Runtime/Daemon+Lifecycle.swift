@@ -9,8 +9,8 @@ extension Daemon {
     // MARK: - State store
 
     /// Opens `state.db`; on failure the daemon keeps scheduling and retries later.
-    func openStore(now: Instant) {
-        lastStoreAttempt = now
+    func openStore() {
+        lastStoreAttempt = .now
         do {
             store = try RunStore(directory: core.config.stateDirectory)
             if stateError != nil { storeRecovered() }
@@ -84,14 +84,13 @@ extension Daemon {
 
     /// Retries a failed store at most every 30 s (called from the watchdog and status paths).
     func retryStoreIfNeeded() {
-        let now = Instant.now
-        guard stateError != nil, now - lastStoreAttempt >= 30 else { return }
-        lastStoreAttempt = now
+        guard stateError != nil, ContinuousClock.now - lastStoreAttempt >= .seconds(30) else { return }
+        lastStoreAttempt = .now
         if let store {
             if store.healthCheck() == nil { storeRecovered() }
         } else {
-            openStore(now: now)
-            restoreState(now: now)
+            openStore()
+            restoreState(now: clock.now())
         }
     }
 
@@ -174,7 +173,7 @@ extension Daemon {
         case .failure(let error):
             logger.error("reload (\(who)) rejected, the running configuration stays: \(error)")
             metrics.reload(succeeded: false)
-            raise(.daemon(.reloadRejected("Requested by \(who):\n\(error)")), now: Instant.now)
+            raise(.daemon(.reloadRejected("Requested by \(who):\n\(error)")), now: clock.now())
             return .failure(ReloadFailure(message: "\(error)"))
         }
         guard !shuttingDown else { return .failure(ReloadFailure(message: "v6-scheduler is stopping", refused: true)) }
@@ -206,12 +205,12 @@ extension Daemon {
         shuttingDown = true
         notifier.stopping()
         logger.notice("stopping: \(activeRunCount) run(s) to stop")
-        raise(.daemon(.stopping("v6-scheduler is stopping (SIGTERM); \(activeRunCount) run(s) to stop.")), now: Instant.now)
+        raise(.daemon(.stopping("v6-scheduler is stopping (SIGTERM); \(activeRunCount) run(s) to stop.")), now: clock.now())
         control?.close()
         timer?.arm(at: nil)
         reserveTimer?.arm(at: nil)
         releaseAllReservations()
-        perform(core.shutdown(), now: Instant.now)
+        perform(core.shutdown(), now: clock.now())
         for task in core.config.tasks {
             for watcher in watchRegistry.dropRetry(task: task.name) {
                 watcher.finish(RunInfo(runID: 0, task: task.name, trigger: .retry, outcome: .abandoned,
@@ -288,7 +287,7 @@ extension Daemon {
 
     /// systemd's STATUS= line: phase, running runs, the next run.
     func statusLine() -> String {
-        let now = Instant.now
+        let now = clock.now()
         let zone = core.calendar.zone
         let phase = core.calendar.phase(at: now).phase.rawValue
         let next = core.config.tasks.compactMap { t in core.nextOccurrence(of: t.name).map { (t.name, $0) } }

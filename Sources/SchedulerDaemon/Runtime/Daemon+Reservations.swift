@@ -25,12 +25,12 @@ extension Daemon {
     func planReservation() {
         guard let lane, !shuttingDown else { return }
         let lead = reservationLead
-        let horizon = Instant.now + lead
+        let horizon = clock.now() + lead
         if horizon > reservations.reservedThrough {
             let planned = core.planStarts(after: reservations.reservedThrough, through: horizon)
             reservations.begin(planned, through: horizon)
             if !planned.isEmpty {
-                lane.submit(.reserve(planned, evidence: .current(), at: Instant.now)) { [weak self] result in
+                lane.submit(.reserve(planned, evidence: .current(), at: clock.now())) { [weak self] result in
                     Task(priority: .high) { await self?.reserved(planned, result) }
                 }
             }
@@ -81,7 +81,7 @@ extension Daemon {
     /// At start: reservations an earlier daemon left are released (their instant never came) or
     /// recorded abandoned (it may have started them); returns the abandoned runs.
     func settleReservations(store: RunStore, now: Instant) throws(StoreError) -> [RunRecord] {
-        let settled = try store.settleReservations(now: Date().timeIntervalSince1970, at: now, evidence: .current())
+        let settled = try store.settleReservations(now: clock.currentDate().timeIntervalSince1970, at: now, evidence: .current())
         for slot in settled.released {
             logger.info("reservation released: the daemon stopped before its instant came", metadata: [
                 "task": "\(slot.task)", "run_id": "\(slot.runID)", "scheduled_at": "\(core.calendar.zone.iso8601(slot.scheduledAt))"])

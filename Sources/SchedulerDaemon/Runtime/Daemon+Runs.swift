@@ -7,8 +7,14 @@ import Scheduling
 struct RunHandle: Sendable {
     let start: RunStart
     let process: TaskProcess
-    let startedAt: Date
+    /// The daemon clock's instant of the spawn (the history's `started_at`).
+    let startedAt: Instant
+    /// The spawn on the monotonic clock: durations are elapsed time, whatever the wall clock does.
+    let spawned: ContinuousClock.Instant
     let killGrace: Double
+
+    /// Milliseconds since the spawn.
+    var elapsedMs: Int64 { Int64(((ContinuousClock.now - spawned) / .milliseconds(1)).rounded()) }
 }
 
 extension Daemon {
@@ -50,7 +56,7 @@ extension Daemon {
     /// A run's timeout has elapsed (if it is still running, the core stops it).
     func timeoutElapsed(_ runID: String) {
         guard runs[runID] != nil else { return }
-        perform(core.timeoutElapsed(runID), now: Instant.now)
+        perform(core.timeoutElapsed(runID), now: clock.now())
     }
 
     /// A task process is over (main process reaped, leftovers ended).
@@ -64,7 +70,7 @@ extension Daemon {
             logger.warning("a process of this run outlived it: it left the run's process group and removed V6_RUN_KEY, so it was not stopped; its output is no longer read",
                            metadata: meta(handle.start))
         }
-        let now = Instant.now
+        let now = clock.now()
         perform(core.runFinished(runID, result: result, at: now), now: now)
         runs[runID] = nil
         finishShutdownIfIdle()
@@ -73,7 +79,7 @@ extension Daemon {
 
     private func finish(_ c: RunCompletion, now: Instant) {
         let handle = runs[c.runID]
-        let duration = handle.map { Int64((Date().timeIntervalSince($0.startedAt) * 1000).rounded()) }
+        let duration = handle?.elapsedMs
         let tail = handle.map { Data($0.process.outputTail) }
         var metadata = meta(c.task, c.runID)
         metadata["outcome"] = "\(c.outcome.rawValue)"
@@ -87,14 +93,13 @@ extension Daemon {
         case .retrying, .abandoned: logger.warning("\(text)", metadata: metadata)
         default: logger.error("\(text)", metadata: metadata)
         }
-        let started = handle.map { Instant(seconds: Int64($0.startedAt.timeIntervalSince1970)) }
         let usage = handle?.process.usage
         if let usage {
             metadata["cpu_ms"] = "\(Int64((usage.cpuSeconds * 1000).rounded()))"
             metadata["max_rss_bytes"] = "\(usage.maxRSSBytes)"
         }
         save(RunRecord(runID: c.runID, task: c.task, trigger: c.trigger, scheduledAt: c.scheduledAt,
-                       startedAt: started, finishedAt: now, exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
+                       startedAt: handle?.startedAt, finishedAt: now, exitCode: c.exitCode, signal: c.signal, outcome: c.outcome,
                        attempt: c.attempt, durationMs: duration, waitedMs: handle.map { $0.start.waitedSeconds * 1000 },
                        reason: c.reason, outputTail: tail, cpuMs: usage.map { Int64(($0.cpuSeconds * 1000).rounded()) },
                        maxRSSBytes: usage?.maxRSSBytes), task: c.task)

@@ -28,6 +28,9 @@ public struct DaemonOptions: Sendable {
 /// the timer, process exits, signals and control requests are serialized.
 public actor Daemon {
     let options: DaemonOptions
+    /// Wall-clock time and the wake-up timer: `WallClock` in production, a manual one in tests.
+    let clock: any DaemonClock
+    let hosting: DaemonHosting
     var loaded: LoadedConfig
     var core: SchedulerCore
     var store: RunStore? {
@@ -37,18 +40,19 @@ public actor Daemon {
     var lane: StoreLane?
     /// Slots claimed ahead of their instant (`Daemon+Reservations.swift`).
     var reservations = ReservationBook()
-    var reserveTimer: WallClockTimer?
+    var reserveTimer: (any DaemonTimer)?
     /// Runs on their way from their `start` action to their spawn (`Daemon+Launch.swift`).
     var launching: [String: Launch] = [:]
     var stateError: String?
-    var lastStoreAttempt = Instant(seconds: 0)
+    /// Elapsed time, not the wall clock: a clock stepped back must not postpone the retry.
+    var lastStoreAttempt = ContinuousClock.now
     var runs: [String: RunHandle] = [:]
     var logger: Logger
     let outputs: LogOutputs
-    let notifier = Notifier()
+    let notifier: Notifier
     let startedAt: Instant
     let queue = DispatchQueue(label: "v6.daemon.events")
-    var timer: WallClockTimer?
+    var timer: (any DaemonTimer)?
     var control: ControlServer?
     var sources: [DispatchSourceProtocol] = []
     var stopped: CheckedContinuation<Void, Never>?
@@ -72,14 +76,30 @@ public actor Daemon {
 
     /// Loads the configuration and sets up logging; nothing runs until `run()`.
     public init(options: DaemonOptions, loaded: LoadedConfig) {
+        self.init(options: options, loaded: loaded, clock: WallClock(), hosting: .process)
+    }
+
+    /// A daemon on `clock`; `.embedded` hosting for one of several daemons in a test process.
+    init(options: DaemonOptions, loaded: LoadedConfig, clock: any DaemonClock, hosting: DaemonHosting) {
         self.options = options
         self.loaded = loaded
+        self.clock = clock
+        self.hosting = hosting
         let config = loaded.config
-        outputs = DaemonLogging.bootstrap(target: options.logTarget, fileDirectory: config.logDirectory,
-                                          fileEnabled: config.enableLogging)
-        logger = Logger(label: "v6-scheduler")
-        startedAt = Instant.now
-        lastStoreAttempt = startedAt
+        let logger: Logger
+        switch hosting {
+        case .process:
+            outputs = DaemonLogging.bootstrap(target: options.logTarget, fileDirectory: config.logDirectory,
+                                              fileEnabled: config.enableLogging)
+            logger = Logger(label: "v6-scheduler")
+            notifier = Notifier()
+        case .embedded(let given):
+            outputs = given
+            logger = Logger(label: "v6-scheduler") { given.makeHandler(label: $0) }
+            notifier = Notifier(enabled: false)
+        }
+        self.logger = logger
+        startedAt = clock.now()
         // The store opens first: run ids continue after the largest one in the history.
         var firstRunID: Int64 = 1
         do {
@@ -89,60 +109,58 @@ public actor Daemon {
         } catch {
             stateError = "\(error)"
             // Without history, ids from the clock stay above any earlier ones.
-            firstRunID = Int64(Date().timeIntervalSince1970 * 1000)
+            firstRunID = Int64(clock.currentDate().timeIntervalSince1970 * 1000)
         }
         core = SchedulerCore(config: config, now: startedAt, firstRunID: firstRunID)
         let metrics = DaemonMetrics(version: DaemonVersion.string, tzdata: TimeZone.timeZoneDataVersion)
         self.metrics = metrics
         let host = Daemon.hostName()
         alerts = AlertDesk(config: config, host: host, zone: ZoneRules.newYork)
-        let alertLogger = Logger(label: "v6-scheduler")
         dispatcher = AlertDispatcher(clientName: host, zone: ZoneRules.newYork) { event in
-            Daemon.log(event, logger: alertLogger, metrics: metrics)
+            Daemon.log(event, logger: logger, metrics: metrics)
         }
     }
 
     /// Runs until SIGTERM or SIGINT; returns the process exit code.
     public func run() async -> Int32 {
-        do {
-            try ChildSubreaper.enable()
-        } catch {
-            logger.warning("\(error); orphaned grandchildren will be reaped by PID 1 instead")
+        if hosting.ownsProcess {
+            do {
+                try ChildSubreaper.enable()
+            } catch {
+                logger.warning("\(error); orphaned grandchildren will be reaped by PID 1 instead")
+            }
+            _ = OrphanReaper.start()
         }
-        _ = OrphanReaper.start()
         // The store opened in init; its lane reports to this actor, which init could not hand out.
         lane = store.map(makeLane)
         for warning in loaded.warnings { logger.warning("\(warning)") }
         configureAlerts(core.config)
         if let stateError { logger.error("state store failed: \(stateError); scheduling continues, history and toggles are not saved until it recovers") }
-        restoreState(now: Instant.now)
+        restoreState(now: clock.now())
         do {
             control = try ControlServer.start(socketPath: core.config.controlSocket, group: core.config.controlGroup,
-                                              daemon: self, logger: logger)
+                                              daemon: self, logger: logger, adoptingPassedSocket: hosting.ownsProcess)
         } catch {
             logger.critical("cannot listen on the control socket: \(error)")
             return 1
         }
         do {
-            timer = try WallClockTimer(queue: queue) { [weak self] wake in
+            timer = try clock.makeTimer(queue: queue) { [weak self] wake in await self?.wake(wake) }
+            reserveTimer = try clock.makeTimer(queue: queue) { [weak self] wake in
                 guard let self else { return }
-                // Ahead of control requests: a flood of them must not delay a due task.
-                Task(priority: .high) { await self.wake(wake) }
-            }
-            reserveTimer = try WallClockTimer(queue: queue) { [weak self] wake in
-                guard let self else { return }
-                Task(priority: .high) { await wake == .due ? self.reserveDue() : self.wake(wake) }
+                await wake == .due ? self.reserveDue() : self.wake(wake)
             }
         } catch {
             logger.critical("cannot create the timer: \(error)")
             return 1
         }
-        installSignalHandlers()
+        if hosting.ownsProcess { installSignalHandlers() }
         startWatchdog()
-        perform(resumeDependencies(now: Instant.now), now: Instant.now)
+        let now = clock.now()
+        perform(resumeDependencies(now: now), now: now)
         let lastSlots = (try? store?.lastSlots()) ?? [:]
         let missed = core.missedWhileDown(lastSlots: lastSlots, now: startedAt)
-        perform(core.catchUp(lastSlots: lastSlots, now: Instant.now), now: Instant.now)
+        perform(core.catchUp(lastSlots: lastSlots, now: now), now: now)
         wake(.due)
         let tasks = core.config.tasks
         let ready = "v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data \(TimeZone.timeZoneDataVersion)"
@@ -162,8 +180,8 @@ public actor Daemon {
     }
 
     /// The timer fired, or the wall clock was stepped: handle what is due and re-arm.
-    func wake(_ reason: WallClockTimer.Wake) {
-        let now = Instant.now
+    func wake(_ reason: ClockWake) {
+        let now = clock.now()
         if reason == .clockStepped {
             logger.notice("wall clock stepped; now \(core.calendar.zone.iso8601(now)); recomputing what is due")
         }
@@ -199,9 +217,4 @@ extension Daemon {
             storeRecovered()
         }
     }
-}
-
-extension Instant {
-    /// The wall clock now, in whole seconds.
-    static var now: Instant { Instant(seconds: Int64(Date().timeIntervalSince1970.rounded(.down))) }
 }

@@ -7,14 +7,12 @@ import MarketCalendar
 /// TFD_TIMER_ABSTIME | TFD_TIMER_CANCEL_ON_SET: it fires at the instant (no polling, no
 /// drift), and a wall-clock step (NTP, `date -s`) wakes it at once (read fails with
 /// ECANCELED) so the scheduler recomputes instead of firing late or twice.
-final class WallClockTimer: @unchecked Sendable {
-    enum Wake: Sendable { case due, clockStepped }
-
+final class WallClockTimer: DaemonTimer, @unchecked Sendable {
     private let fd: Int32
     private let source: DispatchSourceRead
     private let lock = NSLock()
 
-    init(queue: DispatchQueue, onWake: @escaping @Sendable (Wake) -> Void) throws {
+    init(queue: DispatchQueue, onWake: @escaping @Sendable (ClockWake) -> Void) throws {
         fd = v6_timerfd_create_realtime()
         guard fd >= 0 else { throw DaemonError.system("timerfd_create", errno) }
         source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)

@@ -21,10 +21,16 @@ public enum NotifyResult: Equatable, Sendable {
 /// `sd_notify` reads `NOTIFY_SOCKET` on every call and opens its own socket, which makes this
 /// thread-safe and lets tests point it at a socket of their own with `setenv`.
 public struct Notifier: Sendable {
-    public init() {}
+    /// False for a daemon embedded in a test process, whose NOTIFY_SOCKET is not its to answer.
+    private let enabled: Bool
+
+    public init() { enabled = true }
+
+    /// `enabled: false`: every call is a no-op, whatever the environment says.
+    init(enabled: Bool) { self.enabled = enabled }
 
     /// True when `NOTIFY_SOCKET` is set, that is when notifications go somewhere.
-    public var isSupervised: Bool { getenv("NOTIFY_SOCKET") != nil }
+    public var isSupervised: Bool { enabled && getenv("NOTIFY_SOCKET") != nil }
 
     /// `READY=1` (plus `STATUS=` when given): start-up or a reload is complete.
     @discardableResult
@@ -62,6 +68,7 @@ public struct Notifier: Sendable {
     /// `EXTEND_TIMEOUT_USEC=`).
     @discardableResult
     public func send(_ assignments: String) -> NotifyResult {
+        guard enabled else { return .notSupervised }
         // unset_environment 0: the daemon notifies for its whole life, not just once.
         let result = sd_notify(0, assignments)
         if result > 0 { return .sent }
@@ -73,7 +80,7 @@ public struct Notifier: Sendable {
     /// pid), in seconds; nil when the watchdog is off. Ping at half of it.
     public var watchdogInterval: Double? {
         var usec: UInt64 = 0
-        guard sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
+        guard enabled, sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
         return Double(usec) / 1_000_000
     }
 
