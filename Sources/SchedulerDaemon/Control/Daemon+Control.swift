@@ -42,6 +42,9 @@ extension Daemon {
         case .runNow(let name, let force, let wait, let withDependents):
             return await runNow(name, force: force, wait: wait, withDependents: withDependents, peer: peer, id: id, send: send, now: now)
         case .history(let task, let runID, let limit, let output, let cursor):
+            // Run records go through the store lane: what happened before the request is committed
+            // before it is read (a run that just ended is in the answer).
+            await lane?.flush()
             if let task, core.config.task(named: task) == nil, (try? store?.lastRun(task: task)) == nil {
                 return fail(.unknownTask, unknownTaskMessage(task))
             }
