@@ -37,8 +37,9 @@ extension SchedulerCore {
     }
 
     /// The occurrences in (`after`, `through`] of tasks enabled at their instant (those
-    /// `advance(to:)` will offer, unless a toggle, a reload or a dependency gate intervenes), each with its run id, remembered so that their starts (or skips) carry it.
-    /// Asking again gives the same ids. Empty while shutting down. Sorted by instant, then task.
+    /// `advance(to:)` will offer, unless a toggle, a reload or a dependency gate intervenes), each
+    /// with its run id, remembered so that their starts (or skips) carry it. Asking again gives
+    /// the same ids. Empty while shutting down. Sorted by instant, then task.
     public mutating func planStarts(after: Instant, through: Instant) -> [PlannedStart] {
         let from = max(after, processedUntil)
         guard !isShuttingDown, through > from else { return [] }
