@@ -66,4 +66,23 @@ import Testing
         let started = Self.starts(actions)["a"]
         #expect(started != nil && started != planned[0].runID)
     }
+
+    @Test func aHorizonPlansEveryOccurrenceWithinItOnceAndNamesTheFirstBeyond() {
+        let every20s = ScheduleSpec.frequency(seconds: 20, window: .any)
+        let config = Build.config([Build.task("fast", every20s, days: .everyDay), Build.task("a", Self.every5)])
+        var core = SchedulerCore(config: config, now: Self.start, firstRunID: 1)
+        // 09:31:00 to 09:32:00: fast at :20, :40 and 09:32:00; a (every 5 min) not yet.
+        let planned = core.planStarts(after: Self.start, through: Self.start + 60)
+        #expect(planned.map(\.scheduledAt) == [Self.start + 20, Self.start + 40, Self.start + 60])
+        #expect(Set(planned.map(\.runID)).count == 3 && planned.allSatisfy { $0.task == "fast" })
+        #expect(core.nextOccurrence(after: Self.start + 60) == Self.start + 80)
+        // The next horizon adds only what is new, and the starts carry the planned ids.
+        let more = core.planStarts(after: Self.start + 60, through: Self.due)
+        #expect(more.first?.scheduledAt == Self.start + 80 && more.last == PlannedStart(task: "fast", scheduledAt: Self.due, runID: more.last!.runID))
+        #expect(more.contains { $0.task == "a" && $0.scheduledAt == Self.due })
+        #expect(core.nextOccurrence(after: Self.due) == Self.due + 20)
+        #expect(Self.starts(core.advance(to: Self.start + 20)) == ["fast": planned[0].runID])
+        _ = core.runFinished(planned[0].runID, result: .exited(0), at: Self.start + 21)
+        #expect(Self.starts(core.advance(to: Self.start + 40)) == ["fast": planned[1].runID])
+    }
 }

@@ -28,8 +28,10 @@ extension SchedulerCore {
         for entry in due.unordered {
             var candidate: Instant? = entry.instant
             if entry.instant <= instant {
-                var cursor = OccurrenceCursor(schedule: states[entry.index].schedule, after: instant)
-                candidate = cursor.next()
+                // A copy of the task's own cursor (it stands at `nextDue`): a step or two, where a
+                // new cursor would list a whole day first (17,280 instants for `frequency: 5s`).
+                var cursor = states[entry.index].cursor
+                repeat { candidate = cursor.next() } while candidate.map { $0 <= instant } ?? false
             }
             if let candidate, best.map({ candidate < $0 }) ?? true { best = candidate }
         }
@@ -47,7 +49,7 @@ extension SchedulerCore {
         for entry in due.unordered where entry.instant <= through {
             let state = states[entry.index]
             guard let first = state.nextDue else { continue }
-            var cursor = OccurrenceCursor(schedule: state.schedule, after: first)
+            var cursor = state.cursor  // stands at `first` (see nextOccurrence(after:))
             var next: Instant? = first
             while let instant = next, instant <= through {
                 if instant > from, isEnabled(state.config.name, at: instant) {
