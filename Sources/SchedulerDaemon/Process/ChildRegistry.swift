@@ -35,6 +35,9 @@ enum ChildRegistry {
     }
 
     static var count: Int { tracked.withLock { $0.count } }
+
+    /// The tracked pids now (each the process group id of a run: runs start their own session).
+    static var snapshot: Set<pid_t> { tracked.withLock { $0 } }
 }
 
 /// A pthread read-write lock (Synchronization has none), at a fixed address for its lifetime.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A few threads of their own that spawn task processes, so that starts never wait on the
 /// daemon's actor and a burst uses every core: `posix_spawn` blocks its thread until the child has
@@ -15,6 +16,10 @@ final class SpawnPool: @unchecked Sendable {
     // Guarded by `condition`: jobs not yet taken, from `head` on.
     private var jobs: [@Sendable () -> Void] = []
     private var head = 0
+    /// Jobs taken and not finished yet.
+    private var running = 0
+    /// Work waiting for the pool to be idle (see `whenIdle`).
+    private var idleWaiters: [OnceBox] = []
 
     let threads: Int
 
@@ -46,8 +51,52 @@ final class SpawnPool: @unchecked Sendable {
                 jobs.removeAll(keepingCapacity: true)
                 head = 0
             }
+            running += 1
             condition.unlock()
             job()
+            condition.lock()
+            running -= 1
+            var waiters: [OnceBox] = []
+            if head == jobs.count && running == 0 { swap(&waiters, &idleWaiters) }
+            condition.unlock()
+            for waiter in waiters { waiter.run() }
         }
+    }
+
+    /// Runs `work` on `queue` once no spawn is queued or under way, or after `atMost` seconds.
+    ///
+    /// For work that may wait but competes with spawns for the CPU: the clean-up of runs that
+    /// ended (a scan of /proc each) during a burst of starts, on a 2-core machine, made the
+    /// last starts of the burst twice as late.
+    func whenIdle(on queue: DispatchQueue, atMost: Double = 0.5, _ work: @escaping @Sendable () -> Void) {
+        let box = OnceBox(queue: queue, work: work)
+        condition.lock()
+        let idle = head == jobs.count && running == 0
+        if !idle { idleWaiters.append(box) }
+        condition.unlock()
+        if idle {
+            box.run()
+        } else {
+            queue.asyncAfter(deadline: .now() + atMost) { box.run() }
+        }
+    }
+}
+
+/// Work dispatched to its queue once, by whichever comes first.
+private final class OnceBox: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private let work: Mutex<(@Sendable () -> Void)?>
+
+    init(queue: DispatchQueue, work: @escaping @Sendable () -> Void) {
+        self.queue = queue
+        self.work = Mutex(work)
+    }
+
+    func run() {
+        guard let work = work.withLock({ work -> (@Sendable () -> Void)? in
+            defer { work = nil }
+            return work
+        }) else { return }
+        queue.async(execute: work)
     }
 }

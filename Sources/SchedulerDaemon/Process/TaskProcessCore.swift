@@ -103,7 +103,12 @@ final class TaskProcessCore: @unchecked Sendable {
         if sweepDone {
             reapAndDrain()
         } else if sweeper == nil {
-            startSweep(grace: killGrace)
+            // After the spawns under way (a burst): the sweep's /proc scan would compete with
+            // them for the CPU, and the run's end can wait a few ms.
+            SpawnPool.shared.whenIdle(on: queue) { [self] in
+                guard sweeper == nil, !sweepDone, !finished else { return }
+                startSweep(grace: killGrace)
+            }
         }
         // Otherwise a sweep from terminate() is running; its end continues from here.
     }

@@ -59,6 +59,8 @@ public actor Daemon {
     var shuttingDown = false
     var reloading = false
     var lastStatus = ""
+    /// A STATUS= update is queued on the actor (see `rearm`).
+    var statusUpdateQueued = false
     /// Waiters of `run_now --wait`.
     let watchRegistry = WatchRegistry()
     /// Store reads running off the actor; the store closes after the last.
@@ -193,6 +195,15 @@ public actor Daemon {
     func rearm() {
         timer?.arm(at: core.nextWakeUp)
         planReservation()
+        // Once the actor has worked through what is queued: a burst re-arms hundreds of times in
+        // a row (each start and each end), and the line costs a pass over every task.
+        guard !statusUpdateQueued else { return }
+        statusUpdateQueued = true
+        Task(priority: .utility) { [weak self] in await self?.updateStatus() }
+    }
+
+    func updateStatus() {
+        statusUpdateQueued = false
         // Only changes: every datagram to the notify socket costs PID 1 a wake-up.
         let status = statusLine()
         if status != lastStatus {
