@@ -49,7 +49,7 @@ E2E_BUILD ?= release
 E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
 PROGRAMS := v6-scheduler v6ctl
 
-.PHONY: deps test-deps build release test run bench e2e-export release-check install install-files extras uninstall e2e-systemd clean
+.PHONY: deps test-deps build release test fault fuzz run bench e2e-export release-check install install-files extras uninstall e2e-systemd clean
 
 ## deps: install the Debian packages the build needs, when missing (sudo only when not root)
 deps:
@@ -114,16 +114,16 @@ release-check:
 ## test: the whole test suite in three test processes, one after the other: every suite but the
 ## fault-injection ones and the in-process daemons; ClockedDaemonTests alone (whole daemons inside
 ## the test process answer on Swift's cooperative threads, which the synchronous E2E tests hold
-## for seconds at a time: together, v6ctl timed out); then FaultTests alone (output floods, kill -9
-## loops, full disks: heavy, and kept off the other suites' CPU); the units' syntax (systemd-analyze verify); the exports
-## (kubernetes-validate, systemd-analyze verify); as root, also the install and the exported
-## timers under a real systemd (e2e-systemd, e2e-export). Tests that need root say so when they
-## skip elsewhere; under CI (root, or CI set) nothing may be skipped for want of a tool or of root.
+## for seconds at a time: together, v6ctl timed out); then the fault suite alone (fault); the
+## units' syntax (systemd-analyze verify); the exports (kubernetes-validate, systemd-analyze
+## verify); as root, also the install and the exported timers under a real systemd (e2e-systemd,
+## e2e-export). Tests that need root say so when they skip elsewhere; under CI (root, or CI set)
+## nothing may be skipped for want of a tool or of root.
 test: test-deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --skip FaultTests --skip ClockedDaemonTests
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter ClockedDaemonTests
-	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter FaultTests
+	@$(MAKE) --no-print-directory fault
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
 	bash Tests/ExportE2E/check-exports.sh "$(DEBUG_DIR)" $(VENV)
 	@if [ "$$(id -u)" = 0 ]; then \
@@ -134,12 +134,28 @@ test: test-deps
 	  echo "SKIP e2e-systemd, e2e-export: need root (they boot a private systemd with ../shared/tools/systemd-ns); run: sudo make e2e-systemd e2e-export" >&2; \
 	fi
 
-## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it)
+## fault: the fault suite alone, in its own process after the others (it kills daemons, floods 1 GB
+## of output, fills disks; its timing figures need the machine to itself): FIGURE lines on stdout.
+## V6_FAULT_SCALE=quick runs a fraction of it (15 kills instead of 100, 300 MB instead of 1 GB).
+fault: test-deps
+	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
+	set -o pipefail; $(SWIFT) test --skip-build --filter FaultTests $(SWIFT_FLAGS) 2>&1 | tee .build/fault.log
+	@echo "== the fault suite's figures:"; grep -h "^FIGURE:" .build/fault.log || true
+
+## fuzz: coverage-guided fuzzing (libFuzzer) of the JSON, request, cron, duration and at: parsers,
+## FUZZ_SECONDS per target (default 60); make bench runs it too
+FUZZ_SECONDS ?= 60
+fuzz:
+	bash Tests/Fuzz/run.sh $(FUZZ_SECONDS)
+
+## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it);
+## .v6/env sets V6_SOCKET and PATH for v6ctl in another terminal (`. .v6/env` from this folder)
 run: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
-	@bin=$$($(SWIFT) build --show-bin-path); \
+	@bin=$$($(SWIFT) build --show-bin-path); mkdir -p .v6; \
+	printf 'export V6_SOCKET=%s PATH=%s:$$PATH\n' "$$PWD/.v6/control.sock" "$$bin" > .v6/env; \
 	echo "v6-scheduler: demo config config/demo.yaml; state, socket and logs in ./.v6/"; \
-	echo "in another terminal:  export V6_SOCKET=$$PWD/.v6/control.sock PATH=$$bin:\$$PATH; v6ctl status"; \
+	echo "in another terminal, from this folder:  . .v6/env; v6ctl status"; \
 	exec $$bin/v6-scheduler run --config config/demo.yaml --log-target stderr
 
 ## bench: release build, every benchmark, table to stdout and docs/benchmarks.md
@@ -187,7 +203,7 @@ install-files:
 	[ -d $(EXTRAS_DIR) ] || { echo "make install: no $(EXTRAS_DIR) (run make extras)" >&2; exit 1; }; \
 	for p in $(PROGRAMS); do install -D -m 0755 -s "$$bin/$$p" "$$d$(BINDIR)/$$p"; done; \
 	for u in service socket; do \
-	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/v6-scheduler.$$u > $(EXTRAS_DIR)/v6-scheduler.$$u; \
+	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/v6-scheduler.$$u.in > $(EXTRAS_DIR)/v6-scheduler.$$u; \
 	  install -D -m 0644 $(EXTRAS_DIR)/v6-scheduler.$$u "$$d$(UNITDIR)/v6-scheduler.$$u"; \
 	done; \
 	install -D -m 0644 systemd/v6-scheduler.sysusers "$$d$(SYSUSERSDIR)/v6-scheduler.conf"; \

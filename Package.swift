@@ -97,7 +97,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["CShim"], path: "Sources/TestSupport"),
         .testTarget(name: "MarketCalendarTests", dependencies: ["MarketCalendar", "TestSupport"]),
         .testTarget(name: "SchedulingTests", dependencies: ["Scheduling", "TestSupport"]),
-        .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol"]),
+        .testTarget(name: "ControlProtocolTests", dependencies: ["ControlProtocol", "TestSupport"]),
         .testTarget(name: "MonitoringTests", dependencies: ["Monitoring", "Scheduling", "TestSupport"]),
         .testTarget(name: "DaemonTests",
                     dependencies: ["SchedulerDaemon", "AlertChannels", "Monitoring", "ControlProtocol", "TestSupport", "v6-scheduler", "v6ctl"]),

@@ -26,8 +26,9 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Fields besides `v`, `id` and `cmd`, in the order the documentation lists them.
     public var fields: [String] {
         switch self {
-        case .status, .tasks, .reload, .metrics: return []
+        case .status, .reload, .metrics: return []
         case .notifyTest: return ["channel"]
+        case .tasks: return ["limit", "offset", "filter"]
         case .task: return ["task", "output"]
         case .enable, .disable: return ["task", "until"]
         case .clear: return ["task"]

@@ -29,7 +29,7 @@ public enum ProtocolLimits {
     public static let reservedPrivilegedConnections = 8
     /// JSON nested deeper than this is `invalid_json` (requests are flat; this bounds the parser).
     public static let maxNestingDepth = 64
-    /// Largest `limit` accepted by `history` and `next`.
+    /// Largest `limit` accepted by `history`, `next` and `tasks`.
     public static let maxListLimit = 10_000
     /// Most `settings` in one configuration edit.
     public static let maxSettings = 64
@@ -37,4 +37,9 @@ public enum ProtocolLimits {
     public static let maxOnBehalfOfLength = 128
     /// Longest `revision`.
     public static let maxRevisionLength = 64
+    /// Largest `offset` accepted by `tasks`.
+    public static let maxListOffset = 1_000_000_000
+    /// `status` lists at most this many of the tasks that need attention (`task_counts.attention`
+    /// says how many there are; `tasks` with the filter `attention` pages through all of them).
+    public static let statusAttentionLimit = 100
 }

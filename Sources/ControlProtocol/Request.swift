@@ -1,10 +1,11 @@
 /// One request of the control protocol, with its arguments, as `RequestDecoder` produces it and
 /// `RequestEncoder` writes it. Instants (`until`) stay ISO-8601 strings here; the daemon interprets them.
 public enum Request: Sendable, Equatable {
-    /// The daemon, the market, and every task in brief. Result: `StatusResult`.
+    /// The daemon, the market, a count of the tasks and those that need attention. Result: `StatusResult`.
     case status
-    /// Every task in brief. Result: `TasksResult`.
-    case tasks
+    /// Tasks in brief, sorted by name: those matching `filter` (see `TaskFilter`), skipping
+    /// `offset` of them, at most `limit`. Result: `TasksResult`.
+    case tasks(limit: Int? = nil, offset: Int? = nil, filter: String? = nil)
     /// One task in detail; `output` adds the output tail of its last runs. Result: `TaskDetail`.
     case task(name: String, output: Bool = false)
     /// Turns a task on at run time, until an ET instant or until cleared. Result: `ToggleResult`.
@@ -67,9 +68,13 @@ public enum Request: Sendable, Equatable {
         func add(_ key: String, _ value: JSONValue?) { if let value { members.append((key, value)) } }
         func flag(_ b: Bool) -> JSONValue? { b ? .bool(true) : nil }
         switch self {
-        case .status, .tasks, .reload, .metrics: break
+        case .status, .reload, .metrics: break
         case .notifyTest(let channel):
             add("channel", .string(channel))
+        case .tasks(let limit, let offset, let filter):
+            add("limit", limit.map { .number(String($0)) })
+            add("offset", offset.map { .number(String($0)) })
+            add("filter", filter.map(JSONValue.string))
         case .task(let name, let output):
             add("task", .string(name))
             add("output", flag(output))

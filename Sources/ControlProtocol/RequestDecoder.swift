@@ -52,7 +52,7 @@ public enum RequestDecoder {
         let fields = Fields(object: object, command: command)
         switch command {
         case .status: return .status
-        case .tasks: return .tasks
+        case .tasks: return .tasks(limit: try fields.limit(), offset: try fields.offset(), filter: try fields.filter())
         case .reload: return .reload
         case .metrics: return .metrics
         case .notifyTest: return .notifyTest(channel: try fields.channel())
@@ -162,11 +162,16 @@ struct Fields {
         return text
     }
 
-    func limit() throws(ProtocolError) -> Int? {
-        guard let value = present("limit") else { return nil }
-        guard case .number = value else { throw wrongType("limit", "an integer", value) }
-        guard let n = value.integerValue, n >= 1, n <= Int64(ProtocolLimits.maxListLimit) else {
-            throw ProtocolError(.invalidValue, "\"limit\" must be a whole number from 1 to \(ProtocolLimits.maxListLimit)")
+    func limit() throws(ProtocolError) -> Int? { try wholeNumber("limit", in: 1...ProtocolLimits.maxListLimit) }
+
+    /// `offset`: how many of the matching items to skip (paging with `limit`).
+    func offset() throws(ProtocolError) -> Int? { try wholeNumber("offset", in: 0...ProtocolLimits.maxListOffset) }
+
+    private func wholeNumber(_ key: String, in range: ClosedRange<Int>) throws(ProtocolError) -> Int? {
+        guard let value = present(key) else { return nil }
+        guard case .number = value else { throw wrongType(key, "an integer", value) }
+        guard let n = value.integerValue, n >= Int64(range.lowerBound), n <= Int64(range.upperBound) else {
+            throw ProtocolError(.invalidValue, "\"\(key)\" must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         return Int(n)
     }
@@ -174,6 +179,14 @@ struct Fields {
     /// `cursor`: a `next_cursor` from an earlier `history` answer.
     func cursor() throws(ProtocolError) -> Int64? {
         try positive("cursor", "next_cursor of an earlier answer")
+    }
+
+    /// `filter`: checked here (`TaskFilter`), kept as written.
+    func filter() throws(ProtocolError) -> String? {
+        guard let value = present("filter") else { return nil }
+        guard case .string(let text) = value else { throw wrongType("filter", "a string (states and name patterns, comma-separated)", value) }
+        _ = try TaskFilter(parsing: text)
+        return text
     }
 
     func runID() throws(ProtocolError) -> Int64? {

@@ -1,7 +1,16 @@
-/// The answer to `tasks`.
+/// The answer to `tasks`: one page of the tasks that match the filter, sorted by name.
 public struct TasksResult: Codable, Sendable, Equatable {
     public var tasks: [TaskStatus]
-    public init(tasks: [TaskStatus]) { self.tasks = tasks }
+    /// How many tasks match the filter (all pages); the daemon always sends it.
+    public var total: Int?
+    /// How many matching tasks come before this page (the request's `offset`, 0 by default).
+    public var offset: Int?
+
+    public init(tasks: [TaskStatus], total: Int? = nil, offset: Int? = nil) {
+        self.tasks = tasks
+        self.total = total
+        self.offset = offset
+    }
 }
 
 /// The answer to `history`: runs, newest first, one page of them.

@@ -1,4 +1,6 @@
-/// The answer to `status`: the daemon, the market right now, and every task in brief.
+/// The answer to `status`: the daemon, the market right now, how many tasks there are in each
+/// state, and those that need attention in brief (running, failed last, waiting, disabled; at most
+/// `ProtocolLimits.statusAttentionLimit`). Every task, paged: `tasks`.
 public struct StatusResult: Codable, Sendable, Equatable {
     /// The daemon's version.
     public var version: String
@@ -24,11 +26,18 @@ public struct StatusResult: Codable, Sendable, Equatable {
     /// Set when the run database is unavailable, e.g. `database not writable: ...`; toggles and history
     /// are then not recorded.
     public var stateError: String?
+    /// The tasks that need attention, failed first, then running, waiting, disabled (then by name),
+    /// at most `ProtocolLimits.statusAttentionLimit` of them.
     public var tasks: [TaskStatus]
+    /// How many tasks there are, in each state, and how many `tasks` lists.
+    public var taskCounts: TaskCounts?
+    /// The time zone data in use.
+    public var zoneData: ZoneDataInfo?
 
     public init(version: String, pid: Int, startedAt: String, uptimeSeconds: Int, configPath: String, now: String,
                 marketPhase: String, phaseUntil: String? = nil, tradingDay: Bool, dayNote: String? = nil,
-                nextSession: String? = nil, running: Int = 0, stateError: String? = nil, tasks: [TaskStatus] = []) {
+                nextSession: String? = nil, running: Int = 0, stateError: String? = nil, tasks: [TaskStatus] = [],
+                taskCounts: TaskCounts? = nil, zoneData: ZoneDataInfo? = nil) {
         self.version = version
         self.pid = pid
         self.startedAt = startedAt
@@ -43,11 +52,72 @@ public struct StatusResult: Codable, Sendable, Equatable {
         self.running = running
         self.stateError = stateError
         self.tasks = tasks
+        self.taskCounts = taskCounts
+        self.zoneData = zoneData
     }
 
     enum CodingKeys: String, CodingKey {
         case version, pid, startedAt = "started_at", uptimeSeconds = "uptime_seconds", configPath = "config_path"
         case now, marketPhase = "market_phase", phaseUntil = "phase_until", tradingDay = "trading_day"
         case dayNote = "day_note", nextSession = "next_session", running, stateError = "state_error", tasks
+        case taskCounts = "task_counts", zoneData = "zone_data"
+    }
+}
+
+/// `status`'s count of tasks. A task can be in several states (running and disabled, say).
+public struct TaskCounts: Codable, Sendable, Equatable {
+    /// Tasks in the configuration.
+    public var total: Int
+    public var enabled: Int
+    public var disabled: Int
+    public var running: Int
+    /// Whose last run failed, timed out, could not start or was abandoned.
+    public var failed: Int
+    /// With a run queued, waiting for a free slot or for a retry.
+    public var waiting: Int
+    /// Running, failed, waiting or disabled.
+    public var attention: Int
+    /// How many of those `status` lists (the rest: `tasks` with the filter `attention`).
+    public var listed: Int
+
+    public init(total: Int = 0, enabled: Int = 0, disabled: Int = 0, running: Int = 0, failed: Int = 0, waiting: Int = 0,
+                attention: Int = 0, listed: Int = 0) {
+        self.total = total
+        self.enabled = enabled
+        self.disabled = disabled
+        self.running = running
+        self.failed = failed
+        self.waiting = waiting
+        self.attention = attention
+        self.listed = listed
+    }
+
+    /// Counts one task.
+    public mutating func add(_ task: TaskFacts) {
+        total += 1
+        if task.enabled { enabled += 1 } else { disabled += 1 }
+        if task.running { running += 1 }
+        if task.failed { failed += 1 }
+        if task.waiting { waiting += 1 }
+        if task.needsAttention { attention += 1 }
+    }
+}
+
+/// Where the daemon's America/New_York rules come from.
+public struct ZoneDataInfo: Codable, Sendable, Equatable {
+    /// `system` (the TZif file, e.g. from Debian's tzdata) or `bundled` (the toolchain's ICU data).
+    public var source: String
+    /// The data's release, e.g. `2025b` (`unknown` when the system's files do not say).
+    public var version: String
+    /// The TZif file read (system data).
+    public var file: String?
+    /// Why the system's file was not used (bundled data).
+    public var note: String?
+
+    public init(source: String, version: String, file: String? = nil, note: String? = nil) {
+        self.source = source
+        self.version = version
+        self.file = file
+        self.note = note
     }
 }

@@ -25,10 +25,14 @@ public struct TaskStatus: Codable, Sendable, Equatable {
     /// When that run is skipped if they have not succeeded (ET instant); absent for a task with
     /// `after:` alone, which waits for its upstreams' whole day.
     public var waitingUntil: String?
+    /// Why a run of it is waiting to start, e.g. `queued behind run 812`, `retry 2 at
+    /// 2026-11-27T10:15:00-05:00`, `for a free slot (max_concurrent_tasks 16)`; absent when none is.
+    public var waiting: String?
 
     public init(name: String, enabled: Bool, enabledSource: String, toggleUntil: String? = nil, schedule: String,
                 days: String, running: Bool = false, lastRun: RunInfo? = nil, nextRun: String? = nil,
-                after: [String]? = nil, dependents: [String]? = nil, waitingFor: [String]? = nil, waitingUntil: String? = nil) {
+                after: [String]? = nil, dependents: [String]? = nil, waitingFor: [String]? = nil, waitingUntil: String? = nil,
+                waiting: String? = nil) {
         self.name = name
         self.enabled = enabled
         self.enabledSource = enabledSource
@@ -42,11 +46,12 @@ public struct TaskStatus: Codable, Sendable, Equatable {
         self.dependents = dependents
         self.waitingFor = waitingFor
         self.waitingUntil = waitingUntil
+        self.waiting = waiting
     }
 
     enum CodingKeys: String, CodingKey {
         case name, enabled, enabledSource = "enabled_source", toggleUntil = "toggle_until", schedule, days
-        case running, lastRun = "last_run", nextRun = "next_run"
+        case running, lastRun = "last_run", nextRun = "next_run", waiting
         case after, dependents, waitingFor = "waiting_for", waitingUntil = "waiting_until"
     }
 }

@@ -32,6 +32,19 @@ public enum DayRule: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
+    /// Whether `date` qualifies, without the reason: `check` spelled out, for the schedule maths,
+    /// which asks this for every task and day and must not build messages nobody reads.
+    public func runs(on date: LocalDate, calendar: NYSECalendar, force: Bool) -> Bool {
+        let weekend = date.isWeekend
+        switch self {
+        case .everyDay: return true
+        case .weekends: return weekend
+        case .trading, .weekdays: if weekend { return false }
+        case .list(let days): if !days.contains(date.weekday) { return false }
+        }
+        return force || weekend || calendar.isSession(date)
+    }
+
     /// Whether `date` qualifies. `force` ignores NYSE closures (the holiday check), so
     /// `trading` then means Monday to Friday.
     public func check(_ date: LocalDate, calendar: NYSECalendar, force: Bool) -> DayVerdict {

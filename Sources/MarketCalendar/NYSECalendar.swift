@@ -35,7 +35,13 @@ public struct NYSECalendar: Sendable {
 
     public func session(on date: LocalDate) -> Session? { day(date).session }
 
-    public func isSession(_ date: LocalDate) -> Bool { session(on: date) != nil }
+    /// Whether the NYSE trades on `date`: `session(on:) != nil` without building the session
+    /// (the schedule maths asks this for every task and day).
+    public func isSession(_ date: LocalDate) -> Bool {
+        if date.isWeekend { return false }
+        if case .closed? = overrides.entry(date.dayNumber) ?? NYSECalendar.entry(for: date) { return false }
+        return true
+    }
 
     /// The first session strictly after `date` (nil only if none within ten years,
     /// which takes a configuration closing the market for a decade).

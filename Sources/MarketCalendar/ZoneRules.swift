@@ -1,11 +1,10 @@
-import Foundation
-
 /// UTC-offset history of one time zone as a sorted transition table, with RFC 5545
 /// local-time resolution.
 ///
-/// The table is read once from Foundation's zone data and then used without it:
-/// lookups are a binary search (fast, `Sendable`, no locale state), and the gap and
-/// overlap rules are ours, not whatever a platform calendar happens to do.
+/// The table is read once, from the system's TZif file (`ZoneRules+System.swift`) or from
+/// Foundation's bundled zone data (`ZoneRules+Bundled.swift`), and then used alone: lookups are
+/// a binary search (fast, `Sendable`, no locale state), and the gap and overlap rules are ours,
+/// not whatever a platform calendar happens to do. It covers 1883 (railway time) to 2300.
 public struct ZoneRules: Sendable {
     public let identifier: String
     /// Transition instants (UTC seconds), ascending.
@@ -15,34 +14,19 @@ public struct ZoneRules: Sendable {
     /// Offset in force before the first transition.
     let initialOffset: Int
 
-    /// Reads a zone's transitions from 1883 (railway time) through 2300.
-    public static func load(identifier: String) throws -> ZoneRules {
-        // Touching the data version keeps the zone code linked into static-stdlib builds,
-        // where TimeZone(identifier:) otherwise returns nil (see docs/architecture.md).
-        _ = TimeZone.timeZoneDataVersion
-        guard let zone = TimeZone(identifier: identifier) else {
-            throw ZoneError(identifier: identifier)
-        }
-        let start = Date(timeIntervalSince1970: -2_745_000_000)  // 1883-01-08
-        let end = Date(timeIntervalSince1970: 10_413_792_000)    // 2300-01-01
-        var transitions: [Int64] = []
-        var offsets: [Int] = []
-        var previous = zone.secondsFromGMT(for: start)
-        let initial = previous
-        var cursor = start
-        while let next = zone.nextDaylightSavingTimeTransition(after: cursor), next < end {
-            let offset = zone.secondsFromGMT(for: next)
-            if offset != previous {
-                transitions.append(Int64(next.timeIntervalSince1970.rounded()))
-                offsets.append(offset)
-                previous = offset
-            }
-            cursor = next
-        }
-        return ZoneRules(identifier: identifier, transitions: transitions, offsets: offsets, initialOffset: initial)
+    /// Where the table came from: the system's TZif file or the bundled data, and its version.
+    public let origin: ZoneDataOrigin
+
+    init(identifier: String, transitions: [Int64], offsets: [Int], initialOffset: Int, origin: ZoneDataOrigin) {
+        self.identifier = identifier
+        self.transitions = transitions
+        self.offsets = offsets
+        self.initialOffset = initialOffset
+        self.origin = origin
     }
 
-    /// America/New_York, loaded once per process.
+    /// America/New_York, loaded once per process: from the system's zone files (`$TZDIR`, else
+    /// /usr/share/zoneinfo), or from the bundled data when they are missing or unreadable.
     public static let newYork: ZoneRules = {
         do { return try load(identifier: "America/New_York") } catch {
             fatalError("\(error)")
@@ -117,14 +101,5 @@ public struct ZoneRules: Sendable {
     /// Every transition as (instant, offset before, offset after), for tests and docs.
     public var allTransitions: [(instant: Instant, before: Int, after: Int)] {
         transitions.indices.map { (Instant(seconds: transitions[$0]), before($0), offsets[$0]) }
-    }
-}
-
-/// The zone database on this machine does not know the zone.
-public struct ZoneError: Error, CustomStringConvertible {
-    public let identifier: String
-    public var description: String {
-        "time zone \(identifier) is not available from this build's zone data "
-            + "(Foundation \(TimeZone.timeZoneDataVersion)); the scheduler cannot run without it"
     }
 }

@@ -20,9 +20,11 @@ struct ExportCommand: ParsableCommand {
             v6-cronjobs.yaml (k8s), v6-TASK.timer and v6-TASK.service (systemd), v6-scheduler.crontab (crontab).
 
             Examples:
-              v6-scheduler export --config /etc/v6-scheduler/production.yaml --format systemd --out /etc/systemd/system
-              v6-scheduler export --config production.yaml --format k8s --image registry.local/trading-bot:1.4 --namespace trading
-              v6-scheduler export --config production.yaml --format crontab > v6.crontab && crontab v6.crontab
+              v6-scheduler export --config /etc/v6-scheduler/production.yaml \\
+                --format systemd --out /etc/systemd/system
+              v6-scheduler export --config production.yaml --format k8s \\
+                --image registry.local/trading-bot:1.4 --namespace trading
+              v6-scheduler export --config production.yaml --format crontab > v6.crontab
             """
     )
     @OptionGroup var options: ConfigOptions

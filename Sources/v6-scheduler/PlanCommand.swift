@@ -8,11 +8,13 @@ struct PlanCommand: ParsableCommand {
         commandName: "plan",
         abstract: "Print every fire instant of every enabled task whose ET date lies in the range (inclusive).",
         discussion: """
-            Computed by the daemon's own state machine on a virtual clock: the plan is what runs.
+            Computed by the daemon's own state machine on a virtual clock: the plan is what runs. \
             Runtime toggles (v6ctl enable/disable) and retries are not part of the plan.
-            csv: header time,task; rows like 2026-11-27T09:30:00-05:00,collect_option_snapshots.
-            Rows are written as they are computed (json as one array, written as it grows), so a
-            long range starts printing at once and takes no more memory than a short one.
+
+            csv: a header time,task, then rows such as \
+            2026-11-27T09:30:00-05:00,collect_option_snapshots. Rows are written as they are \
+            computed (json as one array, written as it grows), so a long range starts printing at \
+            once and takes no more memory than a short one.
             """
     )
     @OptionGroup var options: ConfigOptions

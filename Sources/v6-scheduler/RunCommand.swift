@@ -8,7 +8,8 @@ struct RunCommand: AsyncParsableCommand {
         abstract: "Run the scheduler in the foreground until SIGTERM (systemd Type=notify).",
         discussion: """
             SIGHUP reloads the configuration (an invalid one is rejected; the old one keeps running).
-            SIGTERM or SIGINT stops scheduling, stops running tasks (SIGTERM, then SIGKILL after
+
+            SIGTERM or SIGINT stops scheduling, stops running tasks (SIGTERM, then SIGKILL after \
             kill_grace_seconds), records their outcomes and exits 0.
             """
     )

@@ -12,8 +12,10 @@ struct V6Scheduler: AsyncParsableCommand {
             Examples:
               v6-scheduler run --config /etc/v6-scheduler/production.yaml
               v6-scheduler check-config --config config/production.yaml --env-file .env
-              v6-scheduler plan --config config/production.yaml --from 2026-11-23 --to 2026-11-27
-              v6-scheduler export --config config/production.yaml --format systemd --out units/
+              v6-scheduler plan --config config/production.yaml --from 2026-11-23 \\
+                --to 2026-11-27
+              v6-scheduler export --config config/production.yaml --format systemd \\
+                --out units/
 
             Exit codes: 0 ok; 1 the daemon failed at run time; 2 bad usage or configuration.
             """,

@@ -124,9 +124,10 @@ struct CalendarCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print the market phase at an instant (default: now), when it ends and what follows.",
             discussion: """
-                Phases: pre_market [04:00, open), market_open [open, close),
-                after_hours [close, close+4h), closed otherwise and all day on non-trading days.
-                --at takes an instant (2026-11-27T15:00:00Z, 2026-11-27T10:00:00-05:00) or an ET
+                Phases: pre_market [04:00, open), market_open [open, close), after_hours [close, \
+                close+4h), closed otherwise and all day on non-trading days.
+
+                --at takes an instant (2026-11-27T15:00:00Z, 2026-11-27T10:00:00-05:00) or an ET \
                 wall time (2026-11-27T10:00, "2026-11-27 10:00").
                 """
         )

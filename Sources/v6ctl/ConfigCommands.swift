@@ -12,9 +12,11 @@ struct ConfigShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show", abstract: "Print the effective configuration (all layers merged) as YAML, secrets masked.",
         discussion: """
-            The main file, its drop-ins (<config>.d/*.yaml, lexical order), the SCHEDULER_* environment
-            and run-time toggles, merged. Keys not shown take their defaults. --sources adds, for every
-            value, where it came from: FILE:LINE, env SCHEDULER_X, or runtime.
+            The main file, its drop-ins (<config>.d/*.yaml, lexical order), the SCHEDULER_* \
+            environment and run-time toggles, merged. Keys not shown take their defaults. \
+            --sources adds, for every value, where it came from: FILE:LINE, env SCHEDULER_X, or \
+            runtime.
+
             Example: v6ctl config show --sources
             """)
     @OptionGroup var global: GlobalOptions

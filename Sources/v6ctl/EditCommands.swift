@@ -15,11 +15,13 @@ struct TaskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "task", abstract: "Add, change or remove a task at run time (written to the managed drop-in, then reloaded).",
         discussion: """
-            Changes go to <config>.d/90-runtime.yaml, checked like check-config first; a change that
-            would make the configuration invalid is refused with the checker's message and writes
-            nothing. Every change is in v6ctl audit.
+            Changes go to <config>.d/90-runtime.yaml, checked like check-config first; a change \
+            that would make the configuration invalid is refused with the checker's message and \
+            writes nothing. Every change is in v6ctl audit.
+
             Examples:
-              v6ctl task add eod_export --command "python3 scripts/eod_export.py" --at close+20m --timeout 10min
+              v6ctl task add eod_export --command "python3 scripts/eod_export.py" \\
+                --at close+20m --timeout 10min
               v6ctl task set collect_option_snapshots timeout_seconds=300 retries=3
               v6ctl task rm eod_export
             """,
@@ -76,10 +78,12 @@ struct TaskSetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set", abstract: "Set keys of a task by their YAML names; values are read as YAML.",
         discussion: """
-            A *_seconds key also takes a duration (timeout_seconds=5min). KEY= or KEY=~ falls back
-            to the default. A schedule key (at, frequency, cron) replaces the task's schedule.
+            A *_seconds key also takes a duration (timeout_seconds=5min). KEY= or KEY=~ falls \
+            back to the default. A schedule key (at, frequency, cron) replaces the task's schedule.
+
             Examples:
-              v6ctl task set collect_option_snapshots timeout_seconds=300 retries=3 market_phase=market_open
+              v6ctl task set collect_option_snapshots timeout_seconds=300 retries=3 \\
+                market_phase=market_open
               v6ctl task set final_data_collection 'at=[close+15m, "18:00"]'
             """)
     @OptionGroup var global: GlobalOptions
@@ -120,11 +124,14 @@ struct SettingsSetCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "set", abstract: "Set scheduler: keys that take effect without a restart.",
         discussion: """
-            enable_holiday_check, enable_logging, max_concurrent_tasks, kill_grace_seconds, history_limit,
-            on_failure, working_directory, calendar.extra_closures, calendar.extra_early_closes, ...
-            state_directory, control_socket, control_group, log_directory and timezone need a restart
-            and are refused.
-            Example: v6ctl settings set max_concurrent_tasks=8 'calendar.extra_closures=["2026-12-31"]'
+            Keys such as enable_holiday_check, enable_logging, max_concurrent_tasks, \
+            kill_grace_seconds, history_limit, on_failure, working_directory, \
+            calendar.extra_closures and calendar.extra_early_closes. state_directory, \
+            control_socket, control_group, log_directory and timezone need a restart and are \
+            refused.
+
+            Example:
+              v6ctl settings set max_concurrent_tasks=8 'calendar.extra_closures=["2026-12-31"]'
             """)
     @OptionGroup var global: GlobalOptions
     @OptionGroup var edit: EditOptions

@@ -8,12 +8,14 @@ struct GraphCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "graph", abstract: "Show the task dependencies (after:) as trees, or as Graphviz dot.",
         discussion: """
-            text: a tree under each task that others run after and that runs after none; a task
-            after two others appears under both, the second time as "(see above)". Tasks without
+            text: a tree under each task that others run after and that runs after none; a task \
+            after two others appears under both, the second time as "(see above)". Tasks without \
             dependencies are named at the end.
-            dot: a digraph whose edges point from a task to the one that runs after it; tasks in
-            no dependency are left out. --json prints the daemon's task list (each task's
+
+            dot: a digraph whose edges point from a task to the one that runs after it; tasks in \
+            no dependency are left out. --json prints the daemon's task list (each task's \
             "after" and "dependents").
+
             Example: v6ctl graph --format dot | dot -Tsvg > dependencies.svg
             """)
     @OptionGroup var global: GlobalOptions
@@ -22,7 +24,7 @@ struct GraphCommand: ParsableCommand {
     enum GraphFormat: String, ExpressibleByArgument, CaseIterable { case text, dot }
 
     func run() throws {
-        let payload = try DaemonSession.call(.tasks, options: global)
+        let payload = try DaemonSession.call(.tasks(), options: global)
         if global.json { return DaemonSession.printJSON(payload) }
         let tasks = try DaemonSession.decode(payload, as: TasksResult.self).tasks
         Output.write(format == .dot ? DependencyGraphText.dot(tasks) : DependencyGraphText.trees(tasks))

@@ -7,10 +7,10 @@ struct LogsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "logs", abstract: "Show a task's log: its journal entries (output and daemon events).",
         discussion: """
-            Reads the journal with: journalctl V6_TASK=TASK -n N [-f] -o short-iso.
-            Without a journal (no journalctl, or nothing in it), prints the last N lines of the output
-            the daemon stored with the task's runs (each run's last 64 KiB), oldest first, under a
-            line per run; with -f, then each run's output as the run finishes (asking the daemon
+            Reads the journal with: journalctl V6_TASK=TASK -n N [-f] -o short-iso. Without a \
+            journal (no journalctl, or nothing in it), prints the last N lines of the output the \
+            daemon stored with the task's runs (each run's last 64 KiB), oldest first, under a \
+            line per run; with -f, then each run's output as the run finishes (asking the daemon \
             every 2 s; --json: one run per line).
             """)
     @OptionGroup var global: GlobalOptions

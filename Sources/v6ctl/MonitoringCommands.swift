@@ -8,9 +8,9 @@ struct MetricsCommand: ParsableCommand {
         commandName: "metrics",
         abstract: "Print the daemon's metrics in the Prometheus text format.",
         discussion: """
-            For node_exporter's textfile collector, write to a temporary file and rename it
-            (the collector must never read a half-written file), e.g. from a timer every minute:
-              v6ctl metrics > /var/lib/node_exporter/v6.prom.$$ && mv /var/lib/node_exporter/v6.prom.$$ /var/lib/node_exporter/v6.prom
+            For node_exporter's textfile collector, write to a temporary file and rename it (the \
+            collector must never read a half-written file), e.g. from a timer every minute:
+              cd /var/lib/node_exporter && v6ctl metrics > v6.prom.$$ && mv v6.prom.$$ v6.prom
             """)
     @OptionGroup var global: GlobalOptions
 
@@ -33,8 +33,9 @@ struct NotifyTestCommand: ParsableCommand {
         commandName: "test",
         abstract: "Send a test alert to one channel now and print the endpoint's answer.",
         discussion: """
-            One attempt, past the channel's queue, with the channel's timeout. Exit 0 when the
+            One attempt, past the channel's queue, with the channel's timeout. Exit 0 when the \
             endpoint accepted it, 1 when not (the answer says why).
+
             Example: v6ctl notify test desk_slack
             """)
     @OptionGroup var global: GlobalOptions

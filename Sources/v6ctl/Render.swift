@@ -92,5 +92,24 @@ enum Render {
         text.count <= width ? text : String(text.prefix(width - 1)) + "…"
     }
 
+    /// `10,000`.
+    static func count(_ n: Int) -> String {
+        let digits = String(n.magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (n < 0 ? "-" : "") + out
+    }
+
+    /// `system tzdata 2025b (/usr/share/zoneinfo/America/New_York)`, `bundled 2025b (system file not used: ...)`.
+    static func zoneData(_ zone: ZoneDataInfo) -> String {
+        switch zone.source {
+        case "system": return "system tzdata \(zone.version)" + (zone.file.map { " (\($0))" } ?? "")
+        default: return "\(zone.source) zone data \(zone.version)" + (zone.note.map { " (system file not used: \($0))" } ?? "")
+        }
+    }
+
     private static func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 }

@@ -7,16 +7,20 @@ struct RunNowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run-now", abstract: "Run a task now (manual trigger).",
         discussion: """
-            Without --force, a task does not run on a day its `days:` excludes (e.g. a holiday),
-            and a task with after: first waits for its upstreams (at most its after_wait) and is
-            skipped if one of them failed or did not run today. The tasks that run after it are
-            not started unless --with-dependents is given: then each runs after it, once its
-            upstreams within the chain are over (skipped if one of them failed).
-            With --wait, the task's output is streamed (stdout to stdout, stderr to stderr) and
-            v6ctl exits with the task's own exit code: 124 on timeout (like timeout(1)), 128+N
-            when killed by signal N, 127 when its program could not be started at all (outcome
-            fatal: missing, not executable; as a shell does). --wait follows the named task only;
+            Without --force, a task does not run on a day its `days:` excludes (e.g. a holiday), \
+            and a task with after: first waits for its upstreams (at most its after_wait) and is \
+            skipped if one of them failed or did not run today.
+
+            The tasks that run after it are not started unless --with-dependents is given: then \
+            each runs after it, once its upstreams within the chain are over (skipped if one of \
+            them failed).
+
+            With --wait, the task's output is streamed (stdout to stdout, stderr to stderr) and \
+            v6ctl exits with the task's own exit code: 124 on timeout (like timeout(1)), 128+N \
+            when killed by signal N, 127 when its program could not be started at all (outcome \
+            fatal: missing, not executable; as a shell does). --wait follows the named task only; \
             see the chain with v6ctl history.
+
             Examples: v6ctl run-now final_data_collection --wait
                       v6ctl run-now final_data_collection --with-dependents
             """)

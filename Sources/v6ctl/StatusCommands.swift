@@ -2,12 +2,19 @@ import ArgumentParser
 import ControlProtocol
 import Foundation
 
-/// `v6ctl status`: the daemon, the market, every task.
+/// `v6ctl status`: the daemon, the market, a count of the tasks and those that need attention.
 struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
-        abstract: "Show the daemon, the market phase, and every task with its last and next run.",
-        discussion: "Example: v6ctl status; v6ctl status --json | jq '.tasks[] | select(.enabled == false)'"
+        abstract: "Show the daemon, the market phase, how many tasks are in each state, and the tasks that need attention.",
+        discussion: """
+            A task needs attention when it is running, its last run failed, a run of it is waiting to \
+            start, or it is disabled. Every task: v6ctl list.
+
+            Examples:
+              v6ctl status
+              v6ctl status --json | jq .task_counts
+            """
     )
     @OptionGroup var global: GlobalOptions
 
@@ -23,23 +30,84 @@ struct StatusCommand: ParsableCommand {
         lines.append("market: \(status.marketPhase)\(until); \(day)")
         if let next = status.nextSession { lines.append("next session opens \(next)") }
         lines.append("running: \(status.running)")
+        if let zone = status.zoneData { lines.append("zone data: " + Render.zoneData(zone)) }
         if let error = status.stateError { lines.append("STATE STORE FAILING: \(error)") }
         lines.append("")
-        lines.append(contentsOf: TaskTable.lines(status.tasks))
+        lines.append(contentsOf: Self.taskLines(status))
         Output.write(lines.joined(separator: "\n") + "\n")
+    }
+
+    /// The counts, then the table of the tasks that need attention.
+    static func taskLines(_ status: StatusResult) -> [String] {
+        guard let counts = status.taskCounts else { return TaskTable.lines(status.tasks) }  // an older daemon
+        let n = Render.count
+        var summary = "tasks: \(n(counts.total)) (\(n(counts.enabled)) enabled, \(n(counts.disabled)) disabled); "
+            + "\(n(counts.running)) running, \(n(counts.failed)) failed last time, \(n(counts.waiting)) waiting"
+        guard counts.attention > 0 else {
+            summary += "\nno task needs attention; every task: v6ctl list"
+            return [summary]
+        }
+        var lines = [summary, "", counts.attention == 1 ? "the task that needs attention:" : "the \(n(counts.attention)) tasks that need attention:"]
+        lines.append(contentsOf: TaskTable.lines(status.tasks))
+        if counts.listed < counts.attention {
+            lines.append("... and \(n(counts.attention - counts.listed)) more: v6ctl list --filter attention")
+        }
+        if counts.attention < counts.total {
+            let others = counts.total - counts.attention
+            lines.append((others == 1 ? "the other task is fine" : "the other \(n(others)) tasks are fine") + "; every task: v6ctl list")
+        }
+        return lines
     }
 }
 
-/// `v6ctl list`: the task table alone.
+/// `v6ctl list`: the task table, by name, a page at a time if asked.
 struct ListCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "List the tasks: enabled, schedule, last and next run.")
+    static let configuration = CommandConfiguration(
+        commandName: "list",
+        abstract: "List the tasks: enabled, schedule, last and next run.",
+        discussion: """
+            --filter takes comma-separated terms that a task must all match: a state (running, \
+            failed, waiting, disabled, enabled, attention) or a pattern on the name (*, ?, [...] as \
+            in the shell; without them, a part of the name).
+
+            Examples:
+              v6ctl list --filter failed
+              v6ctl list --filter 'collect_*' --limit 50 --offset 50
+            """
+    )
     @OptionGroup var global: GlobalOptions
+    @Option(help: "At most this many tasks (1-10000; default: all).") var limit: Int?
+    @Option(help: "Skip this many matching tasks first (default 0).") var offset: Int?
+    @Option(help: "Only the tasks matching this, e.g. failed, disabled, 'collect_*', 'failed,eod'.") var filter: String?
+
+    func validate() throws {
+        if let limit, !(1...ProtocolLimits.maxListLimit).contains(limit) {
+            throw ValidationError("--limit must be between 1 and \(ProtocolLimits.maxListLimit)")
+        }
+        if let offset, !(0...ProtocolLimits.maxListOffset).contains(offset) {
+            throw ValidationError("--offset must be between 0 and \(ProtocolLimits.maxListOffset)")
+        }
+        if let filter {
+            do { _ = try TaskFilter(parsing: filter) } catch { throw ValidationError("--filter: " + error.message.replacingOccurrences(of: "\"filter\" ", with: "")) }
+        }
+    }
 
     func run() throws {
-        let payload = try DaemonSession.call(.tasks, options: global)
+        let payload = try DaemonSession.call(.tasks(limit: limit, offset: offset, filter: filter), options: global)
         if global.json { return DaemonSession.printJSON(payload) }
         let result = try DaemonSession.decode(payload, as: TasksResult.self)
-        Output.write(TaskTable.lines(result.tasks).joined(separator: "\n") + "\n")
+        var lines = result.tasks.isEmpty ? [] : TaskTable.lines(result.tasks)
+        let total = result.total ?? result.tasks.count, first = result.offset ?? 0
+        let matching = filter.map { " matching \($0)" } ?? ""
+        if result.tasks.isEmpty {
+            lines.append(total == 0 ? "no task\(matching.isEmpty ? "s" : matching)" : "no tasks past \(Render.count(total))\(matching) (--offset \(first))")
+        } else if result.tasks.count < total {
+            let last = first + result.tasks.count
+            var note = "tasks \(Render.count(first + 1))-\(Render.count(last)) of \(Render.count(total))\(matching)"
+            if last < total { note += "; next: --offset \(last)" + (limit.map { " --limit \($0)" } ?? "") }
+            lines.append(note)
+        }
+        Output.write(lines.joined(separator: "\n") + "\n")
     }
 }
 

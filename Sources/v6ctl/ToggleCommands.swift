@@ -20,10 +20,10 @@ struct DisableCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "disable", abstract: "Disable a task at run time, until cleared or until a time you give.",
         discussion: """
-            --until today         lapses at midnight ET tonight
-            --until next-session  lapses at the start (midnight ET) of the next NYSE session's day
-            --until 2026-12-01    lapses at midnight ET starting that date
-            --until 2026-11-27T13:00  lapses then (ET)
+            --until lapses the toggle on its own: today (at midnight ET tonight), next-session \
+            (at the midnight ET that starts the next NYSE session's day), a date such as \
+            2026-12-01 (at the midnight ET that starts it) or an ET time such as 2026-11-27T13:00.
+
             Example: v6ctl disable collect_option_snapshots --until today
             """)
     @OptionGroup var global: GlobalOptions

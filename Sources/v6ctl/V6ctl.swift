@@ -8,11 +8,12 @@ struct V6ctl: AsyncParsableCommand {
         commandName: "v6ctl",
         abstract: "Drive the v6-scheduler daemon and query the NYSE calendar.",
         discussion: """
-            Times are America/New_York (ET) with their UTC offset. The daemon's socket is
+            Times are America/New_York (ET) with their UTC offset. The daemon's socket is \
             /run/v6-scheduler/control.sock unless --socket or $V6_SOCKET says otherwise.
 
             Examples:
-              v6ctl status                             # the daemon, the market, every task
+              v6ctl status                             # what needs attention, and counts
+              v6ctl list --filter failed               # the tasks whose last run failed
               v6ctl run-now final_data_collection --wait
               v6ctl disable collect_option_snapshots --until today
               v6ctl history collect_option_snapshots --limit 5
@@ -30,8 +31,8 @@ struct V6ctl: AsyncParsableCommand {
               v6ctl calendar phase --at 2026-11-27T13:30
               v6ctl gate --days trading --phase market_open -- python3 collect.py
 
-            Exit codes: 0 ok; 1 the request failed; 2 usage error (bad argument);
-            3 the daemon is not running or its socket is missing.
+            Exit codes: 0 ok; 1 the request failed; 2 usage error (bad argument); 3 the daemon is \
+            not running or its socket is missing.
             """,
         subcommands: [StatusCommand.self, ListCommand.self, ShowCommand.self, EnableCommand.self, DisableCommand.self,
                       ClearCommand.self, RunNowCommand.self, HistoryCommand.self, NextCommand.self, ReloadCommand.self,

@@ -14,6 +14,17 @@ from benchlib import WORK, ControlClient, Daemon, record, rss_kib, summary, thre
 
 SETTLE = 2.0  # seconds after `status` first answers, before memory is read
 
+# Targets (issue 16), each with the figure measured before the work on it, shown side by side.
+EARLIER = "before issue 16 (2026-11-27 run)"
+TARGETS = {"5e": ("< 300 ms", 300, 444), "5f": ("< 50 ms", 50, 233)}
+
+
+def target_fields(key, value):
+    if key not in TARGETS:
+        return {}
+    text, bound, earlier = TARGETS[key]
+    return dict(target=text, met=value < bound, peer=EARLIER, peer_value=earlier)
+
 
 def daemon_for(bin_dir, name, make):
     folder = os.path.join(WORK, name)
@@ -51,29 +62,45 @@ def at_rest(bin_dir, repo):
             status = time_command(v6ctl, runs=20, warmup=2, name=f"status-{key}")
             record(key, f"resident memory idle, {name} (VmRSS)", round(rss / 1024, 1), "MiB",
                    notes=f"{SETTLE:.0f} s after start; peak VmHWM {hwm / 1024:.1f} MiB")
-            record(start_id, f"start-up, {name}: exec until `status` answers",
-                   round(statistics.median(starts) * 1000, 0), "ms",
+            start_ms = round(statistics.median(starts) * 1000, 0)
+            record(start_id, f"start-up, {name}: exec until `status` answers", start_ms, "ms",
                    notes=f"median of {runs} fresh starts (new state.db each): "
-                         + ", ".join(f"{s * 1000:.0f}" for s in starts) + " ms")
+                         + ", ".join(f"{s * 1000:.0f}" for s in starts) + " ms", **target_fields(start_id, start_ms))
             answer_ms, answer_bytes = raw_status(daemon.socket_path)
-            record(status_id, f"`v6ctl status`, {name}: whole v6ctl process",
-                   round(status["median"], 1), "ms",
+            status_ms = round(status["median"], 1)
+            record(status_id, f"`v6ctl status`, {name}: whole v6ctl process", status_ms, "ms",
                    notes=f"{timing_note(status)}; the daemon's answer alone (raw socket round trip, median of 10): "
-                         f"{answer_ms:.1f} ms, {answer_bytes:,} bytes")
+                         f"{answer_ms:.1f} ms, {answer_bytes:,} bytes (the counts and the tasks that need attention)",
+                   **target_fields(status_id, status_ms))
             if key == "5a":
                 socket_round_trips(daemon.socket_path)
+            else:
+                listing(bin_dir, daemon.socket_path)
         finally:
             daemon.stop()
 
 
-def raw_status(path, runs=10):
+def listing(bin_dir, path):
+    """5g, 5h. `v6ctl list` with 10,000 tasks: one page of 50, and every task."""
+    v6ctl = [os.path.join(bin_dir, "v6ctl"), "--socket", path, "list"]
+    page = time_command(v6ctl + ["--limit", "50", "--offset", "5000"], runs=20, warmup=2, name="list-page")
+    everything = time_command(v6ctl, runs=5, warmup=1, name="list-all")
+    _, page_bytes = raw_status(path, runs=1, line=b'{"v":1,"cmd":"tasks","limit":50,"offset":5000}')
+    _, all_bytes = raw_status(path, runs=1, line=b'{"v":1,"cmd":"tasks"}')
+    record("5g", "`v6ctl list --limit 50 --offset 5000`, 10,000 tasks: whole v6ctl process", round(page["median"], 1), "ms",
+           notes=f"{timing_note(page)}; {page_bytes:,} bytes of JSON")
+    record("5h", "`v6ctl list` (every task), 10,000 tasks: whole v6ctl process", round(everything["median"], 0), "ms",
+           notes=f"{timing_note(everything)}; {all_bytes:,} bytes of JSON")
+
+
+def raw_status(path, runs=10, line=None):
     """(median ms, bytes) of a `status` request on an open connection, without v6ctl."""
     client = ControlClient(path)
     try:
         times, size = [], 0
         for _ in range(runs):
             t0 = time.perf_counter()
-            size = len(client.request())
+            size = len(client.send(line) if line else client.request())
             times.append((time.perf_counter() - t0) * 1000)
     finally:
         client.close()

@@ -133,14 +133,18 @@ class ControlClient:
 
     def request(self, cmd="status"):
         self.next_id += 1
-        self.sock.sendall(b'{"v":1,"id":%d,"cmd":"%s"}\n' % (self.next_id, cmd.encode()))
+        return self.send(b'{"v":1,"id":%d,"cmd":"%s"}' % (self.next_id, cmd.encode()))
+
+    def send(self, line):
+        """One request line (without its newline) and its answer."""
+        self.sock.sendall(line + b"\n")
         while b"\n" not in self.buffer:
             chunk = self.sock.recv(1 << 16)
             if not chunk:
                 raise ConnectionError("the daemon closed the control connection")
             self.buffer += chunk
-        line, _, self.buffer = self.buffer.partition(b"\n")
-        return line
+        answer, _, self.buffer = self.buffer.partition(b"\n")
+        return answer
 
     def close(self):
         self.sock.close()

@@ -5,10 +5,10 @@
 #
 # Installs what it lacks (root, or sudo): hyperfine (apt), busybox-static (downloaded and unpacked
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
-# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 13 minutes.
+# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 15 minutes.
 # BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS / BENCH_FLOOD_BYTES /
-# BENCH_BURST_SECONDS / BENCH_DISKLOAD_SECONDS shorten the long steps (cc compiles the C tasks of
-# steps 13-14); BENCH_KEEP=1 keeps the temp folder.
+# BENCH_BURST_SECONDS / BENCH_DISKLOAD_SECONDS / BENCH_FUZZ_SECONDS shorten the long steps (cc
+# compiles the C tasks of steps 13-14); BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -x "$1/v6-scheduler" ] || [ ! -x "$1/v6ctl" ]; then
@@ -23,6 +23,7 @@ LATENESS_SECONDS=${BENCH_LATENESS_SECONDS:-40}
 HOSTILE_SECONDS=${BENCH_HOSTILE_SECONDS:-60}
 BURST_SECONDS=${BENCH_BURST_SECONDS:-32}
 DISKLOAD_SECONDS=${BENCH_DISKLOAD_SECONDS:-30}
+FUZZ_SECONDS=${BENCH_FUZZ_SECONDS:-60}
 SWITCH_SECONDS=$(( CRON_SECONDS > 70 ? 60 : CRON_SECONDS - 10 ))
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 BUSYBOX_DIR="$REPO/.build-bench/busybox"
@@ -129,6 +130,9 @@ step "$PY" bench_burst.py "$BIN" burst "$BURST_SECONDS"
 
 say "14: 1 task a second while another process writes 2 GB with fsyncs (at least ${DISKLOAD_SECONDS} s)"
 step "$PY" bench_burst.py "$BIN" diskload "$DISKLOAD_SECONDS"
+
+say "15: coverage-guided fuzzing, ${FUZZ_SECONDS} s per target"
+step "$PY" bench_fuzz.py "$REPO" "$FUZZ_SECONDS"
 
 say "4 and 6: beside busybox crond for ${CRON_SECONDS} s; an idle daemon's context switches for ${SWITCH_SECONDS} s meanwhile"
 "$PY" bench_daemon.py "$BIN" "$REPO" switches "$SWITCH_SECONDS" &

@@ -87,7 +87,7 @@ extension DaemonHarness {
 
     /// `status --json`'s entry for one task.
     func taskStatus(_ task: String) throws -> [String: Any]? {
-        (try json(["status"])["tasks"] as? [[String: Any]])?.first { $0["name"] as? String == task }
+        (try json(["list", "--filter", task])["tasks"] as? [[String: Any]])?.first { $0["name"] as? String == task }
     }
 
     /// Waits until the task has at least `count` finished runs; returns them (oldest first).

@@ -9,7 +9,8 @@ extension FaultTests {
     /// daemon's task groups are orphans: only the next daemon can end them, which it does at
     /// start, SIGKILL after the grace; the test waits for that, generously, from the restart).
     @Suite struct Kill9 {
-        static let iterations = 15
+        /// 100 kills at full scale (V6_FAULT_SCALE=quick: 15).
+        static let iterations = FaultScale.pick(quick: 15, full: 100)
         /// The sleeper's timeout: its `sleep 30` would outlive it if nobody ended the orphan.
         static let sleeperTimeout = 3.0
         /// How long after a restart the previous instance's task processes may take to be gone:
@@ -143,7 +144,7 @@ extension FaultTests {
             #expect(leftovers.isEmpty, "processes of this daemon's runs still alive after it stopped: \(leftovers)")
             leftovers.forEach { ProcessProbe.kill($0) }
             let ms = tally.restartMs
-            print("FIGURE: kill9 iterations=\(Self.iterations) kills=\(Self.iterations) acknowledged_toggles=\(tally.acknowledged) in_doubt=\(tally.inDoubt) in_doubt_that_landed=\(tally.inDoubtLanded) never_sent=\(tally.neverSent) strict_state_checks=\(tally.strictChecks) ambiguous_state_checks=\(tally.ambiguousChecks)")
+            print("FIGURE: kill9 scale=\(FaultScale.name) iterations=\(Self.iterations) kills=\(Self.iterations) acknowledged_toggles=\(tally.acknowledged) in_doubt=\(tally.inDoubt) in_doubt_that_landed=\(tally.inDoubtLanded) never_sent=\(tally.neverSent) strict_state_checks=\(tally.strictChecks) ambiguous_state_checks=\(tally.ambiguousChecks)")
             print(String(format: "FIGURE: kill9 abandoned_runs_checked=%d task_processes_alive_at_kill=%d survived_restart=%d restart_ms p50=%.0f max=%.0f leftovers_gone_after_restart_ms max=%.0f",
                          tally.abandoned, tally.orphans, survivors.count, LogScan.percentile(ms, 50) ?? -1, ms.max() ?? -1,
                          tally.cleanUpMs.max() ?? -1))

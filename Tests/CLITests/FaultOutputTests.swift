@@ -7,8 +7,9 @@ extension FaultTests {
     /// Tasks that abuse their output: a flood of hundreds of MB, closed pipes, a double-forked
     /// orphan that keeps the pipes open.
     @Suite struct Output {
-        /// 300 MB of x in lines of 99 (fold adds the newlines): 3,030,304 lines.
-        static let floodBytes = 300_000_000
+        /// 1 GB of x in lines of 99 (fold adds the newlines): 10,101,011 lines (V6_FAULT_SCALE=quick:
+        /// 300 MB, 3,030,304 lines).
+        static let floodBytes = FaultScale.pick(quick: 300_000_000, full: 1_000_000_000)
         static let floodLineLength = 99
         static var floodLines: Int { (floodBytes + floodLineLength - 1) / floodLineLength }
 
@@ -96,7 +97,7 @@ extension FaultTests {
             #expect(ticks.count >= 2 || seconds < 3, "tick runs during the flood: \(ticks.count) in \(seconds) s")
             let maxLate = lateness.max() ?? 0
             let logSize = (try? FileManager.default.attributesOfItem(atPath: daemon.logPath)[.size] as? Int) ?? 0
-            print(String(format: "FIGURE: flood bytes=%d lines=%d seconds=%.1f throughput_MB_s=%.1f daemon_rss_before_MB=%.1f daemon_rss_peak_MB=%.1f rss_samples=%d log_MB=%.0f",
+            print(String(format: "FIGURE: flood scale=\(FaultScale.name) bytes=%d lines=%d seconds=%.1f throughput_MB_s=%.1f daemon_rss_before_MB=%.1f daemon_rss_peak_MB=%.1f rss_samples=%d log_MB=%.0f",
                          Self.floodBytes, lines, seconds, Double(Self.floodBytes) / seconds / 1e6, Double(rssBefore) / 1024,
                          Double(peakKiB) / 1024, samples.withLock { $0 }, Double(logSize) / 1e6))
             print(String(format: "FIGURE: flood tick_runs_during=%d lateness_ms p50=%.1f p90=%.1f max=%.1f",

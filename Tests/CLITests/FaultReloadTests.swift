@@ -65,7 +65,7 @@ extension FaultTests {
 
                 // The old configuration keeps running: tick still fires, and is still the only task.
                 #expect(Fault.waitForStarts(daemon, "tick", beyond: before), "\(spoiler.name): tick stopped firing")
-                let tasks = (try Fault.status(daemon)["tasks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+                let tasks = (try Fault.list(daemon)["tasks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
                 #expect(tasks == ["tick"])
                 print("FIGURE: reload \(spoiler.name): exit \(reload.status); tick runs after it \(Fault.startCount(daemon, "tick") - before); message: \(message.split(separator: "\n").joined(separator: " | "))")
             }

@@ -40,6 +40,15 @@ enum Fault {
         return object
     }
 
+    /// `v6ctl list --json` (every task) as an object.
+    static func list(_ daemon: DaemonHarness) throws -> [String: Any] {
+        let result = try daemon.v6ctl(["list", "--json"])
+        guard result.status == 0, let object = jsonObject(result.stdout) else {
+            throw HarnessError("v6ctl list failed (\(result.status)): \(result.stdout) \(result.stderr)")
+        }
+        return object
+    }
+
     /// How many runs of `task` the daemon has logged as started so far.
     static func startCount(_ daemon: DaemonHarness, _ task: String) -> Int {
         LogScan.starts(of: task, in: daemon.logPath).count

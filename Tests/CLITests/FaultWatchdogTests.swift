@@ -8,7 +8,7 @@ extension FaultTests {
     /// With WATCHDOG_USEC=1000000 the daemon pings WATCHDOG=1 every 0.5 s. A daemon stopped with
     /// SIGSTOP (or stuck in a loop) sends none: under systemd, WatchdogSec= elapsing without a
     /// ping makes systemd kill the service with SIGABRT (WatchdogSignal=) and, with
-    /// Restart=on-failure as in systemd/v6-scheduler.service (WatchdogSec=30s, RestartSec=5s),
+    /// Restart=on-failure as in systemd/v6-scheduler.service.in (WatchdogSec=30s, RestartSec=5s),
     /// start it again; runs it had open then show as `abandoned`. Here nobody
     /// restarts it: the test checks the silence, then that pings resume after SIGCONT.
     @Suite struct Watchdog {

@@ -7,7 +7,10 @@ import Testing
 
     static let requests: [Request] = [
         .status,
-        .tasks,
+        .tasks(),
+        .tasks(limit: 50, offset: 100),
+        .tasks(filter: "failed,collect_*"),
+        .tasks(limit: 1, offset: 0, filter: "[f]ailed"),
         .task(name: "collect"),
         .task(name: "collect", output: true),
         .enable(task: "collect"),

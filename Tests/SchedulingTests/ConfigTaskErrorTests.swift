@@ -51,6 +51,11 @@ let taskErrorCases: [TaskErrorCase] = [
           "\(p):5: \(j).at: \"25:00\" is out of range (hours 00-23, minutes and seconds 00-59)"),
     .init("wall time with one digit", "command: \"true\"\nat: \"8:00\"",
           "\(p):5: \(j).at: \"8:00\" is not a time (write two digits each: 08:00)"),
+    // Found by the fuzzer (Tests/Fuzz): digits that are not ASCII trapped the message builder.
+    .init("wall time with a combining mark", "command: \"true\"\nat: \"23:59:5\u{0597}\"",
+          "\(p):5: \(j).at: \"23:59:5\u{0597}\" is not a time (write HH:MM in 24-hour ET, or open, close, open+5m, close-10m)"),
+    .init("wall time in Arabic-Indic digits", "command: \"true\"\nat: \"١٢:٣٠\"",
+          "\(p):5: \(j).at: \"١٢:٣٠\" is not a time (write HH:MM in 24-hour ET, or open, close, open+5m, close-10m)"),
     .init("12-hour wall time", "command: \"true\"\nat: 4:15pm",
           "\(p):5: \(j).at: \"4:15pm\" is not a 24-hour time (try 16:15)"),
     .init("offset without unit", "command: \"true\"\nat: close+15",

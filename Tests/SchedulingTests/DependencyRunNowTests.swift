@@ -47,12 +47,15 @@ import Testing
         #expect(Self.summary(waiting) == ["mid queued"])
         #expect(core.dependencyWait(of: "mid")?.upstreams == ["up"])
         #expect(core.dependencyWait(of: "mid")?.until == Build.at("2026-11-25T17:16"))
+        // status counts it as waiting (it needs attention); side, event-driven, waits every day and is not.
+        #expect(core.waitingTasks == ["mid": .upstreams(["up"], until: Build.at("2026-11-25T17:16"))])
         // A second run-now while one waits is refused, like one queued behind a running run.
         #expect(throws: SchedulerError.self) { _ = try core.runNow("mid", force: false, at: Build.at("2026-11-25T16:17")) }
         let done = core.runFinished(up.runID, result: .exited(0), at: Build.at("2026-11-25T16:20"))
         // side is due on its own (a scheduled run of up succeeded); mid's manual run goes ahead.
         #expect(Self.summary(done) == ["side upstream", "mid manual"])
         #expect(core.dependencyWait(of: "mid") == nil)
+        #expect(core.waitingTasks["mid"] == nil)
     }
 
     @Test func runNowWithDependentsRunsTheChainBelowInOrder() throws {

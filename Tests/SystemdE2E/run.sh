@@ -174,8 +174,8 @@ check "socket: control.sock is v6-scheduler:v6 0660 after the service started" s
 
 # --- v6ctl ------------------------------------------------------------------------------------
 v6gid=$(inns getent group v6 | cut -d: -f3)
-root_status() { v6ctl status | shows "^tick "; }
-check "v6ctl status (root) answers and lists the tasks" root_status
+root_status() { v6ctl status | shows "^tasks: [0-9]+ \(" && v6ctl list | shows "^tick "; }
+check "v6ctl status (root) answers and counts the tasks; v6ctl list lists them" root_status
 member_run() {
     v6ctl_as "$v6gid" run-now hello --wait 2>&1 | shows "^hello from hello run [0-9]+, systemd variables: 0, env file: yes$"
 }

@@ -28,7 +28,7 @@ fi
 work=$(mktemp -d "${TMPDIR:-/tmp}/v6-verify-units.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 for unit in service socket; do
-    sed -e "s|@BINDIR@|$bin|g" -e "s|@DOCDIR@|$repo/docs|g" "$repo/systemd/v6-scheduler.$unit" > "$work/v6-scheduler.$unit"
+    sed -e "s|@BINDIR@|$bin|g" -e "s|@DOCDIR@|$repo/docs|g" "$repo/systemd/v6-scheduler.$unit.in" > "$work/v6-scheduler.$unit"
 done
 
 failed=0

@@ -18,8 +18,12 @@ extension Daemon {
         case .status:
             retryStoreIfNeeded()
             return ResponseEncoder.success(id: id, result: statusResult(now: now))
-        case .tasks:
-            return ResponseEncoder.success(id: id, result: TasksResult(tasks: taskStatuses(now: now)))
+        case .tasks(let limit, let offset, let filter):
+            var parsed: TaskFilter? = nil
+            if let filter {
+                do { parsed = try TaskFilter(parsing: filter) } catch { return ResponseEncoder.failure(id: id, error) }
+            }
+            return ResponseEncoder.success(id: id, result: taskPage(limit: limit, offset: offset, filter: parsed, now: now))
         case .task(let name, let output):
             guard let task = core.config.task(named: name) else { return fail(.unknownTask, unknownTaskMessage(name)) }
             return ResponseEncoder.success(id: id, result: taskDetail(task, output: output, now: now))

@@ -14,21 +14,33 @@ extension Daemon {
         case .session(let s): dayNote = s.earlyCloseReason.map { "early close at \(s.closeTime.hhmm) (\($0))" }
         case .closed(_, let reason): dayNote = reason.description
         }
+        // The tasks that need attention, in brief; the rest only counted.
+        let facts = taskFacts(now: now)
+        var counts = TaskCounts()
+        for task in facts { counts.add(task) }
+        let attention = facts.filter(\.needsAttention)
+            .sorted { ($0.attentionRank, $0.name) < ($1.attentionRank, $1.name) }
+            .prefix(ProtocolLimits.statusAttentionLimit)
+        counts.listed = attention.count
+        let origin = zone.origin
         return StatusResult(
             version: DaemonVersion.string, pid: Int(getpid()), startedAt: zone.iso8601(startedAt),
             uptimeSeconds: Int(now - startedAt), configPath: core.config.sourcePath, now: zone.iso8601(now),
             marketPhase: phase.phase.rawValue, phaseUntil: phase.end.seconds < Int64.max / 2 ? zone.iso8601(phase.end) : nil,
             tradingDay: day.session != nil, dayNote: dayNote,
             nextSession: core.calendar.nextSession(after: today).map { zone.iso8601($0.open) },
-            running: activeRunCount, stateError: stateError, tasks: taskStatuses(now: now))
+            running: activeRunCount, stateError: stateError, tasks: taskStatuses(attention.map(\.name), now: now),
+            taskCounts: counts,
+            zoneData: ZoneDataInfo(source: origin.kind.rawValue, version: origin.version, file: origin.path, note: origin.note))
     }
 
-    func taskStatuses(now: Instant) -> [TaskStatus] {
-        let last = (try? store?.lastRunsByTask()) ?? [:]
-        return core.config.tasks.map { taskStatus($0, lastRun: last[$0.name], now: now) }
+    func taskStatus(_ task: TaskConfig, lastRun: RunRecord?, now: Instant, waiting: WaitReason? = nil) -> TaskStatus {
+        Self.brief(task, core: core, lastRun: lastRun, now: now, waiting: waiting)
     }
 
-    func taskStatus(_ task: TaskConfig, lastRun: RunRecord?, now: Instant) -> TaskStatus {
+    /// One task's brief from `core`, which the caller reads once for a whole list: each access
+    /// to the actor's `core` copies it, which for 10,000 tasks was a tenth of a `tasks` answer.
+    static func brief(_ task: TaskConfig, core: SchedulerCore, lastRun: RunRecord?, now: Instant, waiting: WaitReason?) -> TaskStatus {
         let zone = core.calendar.zone
         let toggle = core.effectiveToggle(task.name, at: now)
         let enabled = core.isEnabled(task.name, at: now)
@@ -40,15 +52,26 @@ extension Daemon {
             toggleUntil: toggle?.until.map(zone.iso8601),
             schedule: ConfigSummary.schedule(of: task), days: ConfigSummary.days(task),
             running: core.runningRun(of: task.name) != nil,
-            lastRun: lastRun.map { runInfo($0, output: false) },
+            lastRun: lastRun.map { runInfo($0, output: false, zone: zone) },
             nextRun: enabled ? core.nextOccurrence(of: task.name).map(zone.iso8601) : nil,
             after: links.upstreams.isEmpty ? nil : links.upstreams, dependents: links.dependents.isEmpty ? nil : links.dependents,
-            waitingFor: wait?.upstreams, waitingUntil: wait?.until.map(zone.iso8601))
+            waitingFor: wait?.upstreams, waitingUntil: wait?.until.map(zone.iso8601),
+            waiting: waiting.map { describe($0, zone: zone) })
+    }
+
+    /// `queued behind run 812`, `retry 2 at 2026-11-27T10:15:00-05:00`, ...
+    static func describe(_ reason: WaitReason, zone: ZoneRules) -> String {
+        switch reason {
+        case .behindRun(let runID): return "queued behind run \(runID)"
+        case .forSlot(let limit): return "for a free slot (max_concurrent_tasks \(limit))"
+        case .retry(let attempt, let at): return "retry \(attempt) at \(zone.iso8601(at))"
+        case .upstreams(let names, let until): return "for \(names.joined(separator: ", ")) until \(zone.iso8601(until))"
+        }
     }
 
     func taskDetail(_ task: TaskConfig, output: Bool, now: Instant) -> TaskDetail {
         let lastRuns = (try? store?.lastRuns(task: task.name, limit: 10)) ?? []
-        let status = taskStatus(task, lastRun: lastRuns.first, now: now)
+        let status = taskStatus(task, lastRun: lastRuns.first, now: now, waiting: core.waitingTasks[task.name])
         return TaskDetail(
             status: status, command: task.command, timeoutSeconds: task.timeoutSeconds, retries: task.retries,
             retryBackoffSeconds: task.retryBackoffSeconds, overlap: task.overlap.rawValue, catchUp: task.catchUp,

@@ -290,9 +290,7 @@ extension Daemon {
         let now = clock.now()
         let zone = core.calendar.zone
         let phase = core.calendar.phase(at: now).phase.rawValue
-        let next = core.config.tasks.compactMap { t in core.nextOccurrence(of: t.name).map { (t.name, $0) } }
-            .filter { core.isEnabled($0.0, at: now) }.min { $0.1 < $1.1 }
-        let nextText = next.map { "next \($0.0) at \(zone.iso8601($0.1))" } ?? "nothing scheduled"
+        let nextText = core.nextEnabledOccurrence(at: now).map { "next \($0.task) at \(zone.iso8601($0.at))" } ?? "nothing scheduled"
         let state = stateError == nil ? "" : "; STATE STORE FAILING"
         return "\(phase); \(activeRunCount) running; \(nextText)\(state)"
     }

@@ -114,7 +114,7 @@ public actor Daemon {
             firstRunID = Int64(clock.currentDate().timeIntervalSince1970 * 1000)
         }
         core = SchedulerCore(config: config, now: startedAt, firstRunID: firstRunID)
-        let metrics = DaemonMetrics(version: DaemonVersion.string, tzdata: TimeZone.timeZoneDataVersion)
+        let metrics = DaemonMetrics(version: DaemonVersion.string, tzdata: ZoneRules.newYork.origin.version)
         self.metrics = metrics
         let host = Daemon.hostName()
         alerts = AlertDesk(config: config, host: host, zone: ZoneRules.newYork)
@@ -165,7 +165,7 @@ public actor Daemon {
         perform(core.catchUp(lastSlots: lastSlots, now: now), now: now)
         wake(.due)
         let tasks = core.config.tasks
-        let ready = "v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data \(TimeZone.timeZoneDataVersion)"
+        let ready = "v6-scheduler \(DaemonVersion.string) ready: \(tasks.count) tasks from \(core.config.sourcePath), control socket \(control?.path ?? "-"), zone data: \(core.calendar.zone.origin)"
         logger.notice("\(ready)")
         notifier.ready(status: statusLine())
         alertStarted(ready, missed: missed)

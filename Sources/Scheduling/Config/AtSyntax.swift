@@ -51,8 +51,10 @@ public enum AtSyntax {
             }
         }
         let fields = text.split(separator: ":", omittingEmptySubsequences: false)
-        if (2...3).contains(fields.count), fields.allSatisfy({ !$0.isEmpty && $0.count <= 2 && $0.allSatisfy(\.isNumber) }) {
-            let numbers = fields.map { Int($0)! }
+        // ASCII digits only: `isNumber` also holds for other scripts' digits and for a digit
+        // carrying a combining mark ("5\u{0597}"), which Int() refuses (found by Tests/Fuzz).
+        let numbers = fields.compactMap { $0.count <= 2 && $0.allSatisfy({ $0.isASCII && $0.isNumber }) ? Int($0) : nil }
+        if (2...3).contains(fields.count), numbers.count == fields.count {
             if numbers[0] > 23 || numbers[1] > 59 || (numbers.count == 3 && numbers[2] > 59) {
                 return "\(quoted) is out of range (hours 00-23, minutes and seconds 00-59)"
             }

@@ -15,13 +15,23 @@ struct MappingNode {
 
     /// The value of `key`, nil when absent or written as null (`key:` or `key: ~`).
     func value(_ key: String) -> Node? {
-        guard let node = pairs.first(where: { $0.key == key })?.value, !ConfigReader.isNull(node) else { return nil }
-        return node
+        // By index: `first(where:)` would copy every pair it passes (a 10,000-task file reads
+        // this a quarter of a million times at start-up).
+        for i in pairs.indices where pairs[i].key == key {
+            return ConfigReader.isNull(pairs[i].value) ? nil : pairs[i].value
+        }
+        return nil
     }
 
-    func keyLine(_ key: String) -> Int? { pairs.first { $0.key == key }?.keyLine }
+    func keyLine(_ key: String) -> Int? {
+        for i in pairs.indices where pairs[i].key == key { return pairs[i].keyLine }
+        return nil
+    }
 
-    func has(_ key: String) -> Bool { value(key) != nil }
+    func has(_ key: String) -> Bool {
+        for i in pairs.indices where pairs[i].key == key { return !ConfigReader.isNull(pairs[i].value) }
+        return false
+    }
 
     func child(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 }
@@ -67,7 +77,11 @@ struct ConfigReader {
 
     static func isNull(_ node: Node) -> Bool {
         guard case .scalar(let s) = node else { return false }
-        return s.style == .plain && ["", "~", "null", "Null", "NULL"].contains(s.string)
+        guard s.style == .plain else { return false }
+        switch s.string {
+        case "", "~", "null", "Null", "NULL": return true
+        default: return false
+        }
     }
 
     /// How a node looks in a message: `"text"`, `a list`, `a mapping`.

@@ -18,6 +18,8 @@ extension SchedulerCore {
         var indexOf: [String: Int] = [:]
         var entries: [DueEntry] = []
         states.reserveCapacity(config.tasks.count)
+        indexOf.reserveCapacity(config.tasks.count)
+        entries.reserveCapacity(config.tasks.count)
         for (i, task) in config.tasks.enumerated() {
             let schedule = TaskSchedule(task: task, calendar: calendar)
             var cursor = OccurrenceCursor(schedule: schedule, after: after)

@@ -19,9 +19,9 @@ public struct TaskSchedule: Sendable {
             // Cron's fields choose the days; NYSE closures are skipped unless forced, and an
             // explicit `days:` narrows further.
             if !force, !date.isWeekend, !calendar.isSession(date) { return false }
-            return !task.daysExplicit || task.days.check(date, calendar: calendar, force: force) == .run
+            return !task.daysExplicit || task.days.runs(on: date, calendar: calendar, force: force)
         }
-        return task.days.check(date, calendar: calendar, force: force) == .run
+        return task.days.runs(on: date, calendar: calendar, force: force)
     }
 
     /// The fire instants belonging to `date` (ascending, no duplicates), empty when the

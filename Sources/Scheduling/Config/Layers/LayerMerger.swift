@@ -50,7 +50,10 @@ struct LayerMerger {
         if text.unicodeScalars.first == "\u{FEFF}" { text = Substring(text.unicodeScalars.dropFirst()) }
         let base = sources.add(path: file.path, text: String(text))
         do {
-            return try Yams.compose(yaml: String(repeating: "\n", count: base) + text)
+            // The basic resolver tags every scalar as a string without running Yams's regular
+            // expressions (int, float, bool, timestamp...): the reader interprets scalars itself,
+            // and the regexes were half of the start-up time of a 10,000-task file.
+            return try Yams.compose(yaml: String(repeating: "\n", count: base) + text, .basic)
         } catch {
             issues.append(ConfigLoader.yamlIssue(error, sources: sources))
             return nil
