@@ -195,13 +195,17 @@ after the code changes.
   394-446 ms with C tasks beside a C loop's 115-127 ms). Now the claims of every occurrence due
   within the next 5 s are committed together, ahead of the instant (a reservation: one
   transaction, one fsync), the run records follow in batches on the store lane, and the spawns
-  run on a pool of threads off the actor: at the instant only `posix_spawn` remains, several at
-  once on 2 cores, which is why the daemon can come close to (or under) the serial C loop.
-  Before that change, meanwhile every finished run starts a leftover sweep that reads `/proc/*/stat` and
-  `/proc/*/environ` of every process on the machine (`ProcessTable.members`), and the orphan
-  reaper reads `/proc/*/stat` again: in a profile of the daemon during the bursts these scans
-  took about 45 % of its CPU and the start path about 5 %, on a 2-core machine where they compete
-  with the starts. So the 200th start comes a few ms × 200 after the instant (3.5-6 ms a start here).
+  run on two threads off the actor (`SpawnPool`): at the instant only `posix_spawn` remains. What
+  is left (perf, 2026-12-01): each run that ends starts a leftover sweep that reads `/proc/*/stat`
+  of every process and `/proc/*/environ` of the daemon's descendants (`ProcessTable.members`); in
+  a burst the tasks end while others are still being spawned, and 200 such scans of 200-400
+  processes took about 45 % of the daemon's CPU, on a 2-core machine where they compete with the
+  spawns (the 200th start came 250-310 ms late). Sweeps now wait for the spawn pool to be idle
+  (at most 0.5 s) and skip the environments of other runs' process groups, and STATUS= is
+  computed once per actor pass instead of at every start and end: the 200th start comes after
+  130-280 ms, about the C loop's time (80-190 ms in the same runs, which varies with the load
+  of the shared machine as much as the daemon does). The sweeps' O(runs × processes) cost is
+  still there, after the burst; one scan shared by the sweeps that start together would remove it.
 - **Idle wake-ups**: about one a second on one libdispatch thread: on Linux libdispatch monitors
   its worker pool with a 1 s timer (`HAVE_DISPATCH_WORKQ_MONITORING`), whatever the daemon does;
   the orphan reaper's 10 s safety timer adds the rest.
