@@ -8,14 +8,13 @@ so lateness is counted at exec, without a shell's start-up. The floor is `c/burs
 sleeps to the same kind of instant (a whole second, a multiple of 5, CLOCK_REALTIME, absolute) and
 posix_spawns the same 200 programs in a loop. Both run in the same step, one after the other.
 """
-import datetime
 import os
 import subprocess
 import sys
 import time
 
 import configs
-from benchlib import WORK, Daemon, record, register, summary
+from benchlib import WORK, Daemon, record, register, summary, task_lateness
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COUNT = 200
@@ -27,22 +26,6 @@ def compile_c(name):
     if not os.path.exists(out):
         subprocess.run(["cc", "-O2", "-o", out, os.path.join(HERE, "c", f"{name}.c")], check=True)
     return out
-
-
-def stamps(path, not_before):
-    """Lateness in ms of each line `STARTED SCHEDULED` (SCHEDULED: ISO time or epoch seconds)."""
-    values = []
-    if not os.path.exists(path):
-        return values
-    for line in open(path):
-        started, _, scheduled = line.strip().partition(" ")
-        try:
-            at = float(scheduled)
-        except ValueError:
-            at = datetime.datetime.fromisoformat(scheduled).timestamp()
-        if at >= not_before:
-            values.append((float(started) - at) * 1000)
-    return values
 
 
 def run_daemon(bin_dir, config, seconds):
@@ -67,13 +50,13 @@ def burst(bin_dir, seconds):
     daemon_file, floor_file = os.path.join(folder, "daemon-stamps.txt"), os.path.join(folder, "floor-stamps.txt")
     config = configs.burst(folder, COUNT, f"{PERIOD}s", command=[stamp, daemon_file])
     not_before = run_daemon(bin_dir, config, seconds)
-    d = summary(stamps(daemon_file, not_before))
+    d = summary(task_lateness(daemon_file, not_before))
     bursts = max(1, d["n"] // COUNT)
     floor_started = time.time()
     loop = subprocess.Popen([floor, stamp, floor_file, str(COUNT), str(PERIOD), str(bursts)])
     register(loop.pid, floor)
     loop.wait()
-    f = summary(stamps(floor_file, floor_started))
+    f = summary(task_lateness(floor_file, floor_started))
     ratio = d["p99"] / f["p99"] if f["p99"] else float("nan")
     record("13a", f"{COUNT} tasks due at one instant, lateness as each task sees it (exec of a C program), p50",
            round(d["p50"], 1), "ms", peer="C loop, posix_spawn × 200", peer_value=round(f["p50"], 1),
@@ -127,7 +110,7 @@ def diskload(bin_dir, seconds):
         daemon.stop()
         if os.path.exists(blob):
             os.remove(blob)
-    t = summary(stamps(stamp_file, not_before))
+    t = summary(task_lateness(stamp_file, not_before))
     record("14a", "1 task a second while another process writes 2 GB with fsyncs, lateness as the task sees it, p50",
            round(t["p50"], 2), "ms", notes=f"{fmt(t)}; the writer took {took:.0f} s (1 MiB writes, fsync every 16 MiB)")
     record("14b", "1 task a second under that disk load, lateness as the task sees it, p99", round(t["p99"], 2), "ms",
