@@ -58,7 +58,7 @@ extension FaultTests {
                 print("FIGURE: refused edit (\(what)): exit \(result.status): \(result.stderr.split(separator: "\n").joined(separator: " | "))")
             }
             #expect(try Self.timeout(daemon) == 60)
-            let tasks = (try Fault.status(daemon)["tasks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            let tasks = (try Fault.list(daemon)["tasks"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(tasks == ["idle", "tick"], "the running schedule is unchanged")
             let before = Fault.startCount(daemon, "tick")
             #expect(Fault.waitForStarts(daemon, "tick", beyond: before), "tick keeps firing")
