@@ -46,12 +46,14 @@ def main():
             manual = [r["run_id"] for r in runs if r["trigger"] == "manual"]
             return {t["name"]: (t["enabled"], t["enabled_source"], t.get("toggle_until")) for t in tasks}, manual
 
-        def fuzz(name, key, max_examples):
+        def fuzz(name, key, max_examples, exclude=()):
             # The schemathesis of the python running this script (make test-deps: .build/venv).
             beside = os.path.join(os.path.dirname(sys.executable), "schemathesis")
             command = [beside if os.path.exists(beside) else "schemathesis", "run", base + "/api/v1/openapi.yaml", "--url", base, "-H", "Authorization: Bearer " + key,
                        "--checks", CHECKS, "--max-examples", str(max_examples), "--workers", "1", "--no-color",
                        "--phases", "examples,coverage,fuzzing", "--suppress-health-check", "all"]
+            for pattern in exclude:
+                command += ["--exclude-path-regex", pattern]
             # In the test's folder: schemathesis keeps a cache (.schemathesis/) in its working directory.
             run = subprocess.run(command, capture_output=True, text=True, timeout=900, cwd=stack.work)
             output = run.stdout + run.stderr
@@ -64,7 +66,10 @@ def main():
         fuzz("read-only key: no 5xx, answers match the document", read_key, 30)
         after = state()
         check("read-only key: nothing changed in the daemon", before == after, "before %s\nafter %s" % (before, after))
-        fuzz("operator key: no 5xx, answers match the document", operator_key, 20)
+        # Not run-now for the operator: with "wait": true it answers when the run ends, and a task
+        # with after: first waits for its upstreams (after_wait, an hour in the demo), longer than
+        # any request timeout (schemathesis's 10 s failed it). The read-only pass fuzzes it (403).
+        fuzz("operator key: no 5xx, answers match the document", operator_key, 20, exclude=[r"/tasks/\{name\}/run$"])
     finally:
         stack.stop()
         print("api-fuzz: %d passed, %d failed" % (results["passed"], results["failed"]), flush=True)
