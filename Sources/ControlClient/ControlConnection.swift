@@ -14,7 +14,10 @@ public final class ControlConnection {
     /// or `badArgument`. `timeoutSeconds` bounds each send and each wait for a line.
     public init(path: String, timeoutSeconds: Int = 10) throws(ControlClientError) {
         self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // A local until connected: `self.fd` is set last, so a failed init (which closes the
+        // socket itself) never reaches `deinit`, which would close the number a second time,
+        // by then possibly another thread's descriptor (the dashboard calls from many threads).
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw ControlClientError(.failed, "socket: \(String(cString: strerror(errno)))") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -44,6 +47,7 @@ public final class ControlConnection {
                 throw ControlClientError(.unreachable, "cannot connect to \(path): \(String(cString: strerror(err)))")
             }
         }
+        self.fd = fd
     }
 
     deinit { close(fd) }

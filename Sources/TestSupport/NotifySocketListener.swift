@@ -34,7 +34,8 @@ public final class NotifySocketListener: @unchecked Sendable {
     /// Binds `path` (which must not exist yet).
     public init(path: String) throws {
         self.path = path
-        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        // A local until bound: a failed init closes it and must not reach deinit's close.
+        let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HarnessError("socket(AF_UNIX, SOCK_DGRAM): \(String(cString: strerror(errno)))") }
         var address = sockaddr_un()
         address.sun_family = sa_family_t(AF_UNIX)
@@ -56,6 +57,7 @@ public final class NotifySocketListener: @unchecked Sendable {
         }
         // A daemon that runs as another user (setpriv tests) must be able to send.
         chmod(path, 0o666)
+        self.fd = fd
     }
 
     deinit {

@@ -32,7 +32,7 @@ public final class UnixStreamClient: @unchecked Sendable {
         address.sun_family = sa_family_t(AF_UNIX)
         let bytes = Array(path.utf8)
         guard bytes.count < MemoryLayout.size(ofValue: address.sun_path) else {
-            Glibc.close(fd)
+            close()  // and -1, so deinit does not close the number again (another thread's by then)
             throw HarnessError("socket path too long: \(path)")
         }
         withUnsafeMutableBytes(of: &address.sun_path) { raw in raw.copyBytes(from: bytes + [0]) }
@@ -41,7 +41,7 @@ public final class UnixStreamClient: @unchecked Sendable {
         }
         guard result == 0 else {
             let error = errno
-            Glibc.close(fd)
+            close()
             throw HarnessError("connect(\(path)): \(String(cString: strerror(error)))")
         }
     }

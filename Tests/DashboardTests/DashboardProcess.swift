@@ -9,9 +9,10 @@ final class DashboardProcess: @unchecked Sendable {
     let port: Int
     let token: String
 
-    init(socket: String, directory: TemporaryDirectory, extra: [String] = []) throws {
+    init(socket: String, directory: TemporaryDirectory, extra: [String] = [], environment: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: Command.path(of: "v6-dashboard"))
         process.arguments = ["--socket", socket, "--listen", "127.0.0.1:0", "--token-file", directory.file("token")] + extra
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let out = Pipe()
         process.standardOutput = out
         process.standardError = FileHandle(forWritingAtPath: "/dev/null")

@@ -22,6 +22,9 @@ final class WallClockTimer: DaemonTimer, @unchecked Sendable {
             let n = read(fd, &expirations, 8)
             if n < 0 && errno == ECANCELED { onWake(.clockStepped) } else if n == 8 { onWake(.due) }
         }
+        // Closed by the cancel handler, once libdispatch has let go of it: closing at cancel()
+        // could let the number be reused while dispatch still unregisters it.
+        source.setCancelHandler { close(fd) }
         source.resume()
     }
 
@@ -36,6 +39,5 @@ final class WallClockTimer: DaemonTimer, @unchecked Sendable {
 
     deinit {
         source.cancel()
-        close(fd)
     }
 }
