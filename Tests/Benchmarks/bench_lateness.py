@@ -13,7 +13,7 @@ import sys
 import time
 
 import configs
-from benchlib import WORK, Daemon, record, summary
+from benchlib import WORK, Daemon, record, summary, task_lateness
 
 STARTED = re.compile(r" started .*")
 LATENESS = re.compile(r"lateness_ms=(-?[0-9.]+)")
@@ -29,19 +29,6 @@ def daemon_lateness(log, not_before):
         late, at = LATENESS.search(line), SCHEDULED.search(line)
         if late and at and datetime.datetime.fromisoformat(at.group(1)).timestamp() >= not_before:
             values.append(float(late.group(1)))
-    return values
-
-
-def task_lateness(stamp_file, not_before):
-    """(task start - V6_SCHEDULED_AT) in ms, from the task's own `EPOCH.NANOS SCHEDULED` lines."""
-    values = []
-    if not os.path.exists(stamp_file):
-        return values
-    for line in open(stamp_file):
-        started, _, scheduled = line.strip().partition(" ")
-        at = datetime.datetime.fromisoformat(scheduled).timestamp()
-        if at >= not_before:
-            values.append((float(started) - at) * 1000)
     return values
 
 

@@ -4,6 +4,7 @@ from a config, a control-socket client and /proc readers.
 Every process started here is written to $BENCH_WORK/pids ("PID PATH" lines) so that run.sh's
 trap can stop what a crashed step left behind; each step also stops its own in `finally`.
 """
+import datetime
 import json
 import math
 import os
@@ -34,6 +35,23 @@ def percentile(values, p):
     ordered = sorted(values)
     rank = max(1, math.ceil(p / 100 * len(ordered)))
     return ordered[rank - 1]
+
+
+def task_lateness(stamp_file, not_before):
+    """(task start - scheduled instant) in ms, from the task's own `EPOCH.NANOS SCHEDULED` lines
+    (SCHEDULED: V6_SCHEDULED_AT, an ISO time, or epoch seconds), for instants from `not_before`."""
+    values = []
+    if not os.path.exists(stamp_file):
+        return values
+    for line in open(stamp_file):
+        started, _, scheduled = line.strip().partition(" ")
+        try:
+            at = float(scheduled)
+        except ValueError:
+            at = datetime.datetime.fromisoformat(scheduled).timestamp()
+        if at >= not_before:
+            values.append((float(started) - at) * 1000)
+    return values
 
 
 def summary(values):

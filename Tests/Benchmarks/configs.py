@@ -2,6 +2,7 @@
 (state, socket and logs stay inside it).
 """
 import datetime
+import json
 import os
 import re
 import zoneinfo
@@ -47,10 +48,12 @@ def production(folder, source):
     return write(folder, text)
 
 
-def every_second(folder, stamp_file):
-    """One task every second, around the clock; it writes its own start time and its scheduled time."""
+def every_second(folder, stamp_file, command=None):
+    """One task every second, around the clock; it writes its own start time and its scheduled time
+    (by default through /bin/sh and date; `command`, an argv, instead)."""
+    argv = json.dumps(command) if command else f'["/bin/sh", "-c", "date \\"+%s.%N $V6_SCHEDULED_AT\\" >> {stamp_file}"]'
     return write(folder, header(folder) + f"""    tick:
-      command: ["/bin/sh", "-c", "date \\"+%s.%N $V6_SCHEDULED_AT\\" >> {stamp_file}"]
+      command: {argv}
       frequency: "1s"
       market_phase: any
       days: every_day
@@ -59,12 +62,12 @@ def every_second(folder, stamp_file):
 """)
 
 
-def burst(folder, count=200, period="5s"):
-    """`count` tasks due at the same instants, every `period`, running /bin/true."""
+def burst(folder, count=200, period="5s", command=("/bin/true",)):
+    """`count` tasks due at the same instants, every `period`, running `command` (an argv)."""
     text = header(folder, max_concurrent=256)
     for i in range(count):
         text += f"""    burst_{i:03d}:
-      command: ["/bin/true"]
+      command: {json.dumps(list(command))}
       frequency: "{period}"
       market_phase: any
       days: every_day

@@ -96,8 +96,8 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    from `getrusage`), which a busy machine disturbs far less than the wall time; 2d is the
    difference of the medians.
 3. **Fire lateness**: the daemon logs `lateness_ms=` on each `started` line: the wall clock right
-   after `posix_spawn` returned, minus the scheduled whole second (it includes the SQLite slot
-   claim, which is committed with `synchronous=FULL` before the spawn). One task with
+   after `posix_spawn` returned, minus the scheduled whole second (the slot's claim is not in it:
+   it was committed, `synchronous=FULL`, up to 5 s before the instant; see 13). One task with
    `frequency: 1s` (its own view: it runs `date "+%s.%N $V6_SCHEDULED_AT"` through /bin/sh, so it
    adds the exec of sh and date), then 200 tasks of `/bin/true` with `frequency: 5s`, all due at
    the same instants (`max_concurrent_tasks: 256`). The first two seconds after start-up are not
@@ -167,6 +167,16 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    `WATCHDOG_USEC=1000000` pings `WATCHDOG=1` at half the interval from an actor-side timer; the
    spacing of 40 pings as they arrive. `FaultTests.Watchdog` checks that pings stop while the
    daemon is stopped (SIGSTOP) and resume after.
+13. **Burst, as each task sees it** (`bench_burst.py burst`): 200 tasks with `frequency: 5s`, all
+   due at the same instants, each `c/stamp.c` (compiled with `cc -O2`), whose first act is to read
+   `CLOCK_REALTIME` and append it with its `V6_SCHEDULED_AT` to a file: lateness at exec, without
+   a shell's start-up. The daemon runs 32 s (the first 2 s not counted); then, in the same step,
+   the floor: `c/burst_floor.c` sleeps (`clock_nanosleep`, `CLOCK_REALTIME`, absolute) to the next
+   whole second that is a multiple of 5 and `posix_spawn`s the same program 200 times in a loop,
+   as many bursts as the daemon had. 13b's target compares the two p99s of this one run.
+14. **Disk load** (`bench_burst.py diskload`): a `frequency: 1s` task (the same C program) while
+   another process writes 2 GB into the benchmark's folder (1 MiB writes, an fsync every 16 MiB),
+   for the whole write and at least 30 s; lateness as the task sees it.
 15. **Coverage-guided fuzzing**: `Tests/Fuzz/run.sh` builds two libFuzzer targets with
    `swiftc -sanitize=fuzzer,address` from the sources themselves (the control protocol's JSON
    parser, request and response decoders; the cron, duration and `at:` parsers, with
@@ -188,13 +198,23 @@ after the code changes.
   fire (`advance`, `offer`, `begin`, `runFinished`: String-keyed dictionary lookups and copies of
   `TaskState` values dominate), about 22 % `ZoneRules.iso8601` formatting each row, the rest the
   csv string. It is linear in the range (about 230 ms a year).
-- **200 tasks at one instant**: the daemon starts them one after the other in one actor turn;
-  each start commits its slot claim to SQLite with `synchronous=FULL` (an fdatasync) and then
-  spawns. Meanwhile every finished run starts a leftover sweep that reads `/proc/*/stat` and
-  `/proc/*/environ` of every process on the machine (`ProcessTable.members`), and the orphan
-  reaper reads `/proc/*/stat` again: in a profile of the daemon during the bursts these scans
-  took about 45 % of its CPU and the start path about 5 %, on a 2-core machine where they compete
-  with the starts. So the 200th start comes a few ms × 200 after the instant (3.5-6 ms a start here).
+- **200 tasks at one instant** (3e-3g, `/bin/true`; 13, a C program): until issue 16 the daemon
+  started them one after the other in one actor turn, each start committing its slot claim to
+  SQLite with `synchronous=FULL` (an fdatasync) and then spawning (359 ms p99 with `sh` tasks,
+  394-446 ms with C tasks beside a C loop's 115-127 ms). Now the claims of every occurrence due
+  within the next 5 s are committed together, ahead of the instant (a reservation: one
+  transaction, one fsync), the run records follow in batches on the store lane, and the spawns
+  run on two threads off the actor (`SpawnPool`): at the instant only `posix_spawn` remains. What
+  is left (perf, 2026-12-01): each run that ends starts a leftover sweep that reads `/proc/*/stat`
+  of every process and `/proc/*/environ` of the daemon's descendants (`ProcessTable.members`); in
+  a burst the tasks end while others are still being spawned, and 200 such scans of 200-400
+  processes took about 45 % of the daemon's CPU, on a 2-core machine where they compete with the
+  spawns (the 200th start came 250-310 ms late). Sweeps now wait for the spawn pool to be idle
+  (at most 0.5 s) and skip the environments of other runs' process groups, and STATUS= is
+  computed once per actor pass instead of at every start and end: the 200th start comes after
+  130-280 ms, about the C loop's time (80-190 ms in the same runs, which varies with the load
+  of the shared machine as much as the daemon does). The sweeps' O(runs × processes) cost is
+  still there, after the burst; one scan shared by the sweeps that start together would remove it.
 - **Idle wake-ups**: about one a second on one libdispatch thread: on Linux libdispatch monitors
   its worker pool with a 1 s timer (`HAVE_DISPATCH_WORKQ_MONITORING`), whatever the daemon does;
   the orphan reaper's 10 s safety timer adds the rest.
@@ -215,8 +235,13 @@ after the code changes.
   and a `Session` for every day it asked "is this a trading day?". The daemon's status line
   scanned every task after each wake-up; it now looks at the top of the heap.
 - **crond**: its lateness is the sub-second phase of its start, not a cost of running the job;
-  the daemon arms a CLOCK_REALTIME timerfd at the exact second and is late by its wake-up, the
-  slot claim (fdatasync) and the spawn.
+  the daemon arms a CLOCK_REALTIME timerfd at the exact second and is late by its wake-up and the
+  spawn (the slot claim was committed seconds before).
+- **Disk load** (14): an fsync behind someone else's gigabytes of write-back can take tens or
+  hundreds of ms; before issue 16 the claim's fsync sat between the instant and the spawn (19.7 ms
+  p99). The claim is now made up to 5 s ahead and the record written after the spawn, so a slow
+  fsync delays the history, not the start; a reservation that is still being written at its
+  instant (an fsync stalled for more than the lead) holds its start back until it is durable.
 - **Holidays**: a `cron:` task skips NYSE closures even with `days: every_day` (an explicit
   `days:` only narrows cron's days); the side-by-side task sets `force_run: true` so that it runs
   every minute like the crontab line, holidays included.

@@ -5,9 +5,10 @@
 #
 # Installs what it lacks (root, or sudo): hyperfine (apt), busybox-static (downloaded and unpacked
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
-# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 14 minutes.
+# 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 15 minutes.
 # BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS / BENCH_FLOOD_BYTES /
-# BENCH_FUZZ_SECONDS shorten the long steps; BENCH_KEEP=1 keeps the temp folder.
+# BENCH_BURST_SECONDS / BENCH_DISKLOAD_SECONDS / BENCH_FUZZ_SECONDS shorten the long steps (cc
+# compiles the C tasks of steps 13-14); BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -x "$1/v6-scheduler" ] || [ ! -x "$1/v6ctl" ]; then
@@ -20,6 +21,8 @@ REPO=$(cd "$HERE/../.." && pwd -P)
 CRON_SECONDS=${BENCH_CRON_SECONDS:-302}
 LATENESS_SECONDS=${BENCH_LATENESS_SECONDS:-40}
 HOSTILE_SECONDS=${BENCH_HOSTILE_SECONDS:-60}
+BURST_SECONDS=${BENCH_BURST_SECONDS:-32}
+DISKLOAD_SECONDS=${BENCH_DISKLOAD_SECONDS:-30}
 FUZZ_SECONDS=${BENCH_FUZZ_SECONDS:-60}
 SWITCH_SECONDS=$(( CRON_SECONDS > 70 ? 60 : CRON_SECONDS - 10 ))
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -124,6 +127,12 @@ step "$PY" bench_dashboard.py "$BIN" "$REPO"
 
 say "11 and 12: a 300 MB output flood beside a 1 s task; watchdog ping spacing"
 step "$PY" bench_faults.py "$BIN"
+
+say "13: 200 tasks due at one instant, as each task sees it, beside a C loop (${BURST_SECONDS} s)"
+step "$PY" bench_burst.py "$BIN" burst "$BURST_SECONDS"
+
+say "14: 1 task a second while another process writes 2 GB with fsyncs (at least ${DISKLOAD_SECONDS} s)"
+step "$PY" bench_burst.py "$BIN" diskload "$DISKLOAD_SECONDS"
 
 say "15: coverage-guided fuzzing, ${FUZZ_SECONDS} s per target"
 step "$PY" bench_fuzz.py "$REPO" "$FUZZ_SECONDS"

@@ -20,7 +20,7 @@ extension FaultTests {
 
         static let config = Fault.header() + """
                 tick:
-                  command: ["/bin/sh", "-c", "echo $$ > {{DIR}}/pids/tick-$V6_RUN_ID; sleep 0.3"]
+                  command: ["/bin/sh", "-c", "echo $$ > {{DIR}}/pids/tick-$V6_RUN_ID; echo \\"$V6_SCHEDULED_AT\\" >> {{DIR}}/slots-tick; sleep 0.3"]
                   frequency: "1s"
                   market_phase: any
                   days: every_day
@@ -128,6 +128,13 @@ extension FaultTests {
                 \(survivors.map { "\($0.task) run \($0.runID) \($0.process)" }); \
                 the restarted daemon should end the processes of the runs it marks abandoned (found by V6_RUN_KEY in /proc)
                 """)
+            // At most once across the kills, reservations included: no instant ran twice (as the task itself wrote them).
+            let ran = ((try? String(contentsOfFile: daemon.directory.file("slots-tick"), encoding: .utf8)) ?? "").split(separator: "\n")
+            let twice = Dictionary(grouping: ran, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+            #expect(twice.isEmpty, "slots of tick that ran twice: \(twice)")
+            let history = try Fault.history(daemon, "tick", limit: 2000)
+            let reservedAbandoned = history.filter { ($0["reason"] as? String)?.contains("after claiming it ahead") == true }.count
+            print("FIGURE: kill9 tick_slots_run=\(ran.count) slots_run_twice=\(twice.count) reservations_abandoned_at_restart=\(reservedAbandoned) reservations_released_at_restart=\(daemon.logLines(containing: "reservation released").count)")
             #expect(tally.strictChecks >= Self.iterations, "exact toggle checks: \(tally.strictChecks) in \(Self.iterations) restarts")
             #expect(tally.acknowledged > 0, "no toggle was acknowledged: the writer never got through")
             #expect(daemon.stop() == 0)

@@ -136,7 +136,7 @@ extension Daemon {
 
     /// Test hook: with `V6_FAULT_STOP_AT=<point>` in its environment the daemon stops itself
     /// (SIGSTOP) there, so a test can kill -9 it at exactly that point. Unset in production.
-    private func pauseForFaultTest(at point: String) {
+    func pauseForFaultTest(at point: String) {
         guard options.environment["V6_FAULT_STOP_AT"] == point else { return }
         logger.warning("V6_FAULT_STOP_AT=\(point): stopping (SIGSTOP) for a fault test")
         _ = Glibc.raise(SIGSTOP)

@@ -46,6 +46,9 @@ extension Daemon {
         case .runNow(let name, let force, let wait, let withDependents):
             return await runNow(name, force: force, wait: wait, withDependents: withDependents, peer: peer, id: id, send: send, now: now)
         case .history(let task, let runID, let limit, let output, let cursor):
+            // Run records go through the store lane: what happened before the request is committed
+            // before it is read (a run that just ended is in the answer).
+            await lane?.flush()
             if let task, core.config.task(named: task) == nil, (try? store?.lastRun(task: task)) == nil {
                 return fail(.unknownTask, unknownTaskMessage(task))
             }
@@ -151,7 +154,7 @@ extension Daemon {
                 return ResponseEncoder.success(id: id, result: runInfo(RunRecord(runID: runID, task: name, trigger: .manual, finishedAt: now,
                                                                                  outcome: .skipped, reason: skip.reason), output: false))
             }
-            let started = runs[runID] != nil
+            let started = runs[runID] != nil || launching[runID] != nil
             return ResponseEncoder.success(id: id, result: RunInfo(runID: Int64(runID) ?? 0, task: name, trigger: .manual,
                 startedAt: started ? core.calendar.zone.iso8601(now) : nil, outcome: started ? .running : .queued))
         }

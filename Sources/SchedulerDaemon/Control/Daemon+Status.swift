@@ -29,7 +29,7 @@ extension Daemon {
             marketPhase: phase.phase.rawValue, phaseUntil: phase.end.seconds < Int64.max / 2 ? zone.iso8601(phase.end) : nil,
             tradingDay: day.session != nil, dayNote: dayNote,
             nextSession: core.calendar.nextSession(after: today).map { zone.iso8601($0.open) },
-            running: runs.count, stateError: stateError, tasks: taskStatuses(attention.map(\.name), now: now),
+            running: activeRunCount, stateError: stateError, tasks: taskStatuses(attention.map(\.name), now: now),
             mayChange: peer?.mayChange, logFile: logFilePath, taskCounts: counts,
             zoneData: ZoneDataInfo(source: origin.kind.rawValue, version: origin.version, file: origin.path, note: origin.note))
     }

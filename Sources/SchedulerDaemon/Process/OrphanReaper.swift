@@ -40,6 +40,9 @@ public final class OrphanReaper: @unchecked Sendable {
     private let signalSource: DispatchSourceSignal
     private let timer: DispatchSourceTimer
     private let reapedCount = Mutex(0)
+    private let scanPending = Mutex(false)
+    /// How long a /proc scan for orphans hidden behind a tracked zombie waits (see `scanSoon`).
+    static let scanDelay = 0.2
 
     private init(queue: DispatchQueue, safetyInterval: Double) {
         self.queue = queue
@@ -96,17 +99,33 @@ public final class OrphanReaper: @unchecked Sendable {
                 if waitpid(pid, &status, WNOHANG) > 0 { reaped.append(pid) } else { return false }
             }
         }
-        if blocked {
-            // The kernel's peek keeps returning the same tracked zombie; find the others in /proc.
+        if blocked { scanSoon() }
+        if !reaped.isEmpty { reapedCount.withLock { $0 += reaped.count } }
+        return reaped
+    }
+
+    /// The kernel's peek keeps returning the same tracked zombie (a run whose clean-up is under
+    /// way), which may hide orphans behind it: find those in /proc. Not at once but once per
+    /// `scanDelay`: in a burst, hundreds of exits each find a tracked zombie first, and a scan of
+    /// /proc for each of them competed with the spawns for the CPU. Usually the tracked zombie is
+    /// reaped meanwhile and the next peek sees past it.
+    private func scanSoon() {
+        let schedule = scanPending.withLock { pending -> Bool in
+            defer { pending = true }
+            return !pending
+        }
+        guard schedule else { return }
+        queue.asyncAfter(deadline: .now() + Self.scanDelay) { [self] in
+            scanPending.withLock { $0 = false }
+            var reaped = 0
             for pid in ProcessTable.zombieChildren() {
                 let done = ChildRegistry.withLock { tracked -> Bool in
                     var status: Int32 = 0
                     return !tracked.contains(pid) && waitpid(pid, &status, WNOHANG) > 0
                 }
-                if done { reaped.append(pid) }
+                if done { reaped += 1 }
             }
+            if reaped > 0 { reapedCount.withLock { $0 += reaped } }
         }
-        if !reaped.isEmpty { reapedCount.withLock { $0 += reaped.count } }
-        return reaped
     }
 }

@@ -39,9 +39,9 @@ enum ProcessLauncher {
         var pid: pid_t = 0
         let rc = withCStrings(request.argv) { argv in
             withCStrings(envp) { envp in
-                ChildRegistry.withLock { tracked -> Int32 in
+                ChildRegistry.withSharedLock { () -> Int32 in
                     let rc = v6_spawn(&pid, path, argv, envp, cwd, out[1], err[1])
-                    if rc == 0 { tracked.insert(pid) }
+                    if rc == 0 { ChildRegistry.insert(pid) }
                     return rc
                 }
             }
@@ -61,10 +61,10 @@ enum ProcessLauncher {
             // Cannot watch it, so do not run it: kill and reap it at once (SIGKILL is immediate).
             let error = errno
             kill(-pid, SIGKILL)
-            ChildRegistry.withLock { tracked in
+            ChildRegistry.withSharedLock {
                 var status: Int32 = 0
                 while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
-                tracked.remove(pid)
+                ChildRegistry.remove(pid)
             }
             close(out[0]); close(err[0])
             throw .spawnFailed(program, cwd: cwd, errno: error)

@@ -60,7 +60,9 @@ final class ProcessSweeper: @unchecked Sendable {
         let signal = phase == .terminating ? SIGTERM : SIGKILL
         // Scan first, then signal: what is found is counted before it can die. A process forked
         // between the two still gets the group's signal, or is found by the next round.
-        let live = ProcessTable.members(ofGroup: group, marker: marker)
+        var otherRuns = group == nil ? [] : ChildRegistry.snapshot
+        if let group { otherRuns.remove(group) }
+        let live = ProcessTable.members(ofGroup: group, marker: marker, otherRuns: otherRuns)
         if live.isEmpty {
             complete()
             return

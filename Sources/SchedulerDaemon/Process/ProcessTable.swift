@@ -85,7 +85,12 @@ enum ProcessTable {
     /// end). A subreaper inherits every orphan of its runs, so while it looks after its own
     /// runs (`group` given) only its descendants can carry the marker; leftovers of runs of
     /// a previous daemon instance (`group` nil) may be anywhere and get the full scan.
-    static func members(ofGroup group: pid_t?, marker: String) -> [pid_t] {
+    ///
+    /// `otherRuns`: the process groups of this daemon's other runs still being looked after. A
+    /// process in one of them is that run's: every run is a session of its own, and a process
+    /// can join a group only within its session, so nothing of this run can have moved there.
+    /// In a burst (200 runs ending together) skipping them spares 200 environment reads per run.
+    static func members(ofGroup group: pid_t?, marker: String, otherRuns: Set<pid_t> = []) -> [pid_t] {
         let me = getpid()
         let marker = Array(marker.utf8)
         let entries = allPIDs().compactMap { pid -> Entry? in
@@ -97,7 +102,8 @@ enum ProcessTable {
         for entry in entries {
             if entry.processGroup == group {
                 found.append(entry.pid)
-            } else if candidates?.contains(entry.pid) ?? true, environment(of: entry.pid, contains: marker) {
+            } else if candidates?.contains(entry.pid) ?? true, !otherRuns.contains(entry.processGroup),
+                      environment(of: entry.pid, contains: marker) {
                 found.append(entry.pid)
             }
         }

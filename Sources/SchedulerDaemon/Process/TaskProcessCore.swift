@@ -69,10 +69,10 @@ final class TaskProcessCore: @unchecked Sendable {
             let error = errno
             if let exitWatch { ProcessEventLoop.shared.unwatch(exitWatch) }
             kill(-pid, SIGKILL)
-            ChildRegistry.withLock { tracked in
+            ChildRegistry.withSharedLock {
                 var code: Int32 = 0, status: Int32 = 0
                 _ = v6_waitid_pidfd(pidfd, 0, &code, &status)  // blocking, but SIGKILL is prompt
-                tracked.remove(pid)
+                ChildRegistry.remove(pid)
             }
             close(pidfd)
             finished = true  // readerClosed must not finish anything
@@ -103,7 +103,12 @@ final class TaskProcessCore: @unchecked Sendable {
         if sweepDone {
             reapAndDrain()
         } else if sweeper == nil {
-            startSweep(grace: killGrace)
+            // After the spawns under way (a burst): the sweep's /proc scan would compete with
+            // them for the CPU, and the run's end can wait a few ms.
+            SpawnPool.shared.whenIdle(on: queue) { [self] in
+                guard sweeper == nil, !sweepDone, !finished else { return }
+                startSweep(grace: killGrace)
+            }
         }
         // Otherwise a sweep from terminate() is running; its end continues from here.
     }
@@ -149,8 +154,8 @@ final class TaskProcessCore: @unchecked Sendable {
     private func reapAndDrain() {
         guard mainExit != nil, !draining, !finished else { return }
         draining = true
-        let usage = ChildRegistry.withLock { tracked -> RunUsage? in
-            defer { tracked.remove(pid) }
+        let usage = ChildRegistry.withSharedLock { () -> RunUsage? in
+            defer { ChildRegistry.remove(pid) }
             guard !reaped else { return nil }
             var code: Int32 = 0, status: Int32 = 0, cpuMicroseconds: Int64 = 0, maxRSSKiB: Int64 = 0
             // The rusage comes with the reap: the main process and the descendants it waited for.

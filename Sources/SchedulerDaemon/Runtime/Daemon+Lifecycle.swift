@@ -27,7 +27,11 @@ extension Daemon {
             for run in abandoned {
                 logger.warning("abandoned: the daemon stopped before the run finished", metadata: meta(run.task, run.runID))
             }
-            endLeftovers(of: abandoned)
+            let reserved = try settleReservations(store: store, now: now)
+            for run in reserved {
+                logger.warning("abandoned: \(RunStore.reservationAbandonedReason)", metadata: meta(run.task, run.runID))
+            }
+            endLeftovers(of: abandoned + reserved)
             for toggle in try store.dropLapsedToggles(now: now) {
                 logger.info("runtime toggle of \(toggle.task) lapsed while the daemon was down")
             }
@@ -200,10 +204,12 @@ extension Daemon {
         guard !shuttingDown else { return }
         shuttingDown = true
         notifier.stopping()
-        logger.notice("stopping: \(runs.count) run(s) to stop")
-        raise(.daemon(.stopping("v6-scheduler is stopping (SIGTERM); \(runs.count) run(s) to stop.")), now: clock.now())
+        logger.notice("stopping: \(activeRunCount) run(s) to stop")
+        raise(.daemon(.stopping("v6-scheduler is stopping (SIGTERM); \(activeRunCount) run(s) to stop.")), now: clock.now())
         control?.close()
         timer?.arm(at: nil)
+        reserveTimer?.arm(at: nil)
+        releaseAllReservations()
         perform(core.shutdown(), now: clock.now())
         for task in core.config.tasks {
             for watcher in watchRegistry.dropRetry(task: task.name) {
@@ -211,7 +217,7 @@ extension Daemon {
                                        reason: "the daemon stopped before the retry"))
             }
         }
-        if runs.isEmpty { finishShutdown() }
+        finishShutdownIfIdle()
     }
 
     func finishShutdown() {
@@ -286,7 +292,7 @@ extension Daemon {
         let phase = core.calendar.phase(at: now).phase.rawValue
         let nextText = core.nextEnabledOccurrence(at: now).map { "next \($0.task) at \(zone.iso8601($0.at))" } ?? "nothing scheduled"
         let state = stateError == nil ? "" : "; STATE STORE FAILING"
-        return "\(phase); \(runs.count) running; \(nextText)\(state)"
+        return "\(phase); \(activeRunCount) running; \(nextText)\(state)"
     }
 }
 

@@ -25,10 +25,16 @@ extension Daemon {
             case .start(let run):
                 startRun(run, now: now)
             case .stop(let runID, let reason):
+                if launching[runID] != nil {
+                    // Not spawned yet (its claim or its spawn is under way): stopped as soon as it is.
+                    launching[runID]?.stop = reason
+                    continue
+                }
                 guard let handle = runs[runID] else { continue }
                 logger.warning("stopping run (\(reason.rawValue))", metadata: meta(handle.start))
                 handle.process.terminate(grace: handle.killGrace)
             case .skipped(let skip):
+                _ = reservations.consume(skip.runID)  // the skip's record settles the reservation
                 logger.notice("skipped: \(skip.reason)", metadata: ["task": "\(skip.task)", "run_id": "\(skip.runID)", "outcome": "skipped"])
                 let record = RunRecord(runID: skip.runID, task: skip.task, trigger: skip.trigger, scheduledAt: skip.scheduledAt,
                                        finishedAt: now, outcome: .skipped, reason: skip.reason)
@@ -39,78 +45,11 @@ extension Daemon {
                 if skip.trigger == .retry { watchers += watchRegistry.dropRetry(task: skip.task) }
                 for watcher in watchers { watcher.finish(runInfo(record, output: false)) }
             case .queued(let runID, let task, let reason):
+                reservations.hold(runID)
                 logger.info("queued: \(reason)", metadata: ["task": "\(task)", "run_id": "\(runID)"])
             case .completed(let completion):
                 finish(completion, now: now)
             }
-        }
-    }
-
-    private func startRun(_ run: RunStart, now: Instant) {
-        guard let task = core.config.task(named: run.task) else { return }
-        let zone = core.calendar.zone
-        let record = RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
-                               startedAt: now, outcome: .running, attempt: run.attempt, waitedMs: run.waitedSeconds * 1000)
-        if run.trigger.claimsSlot, let store {
-            do {
-                if try !store.claimSlot(recording: record) {
-                    perform(core.runFinished(run.runID, result: .slotTaken, at: now), now: now)
-                    return
-                }
-            } catch {
-                storeFailed(error)  // keep scheduling: running twice is unlikely, not running is certain
-            }
-        } else {
-            save(record, task: run.task)
-        }
-        let scheduled = run.scheduledAt ?? now
-        var environment = childEnvironment()
-        environment.merge(task.environment) { $1 }
-        environment["V6_TASK"] = task.name
-        environment["V6_RUN_ID"] = run.runID
-        environment["V6_SCHEDULED_AT"] = zone.iso8601(scheduled)
-        environment["V6_RUN_DATE"] = zone.local(scheduled).date.description
-        environment["V6_MARKET_PHASE"] = core.calendar.phase(at: now).phase.rawValue
-        environment["V6_ATTEMPT"] = String(run.attempt)
-        environment["V6_TRIGGER"] = run.trigger.rawValue
-        let request = SpawnRequest(argv: task.command, environment: environment, workingDirectory: core.config.workingDirectory,
-                                   runID: run.runID, killGrace: Double(task.killGraceSeconds), instance: instanceName)
-        let output = outputs.taskOutput
-        // Waiters (of a retried run too) hear `started` before the attempt can print its first
-        // line: its output is forwarded from the process's own queue as soon as it is spawned.
-        if run.trigger == .retry { _ = watchRegistry.retryStarted(task: run.task, runID: run.runID) }
-        announceStart(run, now: now)
-        let watchers = RunWatcherBox(registry: watchRegistry, runID: run.runID)
-        let process: TaskProcess
-        do {
-            process = try TaskProcess.spawn(request) { line in
-                output.line(line.text, stream: line.stream == .stdout ? .stdout : .stderr, task: task.name, runID: run.runID)
-                watchers.forward(line)
-            }
-        } catch {
-            logger.error("cannot start: \(error)", metadata: meta(run))
-            perform(core.runFinished(run.runID, result: .spawnFailed(error.description), at: now), now: now)
-            return
-        }
-        let lateness = (clock.currentDate().timeIntervalSince1970 - Double(scheduled.seconds)) * 1000
-        runs[run.runID] = RunHandle(start: run, process: process, startedAt: now, spawned: .now, killGrace: Double(task.killGraceSeconds))
-        var metadata = meta(run)
-        metadata["pid"] = "\(process.pid)"
-        // Lateness means something only for a run that had a due instant.
-        if run.trigger == .schedule {
-            metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
-            metrics.lateness(task: run.task, seconds: lateness / 1000)
-        }
-        logger.info("started \(task.command.joined(separator: " "))", metadata: metadata)
-        // The timeout, counted from the spawn on the monotonic clock (the core's own deadline is
-        // whole seconds rounded up: up to a second late).
-        let runID = run.runID
-        queue.asyncAfter(deadline: .now() + .seconds(run.timeoutSeconds)) { [weak self] in
-            Task(priority: .high) { await self?.timeoutElapsed(runID) }
-        }
-        Task { [weak self] in
-            let termination = await process.waitForExit()
-            await self?.exited(run.runID, termination)
         }
     }
 
@@ -134,7 +73,7 @@ extension Daemon {
         let now = clock.now()
         perform(core.runFinished(runID, result: result, at: now), now: now)
         runs[runID] = nil
-        if shuttingDown && runs.isEmpty { finishShutdown() }
+        finishShutdownIfIdle()
         rearm()
     }
 
@@ -169,15 +108,11 @@ extension Daemon {
         if c.isFinalFailure { runFailureHook(c, tail: tail ?? Data()) }
     }
 
-    /// Saves a run record; a failing store is reported, never fatal.
+    /// Saves a run record, through the lane (committed in order with the run path's other
+    /// writes, off the actor); a failing store is reported, never fatal.
     func save(_ record: RunRecord, task: String) {
-        guard let store else { return }
-        do {
-            try store.record(record, historyLimit: core.config.task(named: task)?.historyLimit ?? core.config.historyLimit)
-            if stateError != nil { storeRecovered() }
-        } catch {
-            storeFailed(error)
-        }
+        guard let lane else { return }
+        lane.submit(.record(record, historyLimit: core.config.task(named: task)?.historyLimit ?? core.config.historyLimit))
     }
 
     func meta(_ run: RunStart) -> Logger.Metadata {

@@ -33,7 +33,16 @@ public actor Daemon {
     let hosting: DaemonHosting
     var loaded: LoadedConfig
     var core: SchedulerCore
-    var store: RunStore?
+    var store: RunStore? {
+        didSet { lane = store.map(makeLane) }
+    }
+    /// The run path's writes, off the actor (`StoreLane`), for the open store.
+    var lane: StoreLane?
+    /// Slots claimed ahead of their instant (`Daemon+Reservations.swift`).
+    var reservations = ReservationBook()
+    var reserveTimer: (any DaemonTimer)?
+    /// Runs on their way from their `start` action to their spawn (`Daemon+Launch.swift`).
+    var launching: [String: Launch] = [:]
     var stateError: String?
     /// Elapsed time, not the wall clock: a clock stepped back must not postpone the retry.
     var lastStoreAttempt = ContinuousClock.now
@@ -50,6 +59,8 @@ public actor Daemon {
     var shuttingDown = false
     var reloading = false
     var lastStatus = ""
+    /// A STATUS= update is queued on the actor (see `rearm`).
+    var statusUpdateQueued = false
     /// Waiters of `run_now --wait`.
     let watchRegistry = WatchRegistry()
     /// Store reads running off the actor; the store closes after the last.
@@ -122,6 +133,8 @@ public actor Daemon {
             }
             _ = OrphanReaper.start()
         }
+        // The store opened in init; its lane reports to this actor, which init could not hand out.
+        lane = store.map(makeLane)
         for warning in loaded.warnings { logger.warning("\(warning)") }
         configureAlerts(core.config)
         if let stateError { logger.error("state store failed: \(stateError); scheduling continues, history and toggles are not saved until it recovers") }
@@ -135,6 +148,10 @@ public actor Daemon {
         }
         do {
             timer = try clock.makeTimer(queue: queue) { [weak self] wake in await self?.wake(wake) }
+            reserveTimer = try clock.makeTimer(queue: queue) { [weak self] wake in
+                guard let self else { return }
+                await wake == .due ? self.reserveDue() : self.wake(wake)
+            }
         } catch {
             logger.critical("cannot create the timer: \(error)")
             return 1
@@ -156,6 +173,7 @@ public actor Daemon {
         // The store closes once no read is left running off the actor, and on the actor, where it
         // is otherwise used: nothing touches it while it closes, and later requests find none.
         await storeReads.close()
+        await lane?.flush()
         await dispatcher.shutdown(grace: Daemon.alertGraceSeconds)
         try? store?.close()
         store = nil
@@ -170,16 +188,44 @@ public actor Daemon {
             logger.notice("wall clock stepped; now \(core.calendar.zone.iso8601(now)); recomputing what is due")
         }
         perform(core.advance(to: now), now: now)
+        releaseUnusedReservations(upTo: now)
         rearm()
     }
 
     func rearm() {
         timer?.arm(at: core.nextWakeUp)
+        planReservation()
+        // Once the actor has worked through what is queued: a burst re-arms hundreds of times in
+        // a row (each start and each end), and the line costs a pass over every task.
+        guard !statusUpdateQueued else { return }
+        statusUpdateQueued = true
+        Task(priority: .utility) { [weak self] in await self?.updateStatus() }
+    }
+
+    func updateStatus() {
+        statusUpdateQueued = false
         // Only changes: every datagram to the notify socket costs PID 1 a wake-up.
         let status = statusLine()
         if status != lastStatus {
             notifier.status(status)
             lastStatus = status
+        }
+    }
+}
+
+extension Daemon {
+    /// The lane of `store`; it reports failures and recovery to the actor.
+    nonisolated func makeLane(_ store: RunStore) -> StoreLane {
+        StoreLane(store: store) { [weak self] error in
+            Task { await self?.laneHealth(error) }
+        }
+    }
+
+    func laneHealth(_ error: StoreError?) {
+        if let error {
+            storeFailed(error)
+        } else if stateError != nil {
+            storeRecovered()
         }
     }
 }

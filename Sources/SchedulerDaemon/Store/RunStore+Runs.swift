@@ -48,12 +48,17 @@ extension RunStore {
     /// (the newest claim is always kept, for ``lastSlot(task:)``).
     public func record(_ run: RunRecord, historyLimit: Int) throws(StoreError) {
         try write("record run \(run.runID) of \(run.task)") { db in
-            try self.upsert(db, run)
-            guard !run.outcome.isActive else { return }
-            try Self.pruneHistory(db, task: run.task, keep: max(1, historyLimit))
-            if let finishedAt = run.finishedAt {
-                try Self.pruneSlots(db, task: run.task, before: finishedAt - Self.slotRetentionSeconds)
-            }
+            try self.recordRun(db, run, historyLimit: historyLimit)
+        }
+    }
+
+    /// ``record(_:historyLimit:)`` inside the caller's transaction.
+    func recordRun(_ db: Database, _ run: RunRecord, historyLimit: Int) throws {
+        try upsert(db, run)
+        guard !run.outcome.isActive else { return }
+        try Self.pruneHistory(db, task: run.task, keep: max(1, historyLimit))
+        if let finishedAt = run.finishedAt {
+            try Self.pruneSlots(db, task: run.task, before: finishedAt - Self.slotRetentionSeconds)
         }
     }
 

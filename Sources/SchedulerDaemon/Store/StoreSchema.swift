@@ -20,6 +20,9 @@ enum StoreSchema {
         migrator.registerMigration("v4: run resource usage") { db in
             try db.execute(sql: v4ResourceUsage)
         }
+        migrator.registerMigration("v5: slot reservations") { db in
+            try db.execute(sql: v5Reservations)
+        }
         return migrator
     }
 
@@ -60,6 +63,23 @@ enum StoreSchema {
     private static let v4ResourceUsage = """
         ALTER TABLE runs ADD COLUMN cpu_ms INTEGER CHECK (cpu_ms IS NULL OR cpu_ms >= 0);
         ALTER TABLE runs ADD COLUMN max_rss_bytes INTEGER CHECK (max_rss_bytes IS NULL OR max_rss_bytes >= 0);
+        """
+
+    /// Slots claimed ahead of their instant (`RunStore+Reservations.swift`): the claim itself is the
+    /// `slots` row, committed with the reservation; this row says that the run has not been recorded
+    /// yet. It goes in the transaction that records the run (or its skip). One left at start means
+    /// the daemon stopped around the instant: the run may have started. `boot_id` and
+    /// `clock_offset_ms` (CLOCK_REALTIME minus CLOCK_BOOTTIME) tell whether the wall clock can have
+    /// reached the instant since (see `settleReservations`).
+    private static let v5Reservations = """
+        CREATE TABLE reservations (
+            run_id TEXT PRIMARY KEY NOT NULL,
+            task TEXT NOT NULL,
+            scheduled_at INTEGER NOT NULL,
+            reserved_at INTEGER NOT NULL,
+            boot_id TEXT NOT NULL,
+            clock_offset_ms INTEGER NOT NULL
+        ) WITHOUT ROWID;
         """
 
     private static let v1 = """

@@ -41,6 +41,8 @@ public enum RunResult: Sendable, Equatable {
     case spawnFailed(String)
     /// The slot was already claimed in the database (it ran before a restart or a clock step).
     case slotTaken
+    /// Stopped (shutdown, timeout, replace) before the daemon got to spawn it: it never ran.
+    case notStarted
 }
 
 /// A finished run (or attempt) as the state machine judged it.

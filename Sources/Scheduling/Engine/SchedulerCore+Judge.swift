@@ -18,6 +18,9 @@ extension SchedulerCore {
         case (.slotTaken, _):
             outcome = .skipped
             reason = "this slot already ran (before a restart or a clock step)"
+        case (.notStarted, let stop):
+            outcome = .abandoned
+            reason = "stopped (\(stop?.rawValue ?? "stop")) before it was started"
         case (.spawnFailed(let why), _):
             outcome = .fatal
             reason = why

@@ -25,6 +25,8 @@ public struct SchedulerCore: Sendable {
     /// Occurrences at or before this instant have been handled.
     public private(set) var processedUntil: Instant
     private var nextRunID: Int64
+    /// Run ids handed out ahead for occurrences the daemon reserves (see +Reservations).
+    var plannedRunIDs: [PlanKey: String] = [:]
     public private(set) var isShuttingDown = false
 
     /// - Parameters:
@@ -127,10 +129,11 @@ public struct SchedulerCore: Sendable {
                      reason: "\(missed) occurrence(s) from \(calendar.zone.iso8601(occurrence)) missed (clock step or suspend); running the latest only",
                      cause: .missed(count: missed), into: &actions)
             }
-            offer(PendingStart(runID: makeRunID(), task: name, trigger: .schedule, scheduledAt: latest, attempt: 1, since: now),
-                  now: now, into: &actions)
+            offer(PendingStart(runID: runID(for: name, at: latest), task: name, trigger: .schedule, scheduledAt: latest, attempt: 1,
+                               since: now), now: now, into: &actions)
         }
         processedUntil = max(processedUntil, now)
+        dropHandledPlans()
         resolveDependencies(now: now, into: &actions)
         return actions
     }

@@ -123,6 +123,9 @@ final class ClockedDaemon: @unchecked Sendable {
 
     /// The task's runs, oldest first (`v6ctl history TASK --json`).
     func runs(of task: String) async throws -> [RunInfo] {
+        // A run is recorded once it is spawned (off the actor): one that came due when the clock
+        // last moved is in the history once its spawn is back.
+        try await daemon?.launchesSettled()
         let result = try await v6ctl(["history", task, "--json", "--limit", "1000"])
         guard result.status == 0 else { throw HarnessError("v6ctl history \(task) exited \(result.status): \(result.stderr)") }
         return try JSONDecoder().decode(HistoryResult.self, from: Data(result.stdout.utf8)).runs.reversed()
@@ -164,6 +167,17 @@ final class ClockedDaemon: @unchecked Sendable {
     static func describe(_ run: RunInfo) -> String {
         "\(run.runID) \(run.trigger.rawValue) \(run.scheduledAt ?? "-") attempt \(run.attempt) \(run.outcome.rawValue)"
             + (run.reason.map { " (\($0))" } ?? "")
+    }
+}
+
+extension Daemon {
+    /// Returns once no run is on its way to its spawn (claims and spawns off the actor are back).
+    func launchesSettled(timeout: Duration = .seconds(30)) async throws {
+        let deadline = ContinuousClock.now + timeout
+        while !launching.isEmpty {
+            guard ContinuousClock.now < deadline else { throw HarnessError("runs still launching after \(timeout): \(launching.keys.sorted())") }
+            try await Task.sleep(for: .milliseconds(2))
+        }
     }
 }
 
