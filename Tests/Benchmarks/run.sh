@@ -3,12 +3,12 @@
 #
 #   bash Tests/Benchmarks/run.sh BIN_DIR        (make bench: BIN_DIR is the release folder)
 #
-# Installs what it lacks (root, or sudo): hyperfine (apt), busybox-static (downloaded and unpacked
+# Installs what it lacks (root, or sudo): hyperfine and gcc (apt), busybox-static (downloaded and unpacked
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
 # 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 15 minutes.
 # BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS / BENCH_FLOOD_BYTES /
-# BENCH_BURST_SECONDS / BENCH_DISKLOAD_SECONDS / BENCH_FUZZ_SECONDS shorten the long steps (cc
-# compiles the C tasks of steps 13-14); BENCH_KEEP=1 keeps the temp folder.
+# BENCH_BURST_SECONDS / BENCH_DISKLOAD_SECONDS / BENCH_FUZZ_SECONDS shorten the long steps (cc,
+# installed as gcc when missing, compiles the C tasks of steps 13-14); BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -x "$1/v6-scheduler" ] || [ ! -x "$1/v6ctl" ]; then
@@ -39,6 +39,11 @@ if ! command -v hyperfine >/dev/null; then
   say "installing hyperfine"
   { apt_update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq hyperfine >/dev/null; } ||
     echo "hyperfine is not installable here: timing processes with a Python loop instead"
+fi
+if ! command -v cc >/dev/null; then
+  # Steps 13-14 time tiny C tasks (and the C posix_spawn loop they are compared with).
+  say "installing gcc (cc) for the burst steps' C tasks"
+  apt_update && $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gcc libc6-dev >/dev/null
 fi
 if [ ! -x "$BUSYBOX" ]; then
   say "fetching busybox-static into $BUSYBOX_DIR (not installed system-wide)"
