@@ -9,9 +9,11 @@ extension ClockedDaemonTests {
     /// not for a task with `on_failure: []`, not for runs abandoned at shutdown.
     @Suite struct FailureHook {
         /// The hook writes what it was given, then waits for `hooks-go`: a hook that was started
-        /// is still there to be found until the test lets it end.
+        /// is still there to be found until the test lets it end. The tail is copied under another
+        /// name and renamed: the test waits for the file to appear, and the shell creates it
+        /// (empty) before `cat` has run.
         static let config = Clocked.header("""
-            on_failure: ["/bin/sh", "-c", "env > {{DIR}}/hook-$V6_RUN_ID.env; cat \\"$V6_OUTPUT_FILE\\" > {{DIR}}/hook-$V6_RUN_ID.tail; while [ ! -e {{DIR}}/hooks-go ]; do sleep 0.02; done"]
+            on_failure: ["/bin/sh", "-c", "env > {{DIR}}/hook-$V6_RUN_ID.env; cat \\"$V6_OUTPUT_FILE\\" > {{DIR}}/tail.tmp-$V6_RUN_ID; mv {{DIR}}/tail.tmp-$V6_RUN_ID {{DIR}}/hook-$V6_RUN_ID.tail; while [ ! -e {{DIR}}/hooks-go ]; do sleep 0.02; done"]
             """) + """
                 broken:
                   command: ["/bin/sh", "-c", "echo out-line; echo err-line >&2; exit 3"]
