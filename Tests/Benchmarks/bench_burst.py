@@ -14,7 +14,7 @@ import sys
 import time
 
 import configs
-from benchlib import WORK, Daemon, record, register, summary, task_lateness
+from benchlib import WORK, Daemon, record, register, run_daemon_for, summary, task_lateness
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 COUNT = 200
@@ -28,18 +28,6 @@ def compile_c(name):
     return out
 
 
-def run_daemon(bin_dir, config, seconds):
-    folder = os.path.dirname(config)
-    daemon = Daemon(bin_dir, config, os.path.join(folder, "control.sock"), os.path.join(folder, "daemon.log"))
-    try:
-        daemon.start()
-        not_before = int(time.time()) + 2
-        time.sleep(seconds)
-    finally:
-        daemon.stop()
-    return not_before
-
-
 def fmt(s):
     return f"p50 {s['p50']:.1f}, p99 {s['p99']:.1f}, max {s['max']:.1f} ms over {s['n']} starts"
 
@@ -49,7 +37,7 @@ def burst(bin_dir, seconds):
     folder = os.path.join(WORK, "burst-c")
     daemon_file, floor_file = os.path.join(folder, "daemon-stamps.txt"), os.path.join(folder, "floor-stamps.txt")
     config = configs.burst(folder, COUNT, f"{PERIOD}s", command=[stamp, daemon_file])
-    not_before = run_daemon(bin_dir, config, seconds)
+    _, not_before = run_daemon_for(bin_dir, config, seconds)
     d = summary(task_lateness(daemon_file, not_before))
     bursts = max(1, d["n"] // COUNT)
     floor_started = time.time()

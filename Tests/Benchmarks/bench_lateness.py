@@ -13,7 +13,7 @@ import sys
 import time
 
 import configs
-from benchlib import WORK, Daemon, record, summary, task_lateness
+from benchlib import WORK, record, run_daemon_for, summary, task_lateness
 
 STARTED = re.compile(r" started .*")
 LATENESS = re.compile(r"lateness_ms=(-?[0-9.]+)")
@@ -32,20 +32,6 @@ def daemon_lateness(log, not_before):
     return values
 
 
-def run(bin_dir, name, config, seconds):
-    """Starts the daemon on `config`, lets it run `seconds`, stops it; returns (log, first counted instant)."""
-    folder = os.path.dirname(config)
-    daemon = Daemon(bin_dir, config, os.path.join(folder, "control.sock"), os.path.join(folder, "daemon.log"))
-    try:
-        daemon.start()
-        # Skip what start-up overlaps: count from the second whole second after the socket answered.
-        not_before = int(time.time()) + 2
-        time.sleep(seconds)
-    finally:
-        daemon.stop()
-    return daemon.log, not_before
-
-
 def fmt(s):
     return f"p50 {s['p50']:.2f}, p99 {s['p99']:.2f}, max {s['max']:.2f} ms over {s['n']} starts"
 
@@ -53,7 +39,7 @@ def fmt(s):
 def one_task(bin_dir, seconds):
     folder = os.path.join(WORK, "lateness-1")
     stamps = os.path.join(folder, "stamps.txt")
-    log, not_before = run(bin_dir, "one", configs.every_second(folder, stamps), seconds)
+    log, not_before = run_daemon_for(bin_dir, configs.every_second(folder, stamps), seconds)
     d = summary(daemon_lateness(log, not_before))
     t = summary(task_lateness(stamps, not_before))
     record("3a", "fire lateness, 1 task every 1 s, daemon's view (lateness_ms), p50", round(d["p50"], 2), "ms")
@@ -66,7 +52,7 @@ def one_task(bin_dir, seconds):
 
 def burst(bin_dir, seconds):
     folder = os.path.join(WORK, "lateness-200")
-    log, not_before = run(bin_dir, "burst", configs.burst(folder, 200, "5s"), seconds)
+    log, not_before = run_daemon_for(bin_dir, configs.burst(folder, 200, "5s"), seconds)
     d = summary(daemon_lateness(log, not_before))
     bursts = d["n"] / 200
     record("3e", "fire lateness, 200 tasks due at the same instant every 5 s, p50", round(d["p50"], 1), "ms",

@@ -214,3 +214,18 @@ class Daemon:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def run_daemon_for(bin_dir, config, seconds):
+    """Starts a daemon on `config` (its socket and log beside it), lets it run `seconds`, stops it.
+    Returns (log, first counted instant): start-up is skipped by counting from the second whole
+    second after the socket answered."""
+    folder = os.path.dirname(config)
+    daemon = Daemon(bin_dir, config, os.path.join(folder, "control.sock"), os.path.join(folder, "daemon.log"))
+    try:
+        daemon.start()
+        not_before = int(time.time()) + 2
+        time.sleep(seconds)
+    finally:
+        daemon.stop()
+    return daemon.log, not_before
