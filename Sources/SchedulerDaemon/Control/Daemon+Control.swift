@@ -120,6 +120,7 @@ extension Daemon {
             switch error.code {
             case .unknownTask: return ResponseEncoder.failure(id: id, code: .unknownTask, message: error.message)
             case .busy: return ResponseEncoder.failure(id: id, code: .busy, message: error.message)
+            case .otherHost: return ResponseEncoder.failure(id: id, code: .invalidValue, message: error.message)
             case .notToday:
                 // Not an error of the request: the run is skipped, recorded, and the answer says why.
                 let record = RunRecord(runID: core.reserveRunID(), task: name, trigger: .manual, finishedAt: now,
