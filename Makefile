@@ -10,7 +10,7 @@ DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
 # tests); a Python venv (from Debian only where the machine's python3 lacks one) for
 # kubernetes-validate (pinned; it checks the exported CronJobs offline); and from PyPI, pinned,
 # aiosmtpd (the SMTP sink).
-TEST_DEB_PACKAGES := systemd util-linux prometheus openssl \
+TEST_DEB_PACKAGES := systemd util-linux prometheus openssl postgresql \
   $(if $(shell python3 -m venv --help >/dev/null 2>&1 && echo yes),,python3 python3-venv)
 TEST_PIP_PACKAGES := aiosmtpd==1.4.6
 VENV := .build/venv

@@ -1,0 +1,270 @@
+import Foundation
+import Logging
+import MarketCalendar
+import NIOSSL
+import PostgresNIO
+import Scheduling
+import Synchronization
+
+/// The run store several daemons share (`scheduler.store: postgres`): PostgreSQL is the arbiter.
+///
+/// A slot is claimed under the UNIQUE `(task, scheduled_at)` key of `v6_slots` in the same
+/// transaction that records the run: whichever daemon commits first runs it, any other finds the
+/// key taken and does nothing. No leader. Each daemon renews a lease (`v6_hosts.heartbeat_at`,
+/// the database's clock, so clock skew between hosts does not matter); another host marks the
+/// open runs of a host whose lease lapsed `abandoned`.
+///
+/// Work in progress (issue 14): not yet wired into the daemon (see /work/notes/issue-14.md).
+public final class PostgresStore: Sendable {
+    public let hostID: String
+    let logger: Logger
+    /// The pool and the task running it. Replaced after a lost connection: PostgresNIO's pool
+    /// stops trying (its circuit breaker) after a minute of failed connects, and a daemon must
+    /// pick up again whenever the database returns.
+    private let pool: Mutex<(client: PostgresClient, running: Task<Void, Never>)>
+    private let configuration: PostgresClient.Configuration
+    /// How long a claim or a record may take before it counts as failed: a daemon without the
+    /// database must know within seconds (it then starts nothing that needs a claim).
+    public let deadline: Duration
+
+    var client: PostgresClient { pool.withLock { $0.client } }
+
+    /// Opens a pool of connections to `url` for the daemon `hostID`. Nothing is sent until the
+    /// first query; `migrate()` first.
+    public init(url: PostgresURL, hostID: String, logger: Logger, deadline: Duration = .seconds(3)) throws {
+        self.hostID = hostID
+        self.logger = logger
+        self.deadline = deadline
+        var configuration: PostgresClient.Configuration
+        if let socket = url.socketPath {
+            configuration = .init(unixSocketPath: socket, username: url.user, password: url.password, database: url.database)
+        } else {
+            let tls: PostgresClient.Configuration.TLS
+            switch url.sslMode {
+            case .disable, .allow: tls = .disable
+            case .prefer: tls = .prefer(Self.tlsConfiguration(verify: false))
+            case .require: tls = .require(Self.tlsConfiguration(verify: false))
+            case .verifyCA, .verifyFull: tls = .require(Self.tlsConfiguration(verify: true))
+            }
+            configuration = .init(host: url.host ?? "localhost", port: url.port, username: url.user, password: url.password,
+                                  database: url.database, tls: tls)
+        }
+        // A lost database must show quickly: claims wait at most this long for a connection.
+        configuration.options.connectTimeout = .seconds(3)
+        self.configuration = configuration
+        pool = Mutex(Self.start(configuration, logger: logger))
+    }
+
+    private static func start(_ configuration: PostgresClient.Configuration, logger: Logger) -> (client: PostgresClient, running: Task<Void, Never>) {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        return (client, Task { await client.run() })
+    }
+
+    /// Runs `body` on the current pool within `deadline`; after a failure the pool is replaced,
+    /// so that the next call connects afresh.
+    func bounded<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
+        let client = self.client
+        let deadline = self.deadline
+        do {
+            return try await withThrowingTaskGroup(of: T.self) { group in
+                group.addTask { try await body(client) }
+                group.addTask {
+                    try await Task.sleep(for: deadline)
+                    throw PostgresStoreError("no answer from PostgreSQL within \(deadline)")
+                }
+                defer { group.cancelAll() }
+                return try await group.next()!
+            }
+        } catch {
+            if !(error is PSQLError) || (error as? PSQLError)?.serverInfo == nil {
+                renew(after: client)
+            }
+            throw error
+        }
+    }
+
+    /// A fresh pool in place of `failed` (once, whoever notices first).
+    private func renew(after failed: PostgresClient) {
+        let old = pool.withLock { pool -> Task<Void, Never>? in
+            guard pool.client === failed else { return nil }
+            let previous = pool.running
+            pool = Self.start(configuration, logger: logger)
+            return previous
+        }
+        old?.cancel()
+    }
+
+    private static func tlsConfiguration(verify: Bool) -> TLSConfiguration {
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.certificateVerification = verify ? .fullVerification : .none
+        return tls
+    }
+
+    /// Stops the pool (its run task); queries after it fail.
+    public func close() async {
+        let running = pool.withLock { $0.running }
+        running.cancel()
+        _ = await running.value
+    }
+
+    /// Applies the schema's migrations; returns the version the database was at.
+    @discardableResult
+    public func migrate() async throws -> Int {
+        try await PostgresSchema.migrate(client, logger: logger)
+    }
+
+    /// The schema version the database is at.
+    public func schemaVersion() async throws -> Int {
+        var version = 0
+        for try await v in try await client.query("SELECT coalesce(max(version), 0) FROM v6_schema", logger: logger).decode(Int.self) {
+            version = v
+        }
+        return version
+    }
+
+    // MARK: - Claims and run records
+
+    /// Claims the record's slot and records the run, in one transaction: true when this daemon
+    /// won it; false when another run (of any host) holds the slot, and then nothing is written.
+    public func claim(_ record: RunRecord) async throws -> Bool {
+        guard let at = record.scheduledAt else { throw PostgresStoreError("a claim needs the run's scheduled instant") }
+        let me = hostID, logger = self.logger
+        return try await bounded { client in try await client.withTransaction(logger: logger) { connection in
+            let rows = try await connection.query("""
+                INSERT INTO v6_slots (task, scheduled_at, host_id, run_id)
+                VALUES (\(record.task), \(at.seconds), \(me), \(record.runID))
+                ON CONFLICT (task, scheduled_at) DO NOTHING
+                RETURNING run_id
+                """, logger: logger)
+            var won = false
+            for try await _ in rows { won = true }
+            guard won else { return false }
+            try await Self.upsert(record, host: me, on: connection, logger: logger)
+            return true
+        } }
+    }
+
+    /// Writes the run's record (insert, or update of this host's run with that id).
+    public func record(_ record: RunRecord) async throws {
+        let me = hostID, logger = self.logger
+        try await bounded { client in
+            try await client.withConnection { connection in
+                try await Self.upsert(record, host: me, on: connection, logger: logger)
+            }
+        }
+    }
+
+    private static func upsert(_ r: RunRecord, host: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await connection.query("""
+            INSERT INTO v6_runs (host_id, run_id, task, trigger, scheduled_at, started_at, finished_at, exit_code, signal,
+                                 outcome, attempt, duration_ms, waited_ms, reason, output_tail, cpu_ms, max_rss_bytes)
+            VALUES (\(host), \(r.runID), \(r.task), \(r.trigger.rawValue), \(r.scheduledAt?.seconds), \(r.startedAt?.seconds),
+                    \(r.finishedAt?.seconds), \(r.exitCode.map(Int.init)), \(r.signal.map(Int.init)), \(r.outcome.rawValue), \(r.attempt),
+                    \(r.durationMs), \(r.waitedMs), \(r.reason), \(r.outputTail.map { [UInt8]($0) }), \(r.cpuMs), \(r.maxRSSBytes))
+            ON CONFLICT (host_id, run_id) DO UPDATE SET
+                started_at = coalesce(EXCLUDED.started_at, v6_runs.started_at), finished_at = EXCLUDED.finished_at,
+                exit_code = EXCLUDED.exit_code, signal = EXCLUDED.signal, outcome = EXCLUDED.outcome,
+                duration_ms = EXCLUDED.duration_ms, waited_ms = EXCLUDED.waited_ms, reason = EXCLUDED.reason,
+                output_tail = EXCLUDED.output_tail, cpu_ms = EXCLUDED.cpu_ms, max_rss_bytes = EXCLUDED.max_rss_bytes
+            """, logger: logger)
+    }
+
+    /// The runs of `task` across hosts, newest first.
+    public func runs(task: String, limit: Int) async throws -> [HostRun] {
+        let rows = try await client.query("""
+            SELECT host_id, run_id, trigger, scheduled_at, outcome, reason FROM v6_runs
+            WHERE task = \(task) ORDER BY seq DESC LIMIT \(limit)
+            """, logger: logger)
+        var result: [HostRun] = []
+        for try await (host, runID, trigger, scheduled, outcome, reason) in rows.decode((String, String, String, Int64?, String, String?).self) {
+            result.append(HostRun(host: host, runID: runID, task: task, trigger: trigger, scheduledAt: scheduled.map(Instant.init(seconds:)),
+                                  outcome: outcome, reason: reason))
+        }
+        return result
+    }
+
+    // MARK: - Leases
+
+    /// Renews this host's lease (creates its row at the first beat), on the database's clock.
+    public func heartbeat(leaseSeconds: Int64, configRevision: String, running: Int) async throws {
+        try await client.query("""
+            INSERT INTO v6_hosts (host_id, started_at, heartbeat_at, lease_seconds, config_revision, running)
+            VALUES (\(hostID), now(), now(), \(Int(leaseSeconds)), \(configRevision), \(running))
+            ON CONFLICT (host_id) DO UPDATE SET heartbeat_at = now(), lease_seconds = EXCLUDED.lease_seconds,
+                config_revision = EXCLUDED.config_revision, running = EXCLUDED.running, lapse_handled_at = NULL
+            """, logger: logger)
+    }
+
+    /// The hosts that share the database, this one included, by id.
+    public func hosts() async throws -> [HostLease] {
+        let rows = try await client.query("""
+            SELECT host_id, extract(epoch FROM now() - heartbeat_at)::float8, lease_seconds, config_revision, running
+            FROM v6_hosts ORDER BY host_id
+            """, logger: logger)
+        var result: [HostLease] = []
+        for try await (id, age, lease, revision, running) in rows.decode((String, Double, Int, String, Int).self) {
+            result.append(HostLease(hostID: id, leaseAgeSeconds: age, leaseSeconds: Int64(lease), configRevision: revision, running: running))
+        }
+        return result
+    }
+
+    /// Marks `abandoned` the open runs of every other host whose lease lapsed (reason names the
+    /// host), once per lapse; returns them. Hosts that look at once do not both write: the hosts'
+    /// rows are locked (`FOR UPDATE SKIP LOCKED`).
+    public func abandonLapsedHosts(now: Instant) async throws -> [HostRun] {
+        let me = hostID
+        return try await client.withTransaction(logger: logger) { connection in
+            let lapsedRows = try await connection.query("""
+                SELECT host_id, lease_seconds FROM v6_hosts
+                WHERE host_id <> \(me) AND lapse_handled_at IS NULL
+                  AND heartbeat_at + make_interval(secs => lease_seconds) < now()
+                FOR UPDATE SKIP LOCKED
+                """, logger: logger)
+            var lapsed: [(String, Int)] = []
+            for try await row in lapsedRows.decode((String, Int).self) { lapsed.append(row) }
+            var abandoned: [HostRun] = []
+            for (host, lease) in lapsed {
+                let reason = "host \(host) stopped renewing its lease (\(lease)s): its run is abandoned; it may still be running there"
+                let rows = try await connection.query("""
+                    UPDATE v6_runs SET outcome = 'abandoned', reason = \(reason), finished_at = \(now.seconds)
+                    WHERE host_id = \(host) AND outcome IN ('running', 'queued')
+                    RETURNING run_id, task, trigger, scheduled_at
+                    """, logger: logger)
+                for try await (runID, task, trigger, scheduled) in rows.decode((String, String, String, Int64?).self) {
+                    abandoned.append(HostRun(host: host, runID: runID, task: task, trigger: trigger,
+                                             scheduledAt: scheduled.map(Instant.init(seconds:)), outcome: "abandoned", reason: reason))
+                }
+                try await connection.query("UPDATE v6_hosts SET lapse_handled_at = now() WHERE host_id = \(host)", logger: logger)
+            }
+            return abandoned
+        }
+    }
+}
+
+/// One run as the shared store lists it (with its host).
+public struct HostRun: Sendable, Equatable {
+    public let host: String
+    public let runID: String
+    public let task: String
+    public let trigger: String
+    public let scheduledAt: Instant?
+    public let outcome: String
+    public let reason: String?
+}
+
+/// A host's lease as the shared store has it.
+public struct HostLease: Sendable, Equatable {
+    public let hostID: String
+    /// Seconds since its last heartbeat, on the database's clock.
+    public let leaseAgeSeconds: Double
+    public let leaseSeconds: Int64
+    public let configRevision: String
+    public let running: Int
+
+    public var isAlive: Bool { leaseAgeSeconds <= Double(leaseSeconds) }
+}
+
+public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
