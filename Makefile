@@ -7,14 +7,15 @@ DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
 # What only the tests need: systemd-analyze (verify-units.sh, exports), systemd-journald and
 # journalctl (the journal tests), systemd itself (e2e-systemd); unshare/nsenter (util-linux);
 # promtool and a real Prometheus (the metrics tests), openssl (TLS certificates for the SMTP
-# tests); a Python venv (from Debian only where the machine's python3 lacks one) for
-# kubernetes-validate (pinned; it checks the exported CronJobs offline); and from PyPI, pinned,
-# aiosmtpd (the SMTP sink).
-TEST_DEB_PACKAGES := systemd util-linux prometheus openssl postgresql \
+# tests); a headless Chromium and its driver (the dashboard's browser test); a Python venv (from
+# Debian only where the machine's python3 lacks one). PyPI packages, pinned, all into that venv
+# (.build/venv): aiosmtpd (the SMTP sink), kubernetes-validate (checks the exported CronJobs
+# offline), Selenium (drives Chromium) and schemathesis (fuzzes the dashboard's API from its
+# OpenAPI document); PostgreSQL's server (the shared store's tests start a private cluster).
+TEST_DEB_PACKAGES := systemd util-linux prometheus openssl chromium chromium-driver postgresql \
   $(if $(shell python3 -m venv --help >/dev/null 2>&1 && echo yes),,python3 python3-venv)
-TEST_PIP_PACKAGES := aiosmtpd==1.4.6
+TEST_PIP_PACKAGES := aiosmtpd==1.4.6 kubernetes-validate==1.37.0 selenium==4.40.0 schemathesis==4.32.5
 VENV := .build/venv
-KUBERNETES_VALIDATE := kubernetes-validate==1.37.0
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 RELEASE_DIR = $(shell $(SWIFT) build -c release --show-bin-path 2>/dev/null)
 DEBUG_DIR = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
@@ -47,45 +48,46 @@ EXTRAS_DIR := .build/v6-extras
 # Which build e2e-systemd (and so `make test` as root) installs: release (what install ships) or debug.
 E2E_BUILD ?= release
 E2E_BIN = $(if $(filter release,$(E2E_BUILD)),$(RELEASE_DIR),$(DEBUG_DIR))
-PROGRAMS := v6-scheduler v6ctl
+PROGRAMS := v6-scheduler v6ctl v6-dashboard
 
 .PHONY: deps test-deps build release test fault fuzz run bench e2e-export release-check install install-files extras uninstall e2e-systemd clean
 
-## deps: install the Debian packages the build needs, when missing (sudo only when not root)
-deps:
-	@$(MAKE) --no-print-directory install-debs PACKAGES="$(DEB_PACKAGES)"
-
-.PHONY: install-debs
-install-debs:
-	@missing=""; for p in $(PACKAGES); do \
+# The Debian packages in $(1) that are not installed yet, installed (sudo only when not root);
+# then the shell commands $(2), if any, with $$missing naming what was installed.
+define apt_install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
+	  echo "make $@: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing || exit 1; \
+	  $(2) \
 	fi
+endef
 
-## test-deps: what the tests need beyond the build (TEST_DEB_PACKAGES, TEST_PIP_PACKAGES, and
-## kubernetes-validate in .build/venv), when missing. Installing Debian's prometheus enables (and,
-## where systemd runs, starts) its server: the tests start their own on loopback, so when this
-## target installed it, it stops and disables it.
-test-deps: deps
-	@had_prometheus=$$(dpkg-query -W -f='$${Status}' prometheus 2>/dev/null | grep -c "install ok installed"); \
-	$(MAKE) --no-print-directory install-debs PACKAGES="$(TEST_DEB_PACKAGES)" || exit 1; \
-	if [ "$$had_prometheus" = 0 ]; then \
+# Installing Debian's prometheus enables (and, where systemd runs, starts) its server; the tests
+# start their own on loopback, so when test-deps installed it, it stops and disables it.
+disable_new_prometheus = if echo " $$missing " | grep -q " prometheus "; then \
 	  echo "make test-deps: disabling the prometheus.service the package enabled (the tests start their own Prometheus)"; \
 	  if [ -d /run/systemd/system ]; then $(SUDO) systemctl disable --now prometheus.service || true; \
 	  else $(SUDO) systemctl disable prometheus.service >/dev/null 2>&1 || true; fi; \
-	fi
-	@for p in $(TEST_PIP_PACKAGES); do \
-	  name=$${p%%==*}; \
-	  python3 -c "import $$name" 2>/dev/null || { echo "make test-deps: pip install $$p"; \
-	    python3 -m pip install --quiet $$( [ "$$(id -u)" = 0 ] || echo --user ) "$$p" || exit 1; }; \
-	done
-	@if ! $(VENV)/bin/python -m pip show kubernetes-validate 2>/dev/null | grep -q "^Version: $(subst kubernetes-validate==,,$(KUBERNETES_VALIDATE))$$"; then \
-	  echo "make test-deps: installing $(KUBERNETES_VALIDATE) into $(VENV)"; \
-	  python3 -m venv $(VENV) && $(VENV)/bin/python -m pip install -q $(KUBERNETES_VALIDATE); \
+	fi;
+
+## deps: install the Debian packages the build needs, when missing (sudo only when not root)
+deps:
+	$(call apt_install_missing,$(DEB_PACKAGES))
+
+## test-deps: what the tests need beyond the build, when missing: TEST_DEB_PACKAGES, and
+## TEST_PIP_PACKAGES (pinned) in .build/venv, whose python the tests use
+test-deps: deps
+	$(call apt_install_missing,$(TEST_DEB_PACKAGES),$(disable_new_prometheus))
+	@installed=$$($(VENV)/bin/python -m pip freeze 2>/dev/null); missing=""; \
+	for p in $(TEST_PIP_PACKAGES); do echo "$$installed" | grep -qix "$$p" || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make test-deps: pip install$$missing into $(VENV)"; \
+	  { [ -x $(VENV)/bin/python ] || python3 -m venv $(VENV); } && \
+	  $(VENV)/bin/python -m pip install -q --disable-pip-version-check $$missing || exit 1; \
 	fi
 
 ## build: debug build of everything
@@ -116,7 +118,8 @@ release-check:
 ## the test process answer on Swift's cooperative threads, which the synchronous E2E tests hold
 ## for seconds at a time: together, v6ctl timed out); then the fault suite alone (fault); the
 ## units' syntax (systemd-analyze verify); the exports (kubernetes-validate, systemd-analyze
-## verify); as root, also the install and the exported timers under a real systemd (e2e-systemd,
+## verify); the dashboard in a real headless Chromium and its API fuzzed from its OpenAPI
+## document; as root, also the install and the exported timers under a real systemd (e2e-systemd,
 ## e2e-export). Tests that need root say so when they skip elsewhere; under CI (root, or CI set)
 ## nothing may be skipped for want of a tool or of root.
 test: test-deps
@@ -126,6 +129,8 @@ test: test-deps
 	@$(MAKE) --no-print-directory fault
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
 	bash Tests/ExportE2E/check-exports.sh "$(DEBUG_DIR)" $(VENV)
+	$(VENV)/bin/python Tests/Dashboard/dashboard_browser.py "$(DEBUG_DIR)"
+	$(VENV)/bin/python Tests/Dashboard/fuzz_api.py "$(DEBUG_DIR)"
 	@if [ "$$(id -u)" = 0 ]; then \
 	  $(MAKE) --no-print-directory e2e-systemd && bash Tests/ExportE2E/timers.sh "$(DEBUG_DIR)"; \
 	elif [ -n "$$CI" ]; then \
@@ -148,7 +153,8 @@ FUZZ_SECONDS ?= 60
 fuzz:
 	bash Tests/Fuzz/run.sh $(FUZZ_SECONDS)
 
-## run: the daemon in the foreground on the demo config, state under ./.v6/ (Ctrl-C stops it);
+## run: the daemon in the foreground on the demo config, state under ./.v6/, and the dashboard
+## next to it (it prints its dashboard: http://127.0.0.1:8501/?token=... line); Ctrl-C stops both.
 ## .v6/env sets V6_SOCKET and PATH for v6ctl in another terminal (`. .v6/env` from this folder)
 run: deps
 	$(SWIFT) build $(SWIFT_FLAGS)
@@ -156,7 +162,11 @@ run: deps
 	printf 'export V6_SOCKET=%s PATH=%s:$$PATH\n' "$$PWD/.v6/control.sock" "$$bin" > .v6/env; \
 	echo "v6-scheduler: demo config config/demo.yaml; state, socket and logs in ./.v6/"; \
 	echo "in another terminal, from this folder:  . .v6/env; v6ctl status"; \
-	exec $$bin/v6-scheduler run --config config/demo.yaml --log-target stderr
+	$$bin/v6-scheduler run --config config/demo.yaml --log-target stderr & daemon=$$!; \
+	trap 'kill $$dashboard $$daemon 2>/dev/null; wait' INT TERM EXIT; \
+	for i in $$(seq 200); do [ -S .v6/control.sock ] && break; sleep 0.05; done; \
+	$$bin/v6-dashboard --socket .v6/control.sock --listen $${V6_DASHBOARD_LISTEN:-127.0.0.1:8501} --token-file .v6/dashboard-token & dashboard=$$!; \
+	wait $$daemon
 
 ## bench: release build, every benchmark, table to stdout and docs/benchmarks.md
 bench: release
@@ -206,6 +216,8 @@ install-files:
 	  sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/v6-scheduler.$$u.in > $(EXTRAS_DIR)/v6-scheduler.$$u; \
 	  install -D -m 0644 $(EXTRAS_DIR)/v6-scheduler.$$u "$$d$(UNITDIR)/v6-scheduler.$$u"; \
 	done; \
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@DOCDIR@|$(DOCDIR)|g' systemd/v6-dashboard.service.in > $(EXTRAS_DIR)/v6-dashboard.service; \
+	install -D -m 0644 $(EXTRAS_DIR)/v6-dashboard.service "$$d$(UNITDIR)/v6-dashboard.service"; \
 	install -D -m 0644 systemd/v6-scheduler.sysusers "$$d$(SYSUSERSDIR)/v6-scheduler.conf"; \
 	install -D -m 0644 systemd/v6-scheduler.tmpfiles "$$d$(TMPFILESDIR)/v6-scheduler.conf"; \
 	if ls $(EXTRAS_DIR)/man/*.1 >/dev/null 2>&1; then \
@@ -233,7 +245,7 @@ install-files:
 	  *) echo "make install: WARNING: systemd does not read units from $(UNITDIR) (see systemd-analyze unit-paths); set UNITDIR=, SYSUSERSDIR=, TMPFILESDIR=" >&2;; esac; \
 	if ldd "$$d$(BINDIR)/v6-scheduler" | grep -q libswiftCore; then \
 	  echo "make install: NOTE: dynamic build: the binaries need the Swift runtime from $$(dirname $$(dirname $(SWIFT)))/lib/swift/linux"; fi; \
-	echo "make install: installed into $${d:-/}: $(BINDIR)/{v6-scheduler,v6ctl}, $(UNITDIR)/v6-scheduler.{service,socket}, $(DOCDIR)"; \
+	echo "make install: installed into $${d:-/}: $(BINDIR)/{v6-scheduler,v6ctl,v6-dashboard}, $(UNITDIR)/v6-scheduler.{service,socket}, $(UNITDIR)/v6-dashboard.service, $(DOCDIR)"; \
 	if [ -n "$$d" ]; then \
 	  echo "make install: DESTDIR install: on the target, run systemd-sysusers and systemd-tmpfiles --create for v6-scheduler.conf"; \
 	  exit 0; fi; \
@@ -244,6 +256,7 @@ install-files:
 	  echo "  edit $(CONFDIR)/production.yaml (working_directory) and, if the project is not in /srv/trading-bot,"; \
 	  echo "  systemctl edit v6-scheduler  ->  [Service] ReadWritePaths=<the project directory>"; \
 	  echo "  systemctl daemon-reload && systemctl enable --now v6-scheduler"; \
+	  echo "  the web dashboard (optional): systemctl enable --now v6-dashboard; journalctl -u v6-dashboard | grep dashboard:"; \
 	else \
 	  echo "make install: systemd is not running here: at its next boot it creates the user (sysusers.d) and /run/v6-scheduler (tmpfiles.d)"; \
 	fi
@@ -253,9 +266,9 @@ install-files:
 uninstall:
 	@d="$(DESTDIR)"; \
 	if [ -z "$$d" ] && [ -d /run/systemd/system ] && [ -e "$(UNITDIR)/v6-scheduler.service" ]; then \
-	  systemctl disable --now v6-scheduler.service v6-scheduler.socket || true; fi; \
+	  systemctl disable --now v6-dashboard.service v6-scheduler.service v6-scheduler.socket || true; fi; \
 	rm -f $(foreach p,$(PROGRAMS),"$$d$(BINDIR)/$(p)" "$$d$(MANDIR)/man1/$(p).1" "$$d$(BASHCOMPDIR)/$(p)" "$$d$(ZSHCOMPDIR)/_$(p)" "$$d$(FISHCOMPDIR)/$(p).fish") \
-	  "$$d$(UNITDIR)/v6-scheduler.service" "$$d$(UNITDIR)/v6-scheduler.socket" \
+	  "$$d$(UNITDIR)/v6-scheduler.service" "$$d$(UNITDIR)/v6-scheduler.socket" "$$d$(UNITDIR)/v6-dashboard.service" \
 	  "$$d$(SYSUSERSDIR)/v6-scheduler.conf" "$$d$(TMPFILESDIR)/v6-scheduler.conf"; \
 	rm -rf "$$d$(DOCDIR)"; \
 	if [ -z "$$d" ] && [ -d /run/systemd/system ]; then systemctl daemon-reload || true; fi; \

@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 // v6-scheduler: runs a trading desk's jobs on the NYSE clock.
 // Why each dependency is here: docs/architecture.md, "Dependencies".
 import PackageDescription
@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "v6-scheduler", targets: ["v6-scheduler"]),
         .executable(name: "v6ctl", targets: ["v6ctl"]),
+        .executable(name: "v6-dashboard", targets: ["v6-dashboard"]),
         .library(name: "MarketCalendar", targets: ["MarketCalendar"]),
     ],
     dependencies: [
@@ -18,6 +19,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        // No default traits: the dashboard needs neither swift-configuration nor full Foundation.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         // Alerts and metrics: only the targets the daemon needs depend on these (see docs/architecture.md).
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
@@ -87,12 +93,39 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The one client of the control socket, used by v6ctl and v6-dashboard alike (blocking POSIX).
+        .target(name: "ControlClient", dependencies: ["ControlProtocol", "MarketCalendar"]),
         // The operator's client: control commands plus the offline calendar and gate (whose decision,
         // GateRule, is Scheduling's: see docs/architecture.md, "v6ctl gate and Scheduling").
         .executableTarget(
             name: "v6ctl",
             dependencies: [
-                "MarketCalendar", "Scheduling", "ControlProtocol", "CShim",
+                "MarketCalendar", "Scheduling", "ControlProtocol", "ControlClient", "CShim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Pure: the dashboard's pages, view models and SVG charts, built from protocol results.
+        .target(name: "DashboardViews", dependencies: ["ControlProtocol", "MarketCalendar"]),
+        // I/O edge: the dashboard's HTTP server (routes, login, CSRF, API, streams) over ControlClient.
+        .target(
+            name: "DashboardServer",
+            dependencies: [
+                "DashboardViews", "ControlClient", "ControlProtocol", "MarketCalendar",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.embedInCode("Assets/app.css"), .embedInCode("Assets/app.js"), .embedInCode("Assets/openapi.yaml")]
+        ),
+        // The operator's web dashboard (thin: options, token, start-up line).
+        .executableTarget(
+            name: "v6-dashboard",
+            dependencies: [
+                "DashboardServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -110,6 +143,16 @@ let package = Package(
             dependencies: ["ScheduleExport", "Scheduling", "TestSupport", "v6ctl", .product(name: "Yams", package: "Yams")]
         ),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "v6ctl", "v6-scheduler"]),
+        .testTarget(
+            name: "DashboardTests",
+            dependencies: [
+                "DashboardServer", "DashboardViews", "ControlClient", "ControlProtocol", "TestSupport",
+                "v6-scheduler", "v6-dashboard",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

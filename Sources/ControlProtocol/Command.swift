@@ -20,6 +20,8 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     case settingsSet = "settings_set"
     case metrics
     case notifyTest = "notify_test"
+    /// Planned occurrences on ET dates, from the daemon's own engine (as `v6-scheduler plan`).
+    case plan
 
     public var description: String { rawValue }
 
@@ -30,11 +32,12 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
         case .notifyTest: return ["channel"]
         case .tasks: return ["limit", "offset", "filter"]
         case .task: return ["task", "output"]
-        case .enable, .disable: return ["task", "until"]
-        case .clear: return ["task"]
-        case .runNow: return ["task", "force", "wait", "with_dependents"]
+        case .enable, .disable: return ["task", "until", "on_behalf_of"]
+        case .clear: return ["task", "on_behalf_of"]
+        case .runNow: return ["task", "force", "wait", "with_dependents", "on_behalf_of"]
         case .history: return ["task", "run_id", "limit", "output", "cursor"]
         case .next: return ["limit"]
+        case .plan: return ["from", "to"]
         case .configShow: return ["sources"]
         case .audit: return ["limit"]
         case .taskAdd, .taskSet: return ["task", "settings", "revision", "on_behalf_of"]
@@ -47,6 +50,7 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     public var requiredFields: [String] {
         switch self {
         case .task, .enable, .disable, .clear, .runNow: return ["task"]
+        case .plan: return ["from"]
         case .taskAdd, .taskSet: return ["task", "settings", "revision"]
         case .taskRemove: return ["task", "revision"]
         case .settingsSet: return ["settings", "revision"]
@@ -60,7 +64,17 @@ public enum Command: String, Sendable, CaseIterable, CustomStringConvertible {
     public var isPrivileged: Bool {
         switch self {
         case .enable, .disable, .clear, .runNow, .reload, .taskAdd, .taskSet, .taskRemove, .settingsSet, .notifyTest: return true
-        case .status, .tasks, .task, .history, .next, .configShow, .audit, .metrics: return false
+        case .status, .tasks, .task, .history, .next, .plan, .configShow, .audit, .metrics: return false
+        }
+    }
+
+    /// Commands whose top-level `on_behalf_of` names the person a client acts for (a dashboard's
+    /// signed-in user), for the daemon's log and the toggle's `set_by`. The configuration edits
+    /// carry theirs in `ConfigRequest`, for the audit.
+    public var takesOnBehalfOf: Bool {
+        switch self {
+        case .enable, .disable, .clear, .runNow: return true
+        default: return false
         }
     }
 

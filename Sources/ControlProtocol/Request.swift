@@ -25,6 +25,9 @@ public enum Request: Sendable, Equatable {
     case next(limit: Int? = nil)
     /// Rereads the configuration; the old one stays if the new one is invalid. Result: `ReloadResult`.
     case reload
+    /// Every planned occurrence of the enabled tasks on the ET dates `from` through `to` (YYYY-MM-DD;
+    /// `to` defaults to `from`), from the daemon's own engine, as `v6-scheduler plan`. Result: `NextResult`.
+    case plan(from: String, to: String? = nil)
     /// Shows or changes the configuration, or lists who changed it (see `ConfigRequest`).
     case config(ConfigRequest)
     /// The Prometheus text exposition of the daemon's metrics. Result: `MetricsResult`.
@@ -45,6 +48,7 @@ public enum Request: Sendable, Equatable {
         case .history: return .history
         case .next: return .next
         case .reload: return .reload
+        case .plan: return .plan
         case .config(let request): return request.command
         case .metrics: return .metrics
         case .notifyTest: return .notifyTest
@@ -58,7 +62,7 @@ public enum Request: Sendable, Equatable {
         case .enable(let task, _), .disable(let task, _), .clear(let task), .runNow(let task, _, _, _): return task
         case .history(let task, _, _, _, _): return task
         case .config(let request): return request.taskName
-        case .status, .tasks, .next, .reload, .metrics, .notifyTest: return nil
+        case .status, .tasks, .next, .reload, .plan, .metrics, .notifyTest: return nil
         }
     }
 
@@ -96,6 +100,9 @@ public enum Request: Sendable, Equatable {
             add("cursor", cursor.map { .number(String($0)) })
         case .next(let limit):
             add("limit", limit.map { .number(String($0)) })
+        case .plan(let from, let to):
+            add("from", .string(from))
+            add("to", to.map(JSONValue.string))
         case .config(let request):
             members = request.arguments
         }
@@ -108,10 +115,13 @@ public enum Request: Sendable, Equatable {
 public struct DecodedRequest: Sendable, Equatable {
     public let id: RequestID?
     public let result: Result<Request, ProtocolError>
+    /// `on_behalf_of` of a command that takes it at the top level (`Command.takesOnBehalfOf`).
+    public let onBehalfOf: String?
 
-    public init(id: RequestID?, result: Result<Request, ProtocolError>) {
+    public init(id: RequestID?, result: Result<Request, ProtocolError>, onBehalfOf: String? = nil) {
         self.id = id
         self.result = result
+        self.onBehalfOf = onBehalfOf
     }
 
     public var request: Request? { try? result.get() }
@@ -124,13 +134,15 @@ public struct DecodedRequest: Sendable, Equatable {
 
 /// Writes request lines (the client's side).
 public enum RequestEncoder {
-    /// `{"v":1,"id":7,"cmd":"enable","task":"x"}` and a newline.
-    public static func encode(_ request: Request, id: RequestID? = nil) -> [UInt8] {
+    /// `{"v":1,"id":7,"cmd":"enable","task":"x"}` and a newline. `onBehalfOf` is sent with the
+    /// commands that take it at the top level (`Command.takesOnBehalfOf`) and left out otherwise.
+    public static func encode(_ request: Request, id: RequestID? = nil, onBehalfOf: String? = nil) -> [UInt8] {
         var object = JSONObject()
         object.insert("v", .number(String(ProtocolVersion.current)))
         if let id { object.insert("id", id.jsonValue) }
         object.insert("cmd", .string(request.command.rawValue))
         for (key, value) in request.arguments { object.insert(key, value) }
+        if let onBehalfOf, request.command.takesOnBehalfOf { object.insert("on_behalf_of", .string(onBehalfOf)) }
         var out: [UInt8] = []
         JSONWriter.write(.object(object), into: &out)
         out.append(0x0A)

@@ -37,10 +37,22 @@ public enum RequestDecoder {
         case .success(let parsed): id = parsed
         case .failure(let error): return DecodedRequest(id: nil, result: .failure(error))
         }
-        return DecodedRequest(id: id, result: Result { () throws(ProtocolError) in try request(from: object) })
+        do {
+            let (request, onBehalfOf) = try request(from: object)
+            return DecodedRequest(id: id, result: .success(request), onBehalfOf: onBehalfOf)
+        } catch {
+            return DecodedRequest(id: id, result: .failure(error))
+        }
     }
 
-    private static func request(from object: JSONObject) throws(ProtocolError) -> Request {
+    /// The request, and its top-level `on_behalf_of` for the commands that take one there.
+    private static func request(from object: JSONObject) throws(ProtocolError) -> (Request, String?) {
+        let request = try self.request(object)
+        guard request.command.takesOnBehalfOf else { return (request, nil) }
+        return (request, try Fields(object: object, command: request.command).onBehalfOf())
+    }
+
+    private static func request(_ object: JSONObject) throws(ProtocolError) -> Request {
         try checkVersion(object["v"])
         let command = try self.command(object["cmd"])
         let allowed = command.fields
@@ -67,6 +79,11 @@ public enum RequestDecoder {
             return .history(task: try fields.optionalTask(), runID: try fields.runID(),
                             limit: try fields.limit(), output: try fields.bool("output"), cursor: try fields.cursor())
         case .next: return .next(limit: try fields.limit())
+        case .plan:
+            guard let from = try fields.date("from") else {
+                throw ProtocolError(.missingField, "plan needs \"from\": the first ET date, YYYY-MM-DD")
+            }
+            return .plan(from: from, to: try fields.date("to"))
         case .configShow, .audit, .taskAdd, .taskSet, .taskRemove, .settingsSet:
             return .config(try ConfigRequest.decode(command, fields))
         }
@@ -158,6 +175,19 @@ struct Fields {
         guard ISO8601Shape.isInstant(text) else {
             throw ProtocolError(.invalidValue,
                 "\"\(key)\" must be an ISO-8601 instant with an offset, such as 2026-11-27T16:00:00-05:00, found \"\(RequestDecoder.shown(text))\"")
+        }
+        return text
+    }
+
+    /// A calendar date, `YYYY-MM-DD`.
+    func date(_ key: String) throws(ProtocolError) -> String? {
+        guard let value = present(key) else { return nil }
+        guard case .string(let text) = value else { throw wrongType(key, "a string (a date, YYYY-MM-DD)", value) }
+        let digits = text.utf8.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
+        guard text.utf8.count == 10, digits else {
+            throw ProtocolError(.invalidValue, "\"\(key)\" must be a date YYYY-MM-DD, such as 2026-11-27, found \"\(RequestDecoder.shown(text))\"")
         }
         return text
     }

@@ -29,6 +29,11 @@ public struct StatusResult: Codable, Sendable, Equatable {
     /// The tasks that need attention, failed first, then running, waiting, disabled (then by name),
     /// at most `ProtocolLimits.statusAttentionLimit` of them.
     public var tasks: [TaskStatus]
+    /// Whether the client that asked may send changes (`enable`, `run_now`, ...): its uid is 0 or the
+    /// daemon's, or it is in `control_group`. Lets a client such as the dashboard say it is read-only.
+    public var mayChange: Bool?
+    /// The daemon's plain log file, when it writes one (`enable_logging` with a `log_directory`).
+    public var logFile: String?
     /// How many tasks there are, in each state, and how many `tasks` lists.
     public var taskCounts: TaskCounts?
     /// The time zone data in use.
@@ -37,7 +42,7 @@ public struct StatusResult: Codable, Sendable, Equatable {
     public init(version: String, pid: Int, startedAt: String, uptimeSeconds: Int, configPath: String, now: String,
                 marketPhase: String, phaseUntil: String? = nil, tradingDay: Bool, dayNote: String? = nil,
                 nextSession: String? = nil, running: Int = 0, stateError: String? = nil, tasks: [TaskStatus] = [],
-                taskCounts: TaskCounts? = nil, zoneData: ZoneDataInfo? = nil) {
+                mayChange: Bool? = nil, logFile: String? = nil, taskCounts: TaskCounts? = nil, zoneData: ZoneDataInfo? = nil) {
         self.version = version
         self.pid = pid
         self.startedAt = startedAt
@@ -52,6 +57,8 @@ public struct StatusResult: Codable, Sendable, Equatable {
         self.running = running
         self.stateError = stateError
         self.tasks = tasks
+        self.mayChange = mayChange
+        self.logFile = logFile
         self.taskCounts = taskCounts
         self.zoneData = zoneData
     }
@@ -60,6 +67,7 @@ public struct StatusResult: Codable, Sendable, Equatable {
         case version, pid, startedAt = "started_at", uptimeSeconds = "uptime_seconds", configPath = "config_path"
         case now, marketPhase = "market_phase", phaseUntil = "phase_until", tradingDay = "trading_day"
         case dayNote = "day_note", nextSession = "next_session", running, stateError = "state_error", tasks
+        case mayChange = "may_change", logFile = "log_file"
         case taskCounts = "task_counts", zoneData = "zone_data"
     }
 }
@@ -73,7 +81,7 @@ public struct TaskCounts: Codable, Sendable, Equatable {
     public var running: Int
     /// Whose last run failed, timed out, could not start or was abandoned.
     public var failed: Int
-    /// With a run queued, waiting for a free slot or for a retry.
+    /// With a run queued, waiting for a free slot, a retry or its upstreams.
     public var waiting: Int
     /// Running, failed, waiting or disabled.
     public var attention: Int

@@ -2,7 +2,7 @@
 /// a task must match. A term is a state word or a pattern on the name:
 ///
 /// - `running`, `failed` (the last run failed, timed out, could not start or was abandoned),
-///   `waiting` (queued, waiting for a free slot or for a retry), `disabled`, `enabled`, and
+///   `waiting` (queued, waiting for a free slot, a retry or its upstreams), `disabled`, `enabled`, and
 ///   `attention` (any of running, failed, waiting, disabled: what `status` lists);
 /// - anything else is a pattern on the task's name: `*`, `?` and `[...]` as in the shell
 ///   (`collect_*`, `*_eod`), or, without any of them, a part of the name (`option`).
@@ -75,7 +75,8 @@ public struct TaskFacts: Sendable, Equatable {
     public var running: Bool
     /// The last run failed, timed out, could not start (`fatal`) or was `abandoned`.
     public var failed: Bool
-    /// A run is queued behind a running one, waiting for a free slot, or waiting to retry.
+    /// A run is queued behind a running one, waiting for a free slot or to retry, or a scheduled
+    /// run of a task with `after:` waits for its upstreams.
     public var waiting: Bool
 
     public init(name: String, enabled: Bool, running: Bool = false, failed: Bool = false, waiting: Bool = false) {

@@ -9,8 +9,7 @@ public final class AlertSink: @unchecked Sendable {
     private let process: Process
 
     /// The script's path in the checkout.
-    public static let script: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("Tests/Support/alert_sinks.py").path
+    public static let script: String = TestPython.checkout.appendingPathComponent("Tests/Support/alert_sinks.py").path
 
     /// Starts `alert_sinks.py MODE ARGS` and waits for its port (or throws with its stderr).
     public init(_ mode: String, _ arguments: [String] = [], in directory: TemporaryDirectory, name: String) throws {
@@ -21,7 +20,7 @@ public final class AlertSink: @unchecked Sendable {
         _ = FileManager.default.createFile(atPath: errorPath, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", Self.script, mode, "--record", recordPath, "--port-file", portFile] + arguments
+        process.arguments = [TestPython.executable, Self.script, mode, "--record", recordPath, "--port-file", portFile] + arguments
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: errorPath))
@@ -89,7 +88,7 @@ public final class AlertSink: @unchecked Sendable {
 
     /// A CA and a server certificate for localhost (`ca.pem`, `server.pem`, `server.key` in `directory`).
     public static func makeCertificates(in directory: TemporaryDirectory) throws {
-        let result = try Command.run("/usr/bin/env", ["python3", script, "certs", directory.path])
+        let result = try Command.run("/usr/bin/env", [TestPython.executable, script, "certs", directory.path])
         guard result.status == 0 else { throw HarnessError("alert_sinks.py certs failed: \(result.stderr)") }
     }
 }

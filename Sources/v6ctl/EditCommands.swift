@@ -55,18 +55,8 @@ struct TaskAddCommand: ParsableCommand {
     }
 
     func run() throws {
-        var settings = [EditSetting(key: "command", value: YAMLText.quoted(command))]
-        if let at { settings.append(EditSetting(key: "at", value: YAMLText.list(at))) }
-        if let every { settings.append(EditSetting(key: "frequency", value: YAMLText.quoted(every))) }
-        if let cron { settings.append(EditSetting(key: "cron", value: YAMLText.quoted(cron))) }
-        if let phase { settings.append(EditSetting(key: "market_phase", value: YAMLText.quoted(phase))) }
-        if let days {
-            let value = days.hasPrefix("[") ? days : days.contains(",") ? YAMLText.list(days) : YAMLText.quoted(days)
-            settings.append(EditSetting(key: "days", value: value))
-        }
-        if let timeout { settings.append(EditSetting(key: "timeout_seconds", value: YAMLText.word(timeout))) }
-        if let retries { settings.append(EditSetting(key: "retries", value: YAMLText.word(retries))) }
-        if forceRun { settings.append(EditSetting(key: "force_run", value: "true")) }
+        let settings = EditSetting.newTask(command: command, at: at, every: every, cron: cron, phase: phase, days: days,
+                                           timeout: timeout, retries: retries, forceRun: forceRun)
         try Edit.send(global: global, edit: edit) { revision in
             .taskAdd(task: task, settings: settings, revision: revision, onBehalfOf: edit.onBehalfOf)
         }
@@ -177,24 +167,5 @@ enum Edit {
         }
         Output.write(lines.joined(separator: "\n") + "\n")
         for warning in result.warnings { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
-    }
-}
-
-/// YAML text for values given as plain options: JSON's string syntax is YAML's double-quoted one.
-enum YAMLText {
-    static func quoted(_ text: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
-    }
-
-    /// `08:00,close+15m` as `["08:00", "close+15m"]`.
-    static func list(_ commaSeparated: String) -> String {
-        "[" + commaSeparated.split(separator: ",").map { quoted($0.trimmingCharacters(in: .whitespaces)) }.joined(separator: ", ") + "]"
-    }
-
-    /// A number or a duration (`300`, `5min`) plain, so the daemon can read it as either.
-    static func word(_ text: String) -> String {
-        !text.isEmpty && text.allSatisfy { $0.isLetter || $0.isNumber } ? text : quoted(text)
     }
 }

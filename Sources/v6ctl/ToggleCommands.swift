@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlClient
 import ControlProtocol
 import Foundation
 import MarketCalendar
@@ -55,21 +56,6 @@ enum Toggle {
     /// Resolves `--until` words to an ET instant with offset, as the protocol wants.
     static func resolve(_ text: String?, now: Instant = Render.now()) throws -> String? {
         guard let text else { return nil }
-        let calendar = NYSECalendar()
-        let zone = calendar.zone
-        let today = zone.local(now).date
-        let instant: Instant?
-        switch text {
-        case "today": instant = zone.startOfDay(today.adding(days: 1))
-        case "next-session": instant = calendar.nextSession(after: today).map { zone.startOfDay($0.date) }
-        default:
-            guard text.count == 10 || text.count >= 16 else { instant = nil; break }
-            instant = InstantParser.parse(text, zone: zone)
-        }
-        guard let instant else {
-            throw CLIError.usage("--until: '\(text)' is not today, next-session, YYYY-MM-DD or YYYY-MM-DDTHH:MM")
-        }
-        guard instant > now else { throw CLIError.usage("--until: \(zone.iso8601(instant)) is in the past") }
-        return zone.iso8601(instant)
+        do { return try ToggleUntil.resolve(text, now: now) } catch { throw CLIError.usage("--" + error.message) }
     }
 }

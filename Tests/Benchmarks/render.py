@@ -148,6 +148,15 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    reconnecting whenever the daemon cuts one off, for 60 s; meanwhile root runs `v6ctl status`
    every 0.5 s. Not as root: one process tries 64 connections as the same uid.
 
+10. **Dashboard**: `v6-dashboard --listen 127.0.0.1:0` beside the daemon, signed in with its token
+    (a session cookie). The Today page: a raw HTTP/1.1 request on loopback, timed until the whole
+    page (10a, production config) and until its first byte (10b, the 10,000 tasks of 5d; the page
+    asks the daemon for `status`, which counts the tasks and lists those that need attention, and
+    for one page of `tasks`, 100 of them). Output lines (10c): a
+    task prints its own clock (`date +%s.%N`) 500 times, 20 ms apart; it is started with the run
+    page's form and an HTTP client reads the run's event stream (what the page's script reads);
+    delay = arrival minus the printed clock, for the lines written after the client connected.
+    Memory (10d): VmRSS of the dashboard 2 s after it served the pages.
 11. **Output flood**: a task writes 300 MB (`head -c 300000000 /dev/zero | tr '\\0' x | fold -w 99`:
    3,030,304 lines) started with `v6ctl run-now --force --wait`, while a `frequency: 1s` task runs
    beside it. The daemon's VmRSS is sampled every 50 ms from 2 s after start-up until the flood's

@@ -122,6 +122,9 @@ step "$PY" bench_edit.py "$BIN" "$REPO"
 say "9: hostile clients (a reader that never reads; 64 slow connections), ${HOSTILE_SECONDS} s each"
 step "$PY" bench_hostile.py "$BIN" "$HOSTILE_SECONDS"
 
+say "10: v6-dashboard (Today page, 10,000 tasks, output lines to the browser, memory)"
+step "$PY" bench_dashboard.py "$BIN" "$REPO"
+
 say "11 and 12: a 300 MB output flood beside a 1 s task; watchdog ping spacing"
 step "$PY" bench_faults.py "$BIN"
 

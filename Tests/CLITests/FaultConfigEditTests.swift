@@ -167,7 +167,9 @@ extension FaultTests {
             let daemon = try DaemonHarness(config: Self.config, label: "v6fault-ten")
             try daemon.start()
             defer { daemon.stop() }
-            for round in ["shared revision", "own revision"] {
+            for (round, base) in [("shared revision", 100), ("own revision", 200)] {
+                // Each round its own values: an edit to the value already in force changes
+                // nothing and leaves no audit entry (round 1's winner was one of 100...109).
                 let revision = try Self.revision(daemon)
                 let auditBefore = (try daemon.json(["audit", "--limit", "1000"])["entries"] as? [[String: Any]])?.count ?? 0
                 let results = Mutex<[(Int, CommandResult)]>([])
@@ -175,7 +177,7 @@ extension FaultTests {
                     // Round 1: all ten based on the same revision (a form opened by ten people).
                     // Round 2: each reads the revision itself first (v6ctl without --revision).
                     let pinned = round == "shared revision" ? ["--revision", revision] : []
-                    let arguments = ["task", "set", "idle", "timeout_seconds=\(100 + i)"] + pinned
+                    let arguments = ["task", "set", "idle", "timeout_seconds=\(base + i)"] + pinned
                     if let result = try? daemon.v6ctl(arguments) { results.withLock { $0.append((i, result)) } }
                 }
                 let all = results.withLock { $0 }
@@ -192,7 +194,7 @@ extension FaultTests {
                 let new = entries.prefix(entries.count - auditBefore)
                 #expect(new.count == applied.count, "\(round): audit \(new.count) entries for \(applied.count) applied edits")
                 #expect(Set(new.compactMap { $0["command"] as? String })
-                    == Set(applied.map { "task set idle timeout_seconds=\(100 + $0.0)" }))
+                    == Set(applied.map { "task set idle timeout_seconds=\(base + $0.0)" }))
                 let last = try #require(new.first?["command"] as? String)
                 #expect(last == "task set idle timeout_seconds=\(try Self.timeout(daemon) ?? 0)", "the newest audit entry is in force")
                 print("FIGURE: 10 concurrent editors (\(round)): \(applied.count) applied, \(refused.count) refused with conflict, in force: \(last)")

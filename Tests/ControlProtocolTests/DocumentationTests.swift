@@ -19,7 +19,7 @@ import Testing
         case .enable, .disable, .clear: return ResponseEncoder.success(id: id, result: try payload.decode(ToggleResult.self))
         case .runNow: return ResponseEncoder.success(id: id, result: try payload.decode(RunInfo.self))
         case .history: return ResponseEncoder.success(id: id, result: try payload.decode(HistoryResult.self))
-        case .next: return ResponseEncoder.success(id: id, result: try payload.decode(NextResult.self))
+        case .next, .plan: return ResponseEncoder.success(id: id, result: try payload.decode(NextResult.self))
         case .reload: return ResponseEncoder.success(id: id, result: try payload.decode(ReloadResult.self))
         case .configShow: return ResponseEncoder.success(id: id, result: try payload.decode(ConfigResult.self))
         case .audit: return ResponseEncoder.success(id: id, result: try payload.decode(AuditResult.self))
@@ -42,7 +42,7 @@ import Testing
                 #expect(decoded.error == nil, "\(line)")
                 command = decoded.request?.command
                 if let request = decoded.request {
-                    #expect(RequestEncoder.encode(request, id: decoded.id) == bytes + [0x0A], "\(line)")
+                    #expect(RequestEncoder.encode(request, id: decoded.id, onBehalfOf: decoded.onBehalfOf) == bytes + [0x0A], "\(line)")
                 }
                 requests += 1
                 continue

@@ -15,7 +15,7 @@ import TestSupport
         switch decoded.result {
         case .success(let request):
             // Whatever was accepted re-encodes to a line that decodes to the same request.
-            let again = RequestDecoder.decode(line: RequestEncoder.encode(request, id: decoded.id).dropLast())
+            let again = RequestDecoder.decode(line: RequestEncoder.encode(request, id: decoded.id, onBehalfOf: decoded.onBehalfOf).dropLast())
             #expect(again == decoded)
         case .failure(let error):
             let response = ResponseEncoder.failure(id: decoded.id, error)

@@ -119,7 +119,7 @@ import Testing
     }
 
     @Test func unknownCommandWithDidYouMean() {
-        let list = "commands: status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set, metrics, notify_test"
+        let list = "commands: status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set, metrics, notify_test, plan"
         let cases: [(String, String)] = [
             ("enabel", #"unknown command "enabel" (did you mean "enable"?); "#),
             ("run", #"unknown command "run" (did you mean "run_now"?); "#),
@@ -141,12 +141,12 @@ import Testing
 
     @Test func unknownFieldNamesItAndWhatTheCommandTakes() {
         #expect(error(#"{"v":1,"cmd":"enable","task":"x","untill":"2026-11-27T16:00:00-05:00"}"#)
-            == ProtocolError(.unknownField, #"enable does not take "untill" (did you mean "until"?); it takes "task", "until""#))
+            == ProtocolError(.unknownField, #"enable does not take "untill" (did you mean "until"?); it takes "task", "until", "on_behalf_of""#))
         #expect(error(#"{"v":1,"cmd":"status","task":"x"}"#)
             == ProtocolError(.unknownField, #"status does not take "task"; it takes no fields"#))
         // A typo'd required field is reported as unknown (with the fix), not as missing.
         #expect(error(#"{"v":1,"cmd":"clear","tsak":"x"}"#)
-            == ProtocolError(.unknownField, #"clear does not take "tsak" (did you mean "task"?); it takes "task""#))
+            == ProtocolError(.unknownField, #"clear does not take "tsak" (did you mean "task"?); it takes "task", "on_behalf_of""#))
         #expect(error(#"{"v":1,"cmd":"clear","task":"x","until":"2026-11-27T16:00:00-05:00"}"#)?.code == .unknownField)
         #expect(error(#"{"v":1,"cmd":"run_now","task":"x","Force":true}"#)?.message.contains(#"did you mean "force"?"#) == true)
         let long = String(repeating: "k", count: 5000)
@@ -156,7 +156,10 @@ import Testing
 
     @Test func missingField() {
         #expect(error(#"{"v":1}"#) == ProtocolError(.missingField,
-            #"missing "cmd": the command, one of status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set, metrics, notify_test"#))
+            #"missing "cmd": the command, one of status, tasks, task, enable, disable, clear, run_now, history, next, reload, config_show, audit, task_add, task_set, task_rm, settings_set, metrics, notify_test, plan"#))
+        #expect(error(#"{"v":1,"cmd":"plan"}"#) == ProtocolError(.missingField, #"plan needs "from": the first ET date, YYYY-MM-DD"#))
+        #expect(error(#"{"v":1,"cmd":"plan","from":"2026-11-27","to":"tomorrow"}"#)?.code == .invalidValue)
+        #expect(error(#"{"v":1,"cmd":"plan","from":20261127}"#)?.code == .wrongType)
         for command in ["task", "enable", "disable", "clear", "run_now"] {
             #expect(error(#"{"v":1,"cmd":""# + command + #""}"#)
                 == ProtocolError(.missingField, command + #" needs "task": the task's name as in the configuration"#))

@@ -30,6 +30,8 @@ import Testing
         .next(),
         .next(limit: 5),
         .reload,
+        .plan(from: "2026-11-27"),
+        .plan(from: "2026-11-27", to: "2026-11-30"),
         .metrics,
         .notifyTest(channel: "desk_slack"),
         .task(name: "naïve \"quoted\" \\ name\twith\u{0}nul"),

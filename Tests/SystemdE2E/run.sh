@@ -109,7 +109,8 @@ installed() {
 check "install: make install (no DESTDIR) creates user v6-scheduler, group v6, /run/v6-scheduler" installed
 files_in_place() {
     local f
-    for f in /usr/local/bin/v6-scheduler /usr/local/bin/v6ctl /usr/local/lib/systemd/system/v6-scheduler.service \
+    for f in /usr/local/bin/v6-scheduler /usr/local/bin/v6ctl /usr/local/bin/v6-dashboard /usr/local/lib/systemd/system/v6-scheduler.service \
+        /usr/local/lib/systemd/system/v6-dashboard.service /usr/local/share/man/man1/v6-dashboard.1 /usr/local/share/doc/v6-scheduler/dashboard.md \
         /usr/local/lib/systemd/system/v6-scheduler.socket /usr/local/lib/sysusers.d/v6-scheduler.conf \
         /usr/local/lib/tmpfiles.d/v6-scheduler.conf /usr/local/share/man/man1/v6ctl.1 /usr/local/share/man/man1/v6-scheduler.1 \
         /usr/local/share/bash-completion/completions/v6ctl /usr/local/share/zsh/site-functions/_v6ctl \
@@ -118,16 +119,16 @@ files_in_place() {
         inns test -s "$f" || { note "missing: $f"; return 1; }
     done
     # Documentation= links point at installed files (systemd-analyze verify checks only man:).
-    for f in $(inns grep -ho 'file://[^ ]*' /usr/local/lib/systemd/system/v6-scheduler.service /usr/local/lib/systemd/system/v6-scheduler.socket); do
+    for f in $(inns grep -ho 'file://[^ ]*' /usr/local/lib/systemd/system/v6-scheduler.service /usr/local/lib/systemd/system/v6-scheduler.socket /usr/local/lib/systemd/system/v6-dashboard.service); do
         inns test -s "${f#file://}" || { note "Documentation= names a missing file: $f"; return 1; }
     done
     inns grep -q "^ExecStart=/usr/local/bin/v6-scheduler run --config /etc/v6-scheduler/production.yaml" /usr/local/lib/systemd/system/v6-scheduler.service &&
-    ! inns grep -q "@BINDIR@\|@DOCDIR@" /usr/local/lib/systemd/system/v6-scheduler.service /usr/local/lib/systemd/system/v6-scheduler.socket &&
+    ! inns grep -q "@BINDIR@\|@DOCDIR@" /usr/local/lib/systemd/system/v6-scheduler.service /usr/local/lib/systemd/system/v6-scheduler.socket /usr/local/lib/systemd/system/v6-dashboard.service &&
     inns man -w v6ctl && inns /usr/local/bin/v6ctl calendar day
 }
 check "install: binaries, units, sysusers/tmpfiles, man pages, completions, docs, config in place" files_in_place
 check "verify: systemd-analyze verify of the installed units (ExecStart=, man pages)" \
-    inns systemd-analyze verify /usr/local/lib/systemd/system/v6-scheduler.service /usr/local/lib/systemd/system/v6-scheduler.socket
+    inns systemd-analyze verify /usr/local/lib/systemd/system/v6-scheduler.service /usr/local/lib/systemd/system/v6-scheduler.socket /usr/local/lib/systemd/system/v6-dashboard.service
 enabled() {
     inns systemctl enable v6-scheduler.service && [ "$(inns systemctl is-enabled v6-scheduler.socket)" = enabled ]
 }
@@ -325,7 +326,8 @@ uninstalled() {
     inns timeout 120 systemctl start v6-scheduler.service || return 1
     inns env -u MAKEFLAGS -u MAKELEVEL -u MFLAGS -u DESTDIR -u PREFIX make -C "$repo" --no-print-directory uninstall || return 1
     local f
-    for f in /usr/local/bin/v6-scheduler /usr/local/bin/v6ctl /usr/local/lib/systemd/system/v6-scheduler.service \
+    for f in /usr/local/bin/v6-scheduler /usr/local/bin/v6ctl /usr/local/bin/v6-dashboard /usr/local/lib/systemd/system/v6-scheduler.service \
+        /usr/local/lib/systemd/system/v6-dashboard.service /usr/local/share/man/man1/v6-dashboard.1 /usr/local/share/doc/v6-scheduler/dashboard.md \
         /usr/local/lib/systemd/system/v6-scheduler.socket /usr/local/share/man/man1/v6ctl.1 /usr/local/share/doc/v6-scheduler; do
         ! inns test -e "$f" || { note "still there: $f"; return 1; }
     done

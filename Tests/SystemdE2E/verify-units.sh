@@ -30,10 +30,11 @@ trap 'rm -rf "$work"' EXIT
 for unit in service socket; do
     sed -e "s|@BINDIR@|$bin|g" -e "s|@DOCDIR@|$repo/docs|g" "$repo/systemd/v6-scheduler.$unit.in" > "$work/v6-scheduler.$unit"
 done
+sed -e "s|@BINDIR@|$bin|g" -e "s|@DOCDIR@|$repo/docs|g" "$repo/systemd/v6-dashboard.service.in" > "$work/v6-dashboard.service"
 
 failed=0
-if out=$(systemd-analyze verify --man=no "$work/v6-scheduler.service" "$work/v6-scheduler.socket" 2>&1) && [ -z "$out" ]; then
-    echo "PASS verify-units: systemd-analyze verify v6-scheduler.service v6-scheduler.socket"
+if out=$(systemd-analyze verify --man=no "$work/v6-scheduler.service" "$work/v6-scheduler.socket" "$work/v6-dashboard.service" 2>&1) && [ -z "$out" ]; then
+    echo "PASS verify-units: systemd-analyze verify v6-scheduler.service v6-scheduler.socket v6-dashboard.service"
 else
     echo "FAIL verify-units: systemd-analyze verify reports:"; echo "$out" | sed 's/^/    /'
     failed=1
@@ -42,6 +43,12 @@ if out=$(systemd-analyze security --offline=yes --threshold=25 --no-pager "$work
     echo "PASS verify-units: systemd-analyze security: $(echo "$out" | grep -o 'exposure level.*' | tail -1)"
 else
     echo "FAIL verify-units: systemd-analyze security rates the service above 2.5:"; echo "$out" | grep '✗' | sed 's/^/    /'
+    failed=1
+fi
+if out=$(systemd-analyze security --offline=yes --threshold=25 --no-pager "$work/v6-dashboard.service" 2>&1); then
+    echo "PASS verify-units: systemd-analyze security v6-dashboard.service: $(echo "$out" | grep -o 'exposure level.*' | tail -1)"
+else
+    echo "FAIL verify-units: systemd-analyze security rates v6-dashboard.service above 2.5:"; echo "$out" | grep '✗' | sed 's/^/    /'
     failed=1
 fi
 exit $failed

@@ -10,7 +10,12 @@ struct Authorization: Sendable {
         let pid: pid_t
         let uid: uid_t
         let gid: gid_t
-        var description: String { "uid \(uid) pid \(pid)" }
+        /// Whether this peer may send changes; filled in for the requests that report it (`status`).
+        var mayChange: Bool? = nil
+        /// The person the client says it acts for (`on_behalf_of` of a toggle or `run_now`): the
+        /// client's word, recorded as such in log lines and a toggle's `set_by`.
+        var onBehalfOf: String? = nil
+        var description: String { "uid \(uid) pid \(pid)" + (onBehalfOf.map { " for \($0)" } ?? "") }
     }
 
     func mayChange(_ peer: Peer) -> Bool {

@@ -146,13 +146,16 @@ final class ControlConnectionHandler: ChannelDuplexHandler {
                            metadata: ["peer_uid": "\(peer.uid)", "peer_pid": "\(peer.pid)"])
             daemon.metrics.controlRequest(command: request.command.rawValue, result: ErrorCode.permissionDenied.rawValue)
             return write(ResponseEncoder.failure(id: decoded.id, code: .permissionDenied,
-                message: "\(request.command) needs root, the daemon's user or membership of the control group; reads (status, tasks, task, history, next, metrics, config_show, audit) are open"),
+                message: "\(request.command) needs root, the daemon's user or membership of the control group; reads (status, tasks, task, history, next, plan, metrics, config_show, audit) are open"),
                          context: context)
         }
         disarm()
         let promise = context.eventLoop.makePromise(of: [UInt8]?.self)
         let send = Self.eventSender(context.channel)
-        let daemon = self.daemon, peer = self.peer, id = decoded.id
+        var peer = self.peer
+        if request.command == .status { peer.mayChange = authorization.mayChange(peer) }
+        peer.onBehalfOf = decoded.onBehalfOf
+        let daemon = self.daemon, id = decoded.id
         inFlight = Task {
             guard !Task.isCancelled else { return promise.succeed(nil) }
             let answer = await daemon.handle(request, id: id, peer: peer, send: send)

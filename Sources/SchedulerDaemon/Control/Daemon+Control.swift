@@ -17,7 +17,7 @@ extension Daemon {
         switch request {
         case .status:
             retryStoreIfNeeded()
-            return ResponseEncoder.success(id: id, result: statusResult(now: now))
+            return ResponseEncoder.success(id: id, result: statusResult(now: now, peer: peer))
         case .tasks(let limit, let offset, let filter):
             var parsed: TaskFilter? = nil
             if let filter {
@@ -63,6 +63,20 @@ extension Daemon {
                 storeFailed(error)
                 return fail(.stateError, "\(error)")
             }
+        case .plan(let fromText, let toText):
+            guard let from = LocalDate(parsing: fromText), let to = LocalDate(parsing: toText ?? fromText) else {
+                return fail(.invalidValue, "from/to: not a calendar date (YYYY-MM-DD)")
+            }
+            guard from <= to, to.dayNumber - from.dayNumber < 31 else {
+                return fail(.invalidValue, "plan covers 1 to 31 days: from \(from) must not be after to \(to), at most 30 days apart")
+            }
+            // Off the actor: planning many tasks takes a while, and the timer, the watchdog and
+            // the other requests must not wait for it. The configuration is a value: a copy.
+            let config = core.config, zone = core.calendar.zone
+            let runs = await Task.detached {
+                Planner.plan(config, from: from, through: to).map { NextRun(task: $0.task, at: zone.iso8601($0.time)) }
+            }.value
+            return ResponseEncoder.success(id: id, result: NextResult(runs: runs))
         case .next(let limit):
             return ResponseEncoder.success(id: id, result: NextResult(runs: upcoming(limit: limit ?? 20, now: now)))
         case .reload:

@@ -4,7 +4,7 @@ import MarketCalendar
 import Scheduling
 
 extension Daemon {
-    func statusResult(now: Instant) -> StatusResult {
+    func statusResult(now: Instant, peer: Authorization.Peer? = nil) -> StatusResult {
         let zone = core.calendar.zone
         let phase = core.calendar.phase(at: now)
         let today = zone.local(now).date
@@ -30,8 +30,14 @@ extension Daemon {
             tradingDay: day.session != nil, dayNote: dayNote,
             nextSession: core.calendar.nextSession(after: today).map { zone.iso8601($0.open) },
             running: activeRunCount, stateError: stateError, tasks: taskStatuses(attention.map(\.name), now: now),
-            taskCounts: counts,
+            mayChange: peer?.mayChange, logFile: logFilePath, taskCounts: counts,
             zoneData: ZoneDataInfo(source: origin.kind.rawValue, version: origin.version, file: origin.path, note: origin.note))
+    }
+
+    /// Where the daemon writes its plain log copy (`enable_logging` with a `log_directory`).
+    var logFilePath: String? {
+        guard core.config.enableLogging, let directory = core.config.logDirectory else { return nil }
+        return directory.hasSuffix("/") ? directory + LogFile.fileName : directory + "/" + LogFile.fileName
     }
 
     func taskStatus(_ task: TaskConfig, lastRun: RunRecord?, now: Instant, waiting: WaitReason? = nil) -> TaskStatus {
@@ -77,7 +83,7 @@ extension Daemon {
             retryBackoffSeconds: task.retryBackoffSeconds, overlap: task.overlap.rawValue, catchUp: task.catchUp,
             forceRun: task.ignoresHolidays, environmentKeys: task.environment.keys.sorted(),
             lastRuns: lastRuns.map { runInfo($0, output: output) },
-            nextRuns: core.upcoming(of: task.name, limit: 5).map(core.calendar.zone.iso8601),
+            nextRuns: core.upcoming(of: task.name, limit: 10).map(core.calendar.zone.iso8601),
             afterWaitSeconds: task.after.isEmpty ? nil : Int(task.afterWaitSeconds))
     }
 
