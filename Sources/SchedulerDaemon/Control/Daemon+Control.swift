@@ -29,20 +29,31 @@ extension Daemon {
             return ResponseEncoder.success(id: id, result: taskDetail(task, output: output, now: now))
         case .enable(let name, let until), .disable(let name, let until):
             let enabled: Bool = if case .enable = request { true } else { false }
-            return setToggle(name, enabled: enabled, until: until, peer: peer, id: id, now: now)
+            return await setToggle(name, enabled: enabled, until: until, peer: peer, id: id, now: now)
         case .clear(let name):
             guard core.config.task(named: name) != nil else { return fail(.unknownTask, unknownTaskMessage(name)) }
-            guard let store else { return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed") }
+            if let shared = cluster?.store {
+                // Every host's toggle: committed in PostgreSQL before it is acknowledged.
+                do {
+                    try await shared.clearToggle(task: name, setBy: peer.description)
+                    cluster?.toggles?[name] = nil
+                } catch {
+                    clusterDown(error)
+                    return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "clear the toggle", error)); nothing was changed")
+                }
+            }
+            guard let store else {
+                if cluster != nil { return clearedToggle(name, peer: peer, id: id, now: now) }
+                return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed")
+            }
             do {
                 _ = try store.clearToggle(task: name)
             } catch {
                 storeFailed(error)
+                if cluster != nil { return clearedToggle(name, peer: peer, id: id, now: now) }
                 return fail(.stateError, "could not save the change: \(error); nothing was changed")
             }
-            try? core.setToggle(name, nil)
-            logger.notice("runtime toggle cleared by \(peer)", metadata: ["task": "\(name)"])
-            rearm()
-            return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
+            return clearedToggle(name, peer: peer, id: id, now: now)
         case .runNow(let name, let force, let wait, let withDependents):
             return await runNow(name, force: force, wait: wait, withDependents: withDependents, peer: peer, id: id, send: send, now: now)
         case .history(let task, let runID, let limit, let output, let cursor):
@@ -51,6 +62,9 @@ extension Daemon {
             await lane?.flush()
             if let task, core.config.task(named: task) == nil, (try? store?.lastRun(task: task)) == nil {
                 return fail(.unknownTask, unknownTaskMessage(task))
+            }
+            if let shared = cluster?.store, runID == nil {
+                return await sharedHistoryAnswer(shared, id: id, task: task, limit: limit ?? 20, output: output, cursor: cursor)
             }
             guard let store else { return fail(.stateError, "the state store is unavailable: \(stateError ?? "not open")") }
             do {
@@ -98,7 +112,15 @@ extension Daemon {
         }
     }
 
-    private func setToggle(_ name: String, enabled: Bool, until: String?, peer: Authorization.Peer, id: RequestID?, now: Instant) -> [UInt8] {
+    private func clearedToggle(_ name: String, peer: Authorization.Peer, id: RequestID?, now: Instant) -> [UInt8] {
+        try? core.setToggle(name, nil)
+        logger.notice("runtime toggle cleared by \(peer)", metadata: ["task": "\(name)"])
+        rearm()
+        return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
+    }
+
+    private func setToggle(_ name: String, enabled: Bool, until: String?, peer: Authorization.Peer, id: RequestID?,
+                           now: Instant) async -> [UInt8] {
         func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
         guard core.config.task(named: name) != nil else { return fail(.unknownTask, unknownTaskMessage(name)) }
         var lapse: Instant? = nil
@@ -109,13 +131,26 @@ extension Daemon {
             guard parsed > now else { return fail(.invalidValue, "until: \(until) is in the past") }
             lapse = parsed
         }
-        guard let store else { return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed") }
-        do {
-            // In the database before it is acknowledged.
-            try store.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description, now: now)
-        } catch {
-            storeFailed(error)
-            return fail(.stateError, "could not save the change: \(error); nothing was changed")
+        if let shared = cluster?.store {
+            // Every host's toggle: committed in PostgreSQL before it is acknowledged; this host's
+            // state.db keeps a copy (best effort: the shared one is the truth).
+            do {
+                try await shared.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description)
+                cluster?.toggles?[name] = RuntimeToggle(enabled: enabled, until: lapse)
+            } catch {
+                clusterDown(error)
+                return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "save the toggle", error)); nothing was changed")
+            }
+            _ = try? store?.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description, now: now)
+        } else {
+            guard let store else { return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed") }
+            do {
+                // In the database before it is acknowledged.
+                try store.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description, now: now)
+            } catch {
+                storeFailed(error)
+                return fail(.stateError, "could not save the change: \(error); nothing was changed")
+            }
         }
         try? core.setToggle(name, RuntimeToggle(enabled: enabled, until: lapse))
         let lapseText = lapse.map { " until \(core.calendar.zone.iso8601($0))" } ?? ""

@@ -31,7 +31,8 @@ extension Daemon {
             nextSession: core.calendar.nextSession(after: today).map { zone.iso8601($0.open) },
             running: activeRunCount, stateError: stateError, tasks: taskStatuses(attention.map(\.name), now: now),
             mayChange: peer?.mayChange, logFile: logFilePath, taskCounts: counts,
-            zoneData: ZoneDataInfo(source: origin.kind.rawValue, version: origin.version, file: origin.path, note: origin.note))
+            zoneData: ZoneDataInfo(source: origin.kind.rawValue, version: origin.version, file: origin.path, note: origin.note),
+            cluster: clusterStatus())
     }
 
     /// Where the daemon writes its plain log copy (`enable_logging` with a `log_directory`).

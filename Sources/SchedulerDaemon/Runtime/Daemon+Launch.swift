@@ -30,6 +30,18 @@ extension Daemon {
         guard core.config.task(named: run.task) != nil else { return }
         let record = RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
                                startedAt: now, outcome: .running, attempt: run.attempt, waitedMs: run.waitedSeconds * 1000)
+        if cluster != nil {
+            // The shared store: every start (a manual run, a retry, a catch-up too) is claimed in
+            // PostgreSQL first, and without it nothing starts.
+            guard let lane else {
+                return perform(core.runFinished(run.runID, result: .unclaimed("this host's state store is not open"), at: now), now: now)
+            }
+            launching[run.runID] = Launch(start: run)
+            lane.submit(.claim(record)) { [weak self] result in
+                Task(priority: .high) { await self?.claimed(run, result) }
+            }
+            return
+        }
         guard run.trigger.claimsSlot, let lane else {
             save(record, task: run.task)
             return launch(run, recordAfterSpawn: nil)
@@ -57,9 +69,23 @@ extension Daemon {
         switch result {
         case .success(.claimed(true)):
             launch(run, recordAfterSpawn: nil)
+        case .success where cluster != nil:
+            // Another host won the slot: nothing happens here (no record, no journal line).
+            launching[run.runID] = nil
+            logger.debug("slot claimed by another host", metadata: meta(run))
+            perform(core.runFinished(run.runID, result: .slotTaken, at: now).filter { action in
+                if case .completed(let c) = action, c.runID == run.runID { return false }
+                return true
+            }, now: now)
+            finishShutdownIfIdle()
         case .success:
             launching[run.runID] = nil
             perform(core.runFinished(run.runID, result: .slotTaken, at: now), now: now)
+            finishShutdownIfIdle()
+        case .failure(let error) where cluster != nil:
+            // No claim, no start: a run the database did not take could run twice.
+            launching[run.runID] = nil
+            perform(core.runFinished(run.runID, result: .unclaimed(error.reason), at: now), now: now)
             finishShutdownIfIdle()
         case .failure:
             // Reported by the lane. Keep scheduling: running twice is unlikely, not running is certain.

@@ -34,8 +34,10 @@ public actor Daemon {
     var loaded: LoadedConfig
     var core: SchedulerCore
     var store: RunStore? {
-        didSet { lane = store.map(makeLane) }
+        didSet { lane = store.map { makeLane($0, shared: cluster?.store) } }
     }
+    /// The shared store and the other hosts (`scheduler.store: postgres`); nil with SQLite.
+    var cluster: ClusterLink?
     /// The run path's writes, off the actor (`StoreLane`), for the open store.
     var lane: StoreLane?
     /// Slots claimed ahead of their instant (`Daemon+Reservations.swift`).
@@ -136,12 +138,11 @@ public actor Daemon {
             _ = OrphanReaper.start()
         }
         if core.config.cluster.store == .postgres {
-            // Work in progress (issue 14): the shared store is not wired into the daemon yet.
-            logger.critical("\(core.config.sourcePath): scheduler.store: postgres is not available in this version yet; remove it (or write sqlite) to run on this host's SQLite store")
-            return 1
+            guard let link = openCluster() else { return 1 }
+            cluster = link
         }
         // The store opened in init; its lane reports to this actor, which init could not hand out.
-        lane = store.map(makeLane)
+        lane = store.map { makeLane($0, shared: cluster?.store) }
         for warning in loaded.warnings { logger.warning("\(warning)") }
         configureAlerts(core.config)
         if let stateError { logger.error("state store failed: \(stateError); scheduling continues, history and toggles are not saved until it recovers") }
@@ -167,7 +168,13 @@ public actor Daemon {
         startWatchdog()
         let now = clock.now()
         perform(resumeDependencies(now: now), now: now)
-        let lastSlots = (try? store?.lastSlots()) ?? [:]
+        var lastSlots = (try? store?.lastSlots()) ?? [:]
+        if cluster != nil {
+            // Catch-up after the newest slot any host claimed; without the database, this host's
+            // own (its catch-up claims fail until it answers: nothing runs twice).
+            if let shared = await joinCluster() { lastSlots = shared }
+            startHeartbeat()
+        }
         let missed = core.missedWhileDown(lastSlots: lastSlots, now: startedAt)
         perform(core.catchUp(lastSlots: lastSlots, now: now), now: now)
         wake(.due)
@@ -181,6 +188,8 @@ public actor Daemon {
         // is otherwise used: nothing touches it while it closes, and later requests find none.
         await storeReads.close()
         await lane?.flush()
+        cluster?.beating?.cancel()
+        await cluster?.store.close()
         await dispatcher.shutdown(grace: Daemon.alertGraceSeconds)
         try? store?.close()
         store = nil
@@ -222,14 +231,16 @@ public actor Daemon {
 
 extension Daemon {
     /// The lane of `store`; it reports failures and recovery to the actor.
-    nonisolated func makeLane(_ store: RunStore) -> StoreLane {
-        StoreLane(store: store) { [weak self] error in
+    nonisolated func makeLane(_ store: RunStore, shared: PostgresStore?) -> StoreLane {
+        StoreLane(store: store, shared: shared) { [weak self] error in
             Task { await self?.laneHealth(error) }
         }
     }
 
     func laneHealth(_ error: StoreError?) {
-        if let error {
+        if let error, error.code == .sharedStore {
+            clusterDown(error)
+        } else if let error {
             storeFailed(error)
         } else if stateError != nil {
             storeRecovered()

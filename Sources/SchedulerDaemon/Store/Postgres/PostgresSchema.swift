@@ -69,6 +69,25 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // Retries claim their attempt: (task, scheduled_at, attempt) is the arbiter's key, so that
+        // no path (a retry taken over from a lapsed host included) runs an attempt twice.
+        // Toggles and configuration changes leave an audit row, whoever made them.
+        (2, "attempts in slot claims, audit", [
+            "ALTER TABLE v6_slots ADD COLUMN attempt INTEGER NOT NULL DEFAULT 1",
+            "ALTER TABLE v6_slots DROP CONSTRAINT v6_slots_pkey",
+            "ALTER TABLE v6_slots ADD PRIMARY KEY (task, scheduled_at, attempt)",
+            """
+            CREATE TABLE v6_audit (
+                seq BIGSERIAL PRIMARY KEY,
+                at TIMESTAMPTZ NOT NULL DEFAULT now(),
+                host_id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                task TEXT,
+                detail TEXT NOT NULL,
+                actor TEXT NOT NULL
+            )
+            """,
+        ]),
     ]
 
     static var latest: Int { migrations.last?.version ?? 0 }

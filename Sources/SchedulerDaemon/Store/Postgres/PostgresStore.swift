@@ -14,9 +14,12 @@ import Synchronization
 /// the database's clock, so clock skew between hosts does not matter); another host marks the
 /// open runs of a host whose lease lapsed `abandoned`.
 ///
-/// Work in progress (issue 14): not yet wired into the daemon (see /work/notes/issue-14.md).
+/// The daemon reaches it through `StoreLane` (claims and records) and `Daemon+Cluster.swift`
+/// (leases, toggles, audit, history).
 public final class PostgresStore: Sendable {
     public let hostID: String
+    /// The database's URL without its password, for messages.
+    public let label: String
     let logger: Logger
     /// The pool and the task running it. Replaced after a lost connection: PostgresNIO's pool
     /// stops trying (its circuit breaker) after a minute of failed connects, and a daemon must
@@ -33,6 +36,7 @@ public final class PostgresStore: Sendable {
     /// first query; `migrate()` first.
     public init(url: PostgresURL, hostID: String, logger: Logger, deadline: Duration = .seconds(3)) throws {
         self.hostID = hostID
+        self.label = url.description
         self.logger = logger
         self.deadline = deadline
         var configuration: PostgresClient.Configuration
@@ -126,19 +130,26 @@ public final class PostgresStore: Sendable {
 
     /// Claims the record's slot and records the run, in one transaction: true when this daemon
     /// won it; false when another run (of any host) holds the slot, and then nothing is written.
+    ///
+    /// The key: `(task, scheduled_at, attempt)`. A scheduled, catch-up or upstream run claims
+    /// attempt 1 of its slot; a retry claims its attempt of the same slot. A run without a
+    /// scheduled instant (`run-now`) has no slot: its record is written before it starts (the
+    /// claim is that the database took it), and it never loses.
     public func claim(_ record: RunRecord) async throws -> Bool {
-        guard let at = record.scheduledAt else { throw PostgresStoreError("a claim needs the run's scheduled instant") }
         let me = hostID, logger = self.logger
         return try await bounded { client in try await client.withTransaction(logger: logger) { connection in
-            let rows = try await connection.query("""
-                INSERT INTO v6_slots (task, scheduled_at, host_id, run_id)
-                VALUES (\(record.task), \(at.seconds), \(me), \(record.runID))
-                ON CONFLICT (task, scheduled_at) DO NOTHING
-                RETURNING run_id
-                """, logger: logger)
-            var won = false
-            for try await _ in rows { won = true }
-            guard won else { return false }
+            if let at = record.scheduledAt, record.trigger != .manual {
+                let attempt = record.trigger == .retry ? record.attempt : 1
+                let rows = try await connection.query("""
+                    INSERT INTO v6_slots (task, scheduled_at, attempt, host_id, run_id)
+                    VALUES (\(record.task), \(at.seconds), \(attempt), \(me), \(record.runID))
+                    ON CONFLICT (task, scheduled_at, attempt) DO NOTHING
+                    RETURNING run_id
+                    """, logger: logger)
+                var won = false
+                for try await _ in rows { won = true }
+                guard won else { return false }
+            }
             try await Self.upsert(record, host: me, on: connection, logger: logger)
             return true
         } }
@@ -151,6 +162,27 @@ public final class PostgresStore: Sendable {
             try await client.withConnection { connection in
                 try await Self.upsert(record, host: me, on: connection, logger: logger)
             }
+        }
+    }
+
+    /// Updates the record of a run this host claimed (its end, its spawn); a run the database
+    /// never took (a skip, a lost claim) has no row and stays in the local history only. A run
+    /// another host marked `abandoned` (this host's lease lapsed) stays so. True when a row changed.
+    @discardableResult
+    public func update(_ r: RunRecord) async throws -> Bool {
+        let me = hostID, logger = self.logger
+        return try await bounded { client in
+            let rows = try await client.query("""
+                UPDATE v6_runs SET started_at = coalesce(\(r.startedAt?.seconds), started_at), finished_at = \(r.finishedAt?.seconds),
+                    exit_code = \(r.exitCode.map(Int.init)), signal = \(r.signal.map(Int.init)), outcome = \(r.outcome.rawValue),
+                    duration_ms = \(r.durationMs), waited_ms = \(r.waitedMs), reason = \(r.reason),
+                    output_tail = \(r.outputTail.map { [UInt8]($0) }), cpu_ms = \(r.cpuMs), max_rss_bytes = \(r.maxRSSBytes)
+                WHERE host_id = \(me) AND run_id = \(r.runID) AND outcome <> 'abandoned'
+                RETURNING run_id
+                """, logger: logger)
+            var changed = false
+            for try await _ in rows { changed = true }
+            return changed
         }
     }
 
@@ -186,17 +218,30 @@ public final class PostgresStore: Sendable {
     // MARK: - Leases
 
     /// Renews this host's lease (creates its row at the first beat), on the database's clock.
-    public func heartbeat(leaseSeconds: Int64, configRevision: String, running: Int) async throws {
-        try await client.query("""
-            INSERT INTO v6_hosts (host_id, started_at, heartbeat_at, lease_seconds, config_revision, running)
-            VALUES (\(hostID), now(), now(), \(Int(leaseSeconds)), \(configRevision), \(running))
-            ON CONFLICT (host_id) DO UPDATE SET heartbeat_at = now(), lease_seconds = EXCLUDED.lease_seconds,
-                config_revision = EXCLUDED.config_revision, running = EXCLUDED.running, lapse_handled_at = NULL
-            """, logger: logger)
+    /// Returns true when another host had found the lease lapsed since the last beat (it marked
+    /// this host's open runs abandoned: the runs still going here are no longer the cluster's).
+    @discardableResult
+    public func heartbeat(leaseSeconds: Int64, configRevision: String, running: Int) async throws -> Bool {
+        let me = hostID, logger = self.logger
+        return try await bounded { client in
+            let rows = try await client.query("""
+                WITH before AS (SELECT lapse_handled_at FROM v6_hosts WHERE host_id = \(me))
+                INSERT INTO v6_hosts (host_id, started_at, heartbeat_at, lease_seconds, config_revision, running)
+                VALUES (\(me), now(), now(), \(Int(leaseSeconds)), \(configRevision), \(running))
+                ON CONFLICT (host_id) DO UPDATE SET heartbeat_at = now(), lease_seconds = EXCLUDED.lease_seconds,
+                    config_revision = EXCLUDED.config_revision, running = EXCLUDED.running, lapse_handled_at = NULL
+                RETURNING coalesce((SELECT lapse_handled_at IS NOT NULL FROM before), false)
+                """, logger: logger)
+            var lapsed = false
+            for try await value in rows.decode(Bool.self) { lapsed = value }
+            return lapsed
+        }
     }
 
     /// The hosts that share the database, this one included, by id.
     public func hosts() async throws -> [HostLease] {
+        let logger = self.logger
+        return try await bounded { client in
         let rows = try await client.query("""
             SELECT host_id, extract(epoch FROM now() - heartbeat_at)::float8, lease_seconds, config_revision, running
             FROM v6_hosts ORDER BY host_id
@@ -206,14 +251,48 @@ public final class PostgresStore: Sendable {
             result.append(HostLease(hostID: id, leaseAgeSeconds: age, leaseSeconds: Int64(lease), configRevision: revision, running: running))
         }
         return result
+        }
+    }
+
+    /// At start: this host's runs still open in the shared store (the previous daemon here died
+    /// before it recorded their end) become `abandoned`; returns them.
+    public func abandonOwnOpenRuns(now: Instant) async throws -> [HostRun] {
+        let me = hostID, logger = self.logger
+        let reason = "the daemon on \(me) stopped before the run finished"
+        return try await bounded { client in
+            let rows = try await client.query("""
+                UPDATE v6_runs SET outcome = 'abandoned', reason = \(reason), finished_at = \(now.seconds)
+                WHERE host_id = \(me) AND outcome IN ('running', 'queued')
+                RETURNING run_id, task, trigger, scheduled_at
+                """, logger: logger)
+            var result: [HostRun] = []
+            for try await (runID, task, trigger, scheduled) in rows.decode((String, String, String, Int64?).self) {
+                result.append(HostRun(host: me, runID: runID, task: task, trigger: trigger,
+                                      scheduledAt: scheduled.map(Instant.init(seconds:)), outcome: "abandoned", reason: reason))
+            }
+            return result
+        }
+    }
+
+    /// Which of this host's `runIDs` another host marked `abandoned` (this host's lease lapsed).
+    public func abandoned(among runIDs: [String]) async throws -> [String] {
+        let me = hostID, logger = self.logger
+        return try await bounded { client in
+            let rows = try await client.query("""
+                SELECT run_id FROM v6_runs WHERE host_id = \(me) AND outcome = 'abandoned' AND run_id = ANY(\(runIDs))
+                """, logger: logger)
+            var result: [String] = []
+            for try await id in rows.decode(String.self) { result.append(id) }
+            return result
+        }
     }
 
     /// Marks `abandoned` the open runs of every other host whose lease lapsed (reason names the
     /// host), once per lapse; returns them. Hosts that look at once do not both write: the hosts'
     /// rows are locked (`FOR UPDATE SKIP LOCKED`).
     public func abandonLapsedHosts(now: Instant) async throws -> [HostRun] {
-        let me = hostID
-        return try await client.withTransaction(logger: logger) { connection in
+        let me = hostID, logger = self.logger
+        return try await bounded { client in try await client.withTransaction(logger: logger) { connection in
             let lapsedRows = try await connection.query("""
                 SELECT host_id, lease_seconds FROM v6_hosts
                 WHERE host_id <> \(me) AND lapse_handled_at IS NULL
@@ -237,7 +316,7 @@ public final class PostgresStore: Sendable {
                 try await connection.query("UPDATE v6_hosts SET lapse_handled_at = now() WHERE host_id = \(host)", logger: logger)
             }
             return abandoned
-        }
+        } }
     }
 }
 

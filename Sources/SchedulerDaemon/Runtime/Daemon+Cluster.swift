@@ -1,0 +1,211 @@
+import ControlProtocol
+import Foundation
+import Logging
+import MarketCalendar
+import Scheduling
+
+/// This daemon's place among the hosts sharing a PostgreSQL store (`scheduler.store: postgres`).
+struct ClusterLink {
+    let store: PostgresStore
+    let leaseSeconds: Int64
+    /// The hosts as the last heartbeat saw them.
+    var hosts: [HostLease] = []
+    var migrated = false
+    /// Why the database is away (nil while it answers) and since when (the daemon's clock).
+    var unreachable: (reason: String, since: Instant)?
+    /// The shared toggles as last applied.
+    var toggles: [String: RuntimeToggle]?
+    var beating: Task<Void, Never>?
+    /// The digest of the tasks (`tasksRevision`), and the files' revision it was computed for.
+    var revision: (files: String, digest: String)?
+
+    /// How often the lease is renewed: a fifth of it, 1-5 s.
+    var beatInterval: Duration { .seconds(max(1, min(5, leaseSeconds / 5))) }
+}
+
+extension Daemon {
+    /// Connects to the shared store named by `scheduler.postgres_url`. Nil (with a critical log
+    /// line) when the configuration cannot work (no URL, an unset variable, a malformed URL);
+    /// a database that does not answer yet is not an error: the daemon waits for it.
+    func openCluster() -> ClusterLink? {
+        let settings = core.config.cluster
+        let path = core.config.sourcePath
+        guard let secret = settings.postgresURL else {
+            logger.critical("\(path): scheduler.postgres_url: required with scheduler.store: postgres (try postgres_url: env:V6_POSTGRES_URL)")
+            return nil
+        }
+        let text: String
+        do {
+            guard let value = try secret.resolved(in: options.environment).reveal() else { return nil }
+            text = value
+        } catch {
+            logger.critical("\(path): scheduler.postgres_url: \(error) (try a systemd credential: file:/run/credentials/v6-scheduler.service/postgres_url)")
+            return nil
+        }
+        let url: PostgresURL
+        switch PostgresURL.parse(text) {
+        case .success(let parsed): url = parsed
+        case .failure(let problem):
+            logger.critical("\(path): scheduler.postgres_url (\(secret)): \(secret.redact("\(problem)"))")
+            return nil
+        }
+        do {
+            let store = try PostgresStore(url: url, hostID: core.hostID ?? Daemon.hostName(), logger: logger)
+            logger.notice("shared store: PostgreSQL at \(store.label), this host is \(store.hostID), lease \(settings.hostLeaseSeconds)s")
+            return ClusterLink(store: store, leaseSeconds: settings.hostLeaseSeconds)
+        } catch {
+            logger.critical("\(path): scheduler.postgres_url (\(secret)): \(secret.redact("\(error)"))")
+            return nil
+        }
+    }
+
+    /// The first contact before READY (migrations, the lease, toggles, the last slots for
+    /// catch-up); returns the last slots, or nil when the database did not answer.
+    func joinCluster() async -> [String: Instant]? {
+        await beat()
+        guard let shared = cluster?.store, cluster?.unreachable == nil else { return nil }
+        do {
+            let abandoned = try await shared.abandonOwnOpenRuns(now: clock.now())
+            for run in abandoned {
+                logger.warning("abandoned in the shared store: this daemon stopped before the run finished", metadata: meta(run.task, run.runID))
+            }
+            return try await shared.lastSlots()
+        } catch {
+            clusterDown(error)
+            return nil
+        }
+    }
+
+    /// Renews the lease every `beatInterval` until the daemon stops.
+    func startHeartbeat() {
+        guard let interval = cluster?.beatInterval else { return }
+        cluster?.beating = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, await !self.shuttingDown else { return }
+                await self.beat()
+            }
+        }
+    }
+
+    /// One heartbeat: the lease, the lapsed hosts' open runs, the hosts, the shared toggles.
+    func beat() async {
+        guard var link = cluster else { return }
+        let shared = link.store
+        do {
+            if !link.migrated {
+                try await shared.migrate()
+                cluster?.migrated = true
+                link.migrated = true
+            }
+            let lapsed = try await shared.heartbeat(leaseSeconds: link.leaseSeconds, configRevision: tasksRevision(),
+                                                    running: activeRunCount)
+            if lapsed { await endRunsAbandonedElsewhere() }
+            for run in try await shared.abandonLapsedHosts(now: clock.now()) {
+                logger.warning("abandoned: \(run.reason ?? "its host's lease lapsed")",
+                               metadata: ["task": "\(run.task)", "run_id": "\(run.runID)", "host": "\(run.host)"])
+            }
+            let hosts = try await shared.hosts()
+            let toggles = try await shared.toggles()
+            clusterUp(hosts: hosts, toggles: toggles)
+        } catch {
+            clusterDown(error)
+        }
+    }
+
+    func clusterUp(hosts: [HostLease], toggles: [String: RuntimeToggle]) {
+        guard cluster != nil else { return }
+        if let was = cluster?.unreachable {
+            logger.notice("shared store reachable again (away since \(core.calendar.zone.iso8601(was.since))): claims resume")
+        }
+        cluster?.unreachable = nil
+        lane?.shared?.markUp()
+        lane?.flushShared()
+        let mine = core.hostID ?? ""
+        let revision = tasksRevision()
+        let differing = Set(hosts.filter { $0.hostID != mine && $0.isAlive && $0.configRevision != revision }.map(\.hostID))
+        if differing != Set(cluster?.hosts.filter { $0.hostID != mine && $0.isAlive && $0.configRevision != revision }.map(\.hostID) ?? []),
+           !differing.isEmpty {
+            logger.warning("host(s) \(differing.sorted().joined(separator: ", ")) run other tasks than this one (configuration revision differs from \(revision)); each slot still runs once, but a task only one of them knows runs only there")
+        }
+        cluster?.hosts = hosts
+        if cluster?.toggles != toggles {
+            cluster?.toggles = toggles
+            applySharedToggles(toggles)
+        }
+        updateStatus()
+    }
+
+    func clusterDown(_ error: any Error) {
+        guard let link = cluster else { return }
+        let reason = (error as? StoreError)?.reason ?? StoreError.sharedStore(link.store.label, operation: "reach PostgreSQL", error).reason
+        if !(error is StoreError) { lane?.shared?.markDown(error) }
+        if link.unreachable == nil {
+            logger.error("shared store unreachable: \(link.store.label): \(reason); starting nothing that needs a claim until it answers")
+            cluster?.unreachable = (reason, clock.now())
+        }
+        updateStatus()
+    }
+
+    /// The shared toggles replace this host's: every host sees the same ones.
+    func applySharedToggles(_ toggles: [String: RuntimeToggle]) {
+        for task in core.config.tasks {
+            try? core.setToggle(task.name, toggles[task.name])
+        }
+        rearm()
+    }
+
+    /// Another host found this host's lease lapsed and marked its open runs abandoned: they are
+    /// no longer the cluster's, so they are ended here (as a restart after a crash would).
+    func endRunsAbandonedElsewhere() async {
+        guard let shared = cluster?.store, !runs.isEmpty else {
+            logger.warning("this host's lease had lapsed (the database was away); it renewed it")
+            return
+        }
+        let ids = Array(runs.keys)
+        let abandoned = (try? await shared.abandoned(among: ids)) ?? []
+        logger.warning("this host's lease had lapsed (the database was away): another host marked \(abandoned.count) of its runs abandoned; ending them")
+        for runID in abandoned {
+            guard let handle = runs[runID] else { continue }
+            logger.warning("stopping run: the cluster marked it abandoned while this host's lease had lapsed", metadata: meta(handle.start))
+            handle.process.terminate(grace: handle.killGrace)
+        }
+    }
+
+    /// The hosts for `status`: alive, lease age, configuration revision, running count, and
+    /// whether the revision differs from this host's.
+    func clusterStatus() -> ClusterStatus? {
+        guard let link = cluster else { return nil }
+        let mine = link.store.hostID
+        let revision = link.revision?.digest ?? ""
+        let hosts = link.hosts.map { host in
+            HostStatus(hostID: host.hostID, alive: host.isAlive, leaseAgeSeconds: (host.leaseAgeSeconds * 10).rounded() / 10,
+                       leaseSeconds: Int(host.leaseSeconds), configRevision: host.configRevision, running: host.running,
+                       thisHost: host.hostID == mine, configDiffers: host.isAlive && host.configRevision != revision)
+        }
+        return ClusterStatus(store: "postgres", hostID: mine, database: link.store.label, reachable: link.unreachable == nil,
+                             unreachable: link.unreachable.map { "\($0.reason) (since \(core.calendar.zone.iso8601($0.since)))" },
+                             hosts: hosts)
+    }
+
+    /// What hosts compare: a digest of the tasks as loaded (names, schedules, commands, `hosts:`
+    /// ...), not of the files, whose host-local settings (state directory, socket) may differ.
+    func tasksRevision() -> String {
+        if let revision = cluster?.revision, revision.files == loaded.revision { return revision.digest }
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in String(reflecting: core.config.tasks).utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+        }
+        let digest = String(String(hash, radix: 16).reversed()).padding(toLength: 12, withPad: "0", startingAt: 0)
+        cluster?.revision = (loaded.revision, digest)
+        return digest
+    }
+
+    /// For STATUS= and the journal: the shared store's state in a few words, nil without one.
+    var clusterStatusWords: String? {
+        guard let link = cluster else { return nil }
+        if link.unreachable != nil { return "SHARED STORE UNREACHABLE: starting nothing that needs a claim" }
+        let alive = link.hosts.filter(\.isAlive).count
+        return "\(alive) host(s) alive"
+    }
+}
