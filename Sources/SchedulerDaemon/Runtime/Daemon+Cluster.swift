@@ -138,6 +138,13 @@ extension Daemon {
 
     func clusterDown(_ error: any Error) {
         guard let link = cluster else { return }
+        if let error = error as? StoreError, error.code == .sharedStore, link.unreachable == nil, lane?.shared?.unavailable == nil {
+            return  // refused by the server (logged with the run), not away
+        }
+        if !(error is StoreError), !PostgresStore.isConnectionFailure(error) {
+            logger.error("shared store: \(PostgresStore.describe(error))")
+            return
+        }
         let reason = (error as? StoreError)?.reason ?? StoreError.sharedStore(link.store.label, operation: "reach PostgreSQL", error).reason
         if !(error is StoreError) { lane?.shared?.markDown(error) }
         if link.unreachable == nil {

@@ -43,6 +43,8 @@ final class SharedLane: Sendable {
     }
 
     func markDown(_ error: any Error) {
+        // A server's refusal (a defect, a constraint) is not the database being away.
+        guard PostgresStore.isConnectionFailure(error) else { return }
         let reason = StoreError.sharedStore(store.label, operation: "reach PostgreSQL", error).reason
         state.withLock { $0.down = (reason, .now) }
     }
@@ -100,9 +102,13 @@ final class SharedLane: Sendable {
             do {
                 try store.waiting { try await $0.update(record) }
                 sent += 1
-            } catch {
+            } catch where PostgresStore.isConnectionFailure(error) {
                 markDown(error)
                 break
+            } catch {
+                // Refused by the server: it will not take it later either.
+                store.logger.error("run \(record.runID) of \(record.task): its record was refused by the shared store: \(PostgresStore.describe(error))")
+                sent += 1
             }
         }
         guard sent > 0 else { return }

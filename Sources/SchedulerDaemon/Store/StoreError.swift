@@ -113,7 +113,7 @@ extension StoreError {
 
     /// The shared store (`path`: its URL without the password) failed `operation`.
     static func sharedStore(_ path: String, operation: String, _ error: any Error) -> StoreError {
-        StoreError(code: .sharedStore, path: path, operation: operation, reason: String(reflecting: error))
+        StoreError(code: .sharedStore, path: path, operation: operation, reason: (error as? StoreError)?.reason ?? PostgresStore.describe(error))
     }
 
     static func invalidRecord(_ path: String, operation: String, _ reason: String) -> StoreError {

@@ -80,11 +80,31 @@ public final class PostgresStore: Sendable {
                 return try await group.next()!
             }
         } catch {
-            if !(error is PSQLError) || (error as? PSQLError)?.serverInfo == nil {
-                renew(after: client)
-            }
+            if Self.isConnectionFailure(error) { renew(after: client) }
             throw error
         }
+    }
+
+    /// True unless the server answered (with an error): the database is away, or the link to it.
+    /// Also the server's own "going away" answers: SQLSTATE classes 08 (connection), 57 (operator
+    /// intervention: shutting down, restarting) and 53 (out of resources, too many connections).
+    public static func isConnectionFailure(_ error: any Error) -> Bool {
+        guard let info = (error as? PSQLError)?.serverInfo else { return true }
+        let state = info[.sqlState] ?? ""
+        return state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53")
+    }
+
+    /// A failure in one line, without the query or its values: the server's message and SQLSTATE,
+    /// or what went wrong on the way to it.
+    public static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let info = error.serverInfo {
+                return "PostgreSQL: \(info[.message] ?? "error") (SQLSTATE \(info[.sqlState] ?? "?"))"
+            }
+            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            return "\(error.code)"
+        }
+        return "\(error)"
     }
 
     /// A fresh pool in place of `failed` (once, whoever notices first).
@@ -176,7 +196,7 @@ public final class PostgresStore: Sendable {
                 UPDATE v6_runs SET started_at = coalesce(\(r.startedAt?.seconds), started_at), finished_at = \(r.finishedAt?.seconds),
                     exit_code = \(r.exitCode.map(Int.init)), signal = \(r.signal.map(Int.init)), outcome = \(r.outcome.rawValue),
                     duration_ms = \(r.durationMs), waited_ms = \(r.waitedMs), reason = \(r.reason),
-                    output_tail = \(r.outputTail.map { [UInt8]($0) }), cpu_ms = \(r.cpuMs), max_rss_bytes = \(r.maxRSSBytes)
+                    output_tail = \(r.outputTail.map { ByteBuffer(bytes: $0) }), cpu_ms = \(r.cpuMs), max_rss_bytes = \(r.maxRSSBytes)
                 WHERE host_id = \(me) AND run_id = \(r.runID) AND outcome <> 'abandoned'
                 RETURNING run_id
                 """, logger: logger)
@@ -192,7 +212,7 @@ public final class PostgresStore: Sendable {
                                  outcome, attempt, duration_ms, waited_ms, reason, output_tail, cpu_ms, max_rss_bytes)
             VALUES (\(host), \(r.runID), \(r.task), \(r.trigger.rawValue), \(r.scheduledAt?.seconds), \(r.startedAt?.seconds),
                     \(r.finishedAt?.seconds), \(r.exitCode.map(Int.init)), \(r.signal.map(Int.init)), \(r.outcome.rawValue), \(r.attempt),
-                    \(r.durationMs), \(r.waitedMs), \(r.reason), \(r.outputTail.map { [UInt8]($0) }), \(r.cpuMs), \(r.maxRSSBytes))
+                    \(r.durationMs), \(r.waitedMs), \(r.reason), \(r.outputTail.map { ByteBuffer(bytes: $0) }), \(r.cpuMs), \(r.maxRSSBytes))
             ON CONFLICT (host_id, run_id) DO UPDATE SET
                 started_at = coalesce(EXCLUDED.started_at, v6_runs.started_at), finished_at = EXCLUDED.finished_at,
                 exit_code = EXCLUDED.exit_code, signal = EXCLUDED.signal, outcome = EXCLUDED.outcome,
