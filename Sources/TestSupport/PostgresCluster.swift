@@ -14,6 +14,8 @@ public final class PostgresCluster: @unchecked Sendable {
 
     public let directory: TemporaryDirectory
     public let port: Int
+    /// Also listening on 127.0.0.1:`port` (for tests that put a proxy between a daemon and the server).
+    public let tcp: Bool
     public private(set) var pid: pid_t = 0
 
     /// The data directory's server binaries (the newest Debian installed).
@@ -39,10 +41,15 @@ public final class PostgresCluster: @unchecked Sendable {
 
     public var dataDirectory: String { directory.file("data") }
 
-    public init(port: Int = 5432) throws {
+    /// `postgres://v6@127.0.0.1:PORT/v6` (a cluster started with `tcp`).
+    public var tcpURL: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.database)?sslmode=disable" }
+
+    /// - Parameter tcp: listen on 127.0.0.1 too, on a port that was free a moment ago (`port` is then ignored).
+    public init(port: Int = 5432, tcp: Bool = false) throws {
         guard let bin = Self.binDirectory else { throw HarnessError(Self.unavailableReason ?? "no PostgreSQL") }
         directory = try TemporaryDirectory("v6pg")
-        self.port = port
+        self.port = tcp ? try TCPProxy.freePort() : port
+        self.tcp = tcp
         if getuid() == 0, let owner = getpwnam("postgres") {
             guard chown(directory.path, owner.pointee.pw_uid, owner.pointee.pw_gid) == 0 else {
                 throw HarnessError("cannot hand \(directory.path) to the postgres user: \(String(cString: strerror(errno)))")
@@ -51,7 +58,7 @@ public final class PostgresCluster: @unchecked Sendable {
         let initdb = try run("\(bin)/initdb", ["-D", dataDirectory, "-U", Self.user, "-A", "trust", "-E", "UTF8", "--no-sync"])
         guard initdb.status == 0 else { throw HarnessError("initdb failed (\(initdb.status)): \(initdb.stderr)") }
         try start()
-        let created = try run("\(bin)/createdb", ["-h", directory.path, "-p", "\(port)", "-U", Self.user, Self.database])
+        let created = try run("\(bin)/createdb", ["-h", directory.path, "-p", "\(self.port)", "-U", Self.user, Self.database])
         guard created.status == 0 else {
             stop()
             throw HarnessError("createdb failed (\(created.status)): \(created.stderr)")
@@ -64,7 +71,7 @@ public final class PostgresCluster: @unchecked Sendable {
         // Not through pipes: the server pg_ctl leaves running would hold them open (a reader
         // waiting for their end would wait for the server's). Its output goes to server.log.
         let status = try runDetached("\(bin)/pg_ctl", ["-D", dataDirectory, "-l", directory.file("server.log"), "-w", "-t", "30",
-                                                       "-o", "-k \(directory.path) -h '' -p \(port) -c fsync=on", "start"])
+                                                       "-o", "-k \(directory.path) -h '\(tcp ? "127.0.0.1" : "")' -p \(port) -c fsync=on", "start"])
         guard status == 0 else {
             throw HarnessError("pg_ctl start failed (\(status)): \((try? String(contentsOfFile: directory.file("server.log"), encoding: .utf8)) ?? "")")
         }

@@ -1,0 +1,223 @@
+import Foundation
+import Glibc
+import Testing
+import TestSupport
+
+/// Three real daemons (`v6-scheduler run`, separate processes, state directories and sockets)
+/// with the same tasks share one private PostgreSQL cluster (`scheduler.store: postgres`).
+///
+/// Each daemon reaches the database through a TCP proxy of its own (`TCPProxy`), which the test
+/// cuts to cut that host's link: a stand-in for the network namespaces with veth pairs the issue
+/// suggests (not built: the proxy runs unprivileged and needs no `ip netns`).
+@Suite(.serialized, .enabled(if: PostgresCluster.unavailableReason == nil,
+                             "\(PostgresCluster.unavailableReason ?? ""): make test-deps installs PostgreSQL"))
+struct E2EClusterTests {
+    static let hostIDs = ["h1", "h2", "h3"]
+    /// The host the pinned task runs on (and whose link is cut).
+    static let pinnedHost = "h3"
+    static let lease = 5.0
+
+    /// The same tasks for every host; only the store's URL (its proxy), its id, and the host-local
+    /// paths differ. Each run appends "SLOT DIRECTORY" to a file the three share.
+    static func config(url: String, host: String, shared: String) -> String {
+        func append(_ name: String) -> String { "echo \\\"$V6_SCHEDULED_AT $(pwd -P)\\\" >> \(shared)/\(name)" }
+        return E2E.header.replacingOccurrences(of: "  tasks:\n", with: """
+              kill_grace_seconds: 1
+              store: postgres
+              postgres_url: "\(url)"
+              host_id: \(host)
+              host_lease: \(Int(lease))s
+              tasks:
+
+            """) + """
+                tick:
+                  command: ["/bin/sh", "-c", "\(append("tick")); sleep 0.2"]
+                  frequency: "2s"
+                  market_phase: any
+                  days: every_day
+                  overlap: skip
+                minute:
+                  command: ["/bin/sh", "-c", "\(append("minute"))"]
+                  frequency: "1m"
+                  market_phase: any
+                  days: every_day
+                pinned:
+                  command: ["/bin/sh", "-c", "\(append("pinned"))"]
+                  frequency: "2s"
+                  market_phase: any
+                  days: every_day
+                  hosts: [\(pinnedHost)]
+                slow:
+                  command: ["/bin/sh", "-c", "\(append("slow")); exec sleep 6"]
+                  frequency: "10s"
+                  market_phase: any
+                  days: every_day
+                  overlap: skip
+                  timeout_seconds: 30
+
+            """
+    }
+
+    /// One run as a task wrote it: its slot and the host (by its working directory).
+    struct Line: Hashable {
+        let slot: String
+        let host: String
+    }
+
+    final class Cluster {
+        let pg: PostgresCluster
+        let shared: TemporaryDirectory
+        let proxies: [TCPProxy]
+        let daemons: [DaemonHarness]
+        let hostOf: [String: String]
+
+        init() throws {
+            let pg = try PostgresCluster(tcp: true)
+            let shared = try TemporaryDirectory("v6cluster")
+            let proxies = try E2EClusterTests.hostIDs.map { _ in try TCPProxy(target: pg.port) }
+            daemons = try zip(E2EClusterTests.hostIDs, proxies).map { host, proxy in
+                try DaemonHarness(config: E2EClusterTests.config(url: "postgres://v6@127.0.0.1:\(proxy.port)/v6?sslmode=disable",
+                                                                 host: host, shared: shared.path), label: "v6cluster-\(host)")
+            }
+            self.pg = pg
+            self.shared = shared
+            self.proxies = proxies
+            var hostOf: [String: String] = [:]
+            for (host, daemon) in zip(E2EClusterTests.hostIDs, daemons) {
+                hostOf[URL(fileURLWithPath: daemon.directory.path).resolvingSymlinksInPath().path] = host
+            }
+            self.hostOf = hostOf
+        }
+
+        func daemon(_ host: String) -> DaemonHarness { daemons[E2EClusterTests.hostIDs.firstIndex(of: host)!] }
+
+        /// The runs of `task` so far, as the task processes wrote them.
+        func lines(_ task: String) -> [Line] {
+            let text = (try? String(contentsOfFile: shared.file(task), encoding: .utf8)) ?? ""
+            return text.split(separator: "\n").compactMap { line in
+                let parts = line.split(separator: " ", maxSplits: 1).map(String.init)
+                guard parts.count == 2 else { return nil }
+                return Line(slot: parts[0], host: hostOf[parts[1]] ?? parts[1])
+            }
+        }
+
+        /// Slots of `task` that ran more than once, with their hosts.
+        func twice(_ task: String) -> [String: [String]] {
+            Dictionary(grouping: lines(task), by: \.slot).filter { $0.value.count > 1 }.mapValues { $0.map(\.host) }
+        }
+
+        func cluster(_ host: String) -> [String: Any]? {
+            (try? daemon(host).json(["status"]))?["cluster"] as? [String: Any]
+        }
+
+        func stop() {
+            for daemon in daemons { daemon.stop() }
+            for proxy in proxies { proxy.stop() }
+            pg.stop()
+        }
+    }
+
+    static func instant(_ iso: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        return formatter.date(from: iso)
+    }
+
+    @Test func threeDaemonsRunEachSlotOnceThroughKillsCutLinksAndADatabaseRestart() throws {
+        let c = try Cluster()
+        defer { c.stop() }
+        for daemon in c.daemons { try daemon.start() }
+        let allUp = Date()
+
+        // 1. All up: every 2-second slot once, by any host; the pinned task only on its host.
+        #expect(E2E.poll(timeout: 15) { Self.hostIDs.allSatisfy { host in
+            ((c.cluster(host)?["hosts"] as? [[String: Any]]) ?? []).filter { $0["alive"] as? Bool == true }.count == 3 } },
+            "every host sees the three alive")
+        Thread.sleep(forTimeInterval: 12)
+        let window = c.lines("tick").filter { (Self.instant($0.slot) ?? .distantPast) > allUp.addingTimeInterval(2) }
+        let slots = Set(window.map(\.slot)).compactMap(Self.instant).sorted()
+        #expect(slots.count >= 4, "ticks ran while all were up: \(window)")
+        for (a, b) in zip(slots, slots.dropFirst()) {
+            #expect(b.timeIntervalSince(a) == 2, "no tick slot missed between \(a) and \(b)")
+        }
+        #expect(c.twice("tick").isEmpty, "no tick slot twice: \(c.twice("tick"))")
+        #expect(Set(window.map(\.host)).count >= 2, "the slots spread over the hosts: \(window)")
+        #expect(!c.lines("pinned").isEmpty && c.lines("pinned").allSatisfy { $0.host == Self.pinnedHost },
+                "the pinned task ran, only on \(Self.pinnedHost): \(c.lines("pinned"))")
+        let history = try c.daemon("h1").runs(of: "tick", limit: 50)
+        #expect(Set(history.compactMap { $0["host"] as? String }).count >= 2, "h1's history shows every host's runs, with their host")
+
+        // 2. kill -9 the host that runs `slow`: the others go on; its run is abandoned after the lease.
+        let slowBefore = c.lines("slow").count
+        #expect(E2E.poll(timeout: 15) { c.lines("slow").count > slowBefore }, "a slow run started")
+        let victimLine = c.lines("slow")[slowBefore]
+        let victim = victimLine.host
+        c.daemon(victim).crash()
+        let killedAt = Date()
+        let witness = Self.hostIDs.first { $0 != victim }!
+        var abandoned: [String: Any]? = nil
+        #expect(E2E.poll(timeout: Self.lease + 15, interval: 0.5) {
+            abandoned = (try? c.daemon(witness).runs(of: "slow", limit: 20))?.first {
+                $0["host"] as? String == victim && $0["outcome"] as? String == "abandoned"
+            }
+            return abandoned != nil
+        }, "\(victim)'s slow run is marked abandoned by another host")
+        let abandonedAfter = Date().timeIntervalSince(killedAt)
+        #expect(abandonedAfter >= Self.lease - 1, "not before the lease lapsed (\(abandonedAfter)s)")
+        #expect((abandoned?["reason"] as? String ?? "").contains(victim), "the reason names the host: \(abandoned ?? [:])")
+        let afterKill = c.lines("tick").filter { (Self.instant($0.slot) ?? .distantPast) > killedAt.addingTimeInterval(1) }
+        #expect(afterKill.count >= 2 && !afterKill.contains { $0.host == victim }, "the others went on: \(afterKill)")
+        #expect(c.twice("tick").isEmpty && c.twice("slow").isEmpty, "no slot twice after the kill")
+        try c.daemon(victim).start()  // ends its orphaned `sleep` (as after any crash)
+
+        // 3. Cut the pinned host's link: within the lease it stops starting runs; it resumes after.
+        let pinned = c.daemon(Self.pinnedHost)
+        let proxy = c.proxies[Self.hostIDs.firstIndex(of: Self.pinnedHost)!]
+        #expect(E2E.poll(timeout: 10) { c.cluster(Self.pinnedHost)?["reachable"] as? Bool == true }, "the restarted host is back")
+        proxy.cut()
+        let cutAt = Date()
+        #expect(E2E.poll(timeout: Self.lease) { c.cluster(Self.pinnedHost)?["reachable"] as? Bool == false },
+                "status says the shared store is unreachable within the lease")
+        Thread.sleep(forTimeInterval: Self.lease + 3)
+        let duringCut = c.lines("pinned").filter {
+            guard let at = Self.instant($0.slot) else { return false }
+            return at > cutAt.addingTimeInterval(Self.lease) && at < Date()
+        }
+        #expect(duringCut.isEmpty, "no pinned run started after the lease while cut: \(duringCut)")
+        #expect(!pinned.logLines(containing: "its claim could not be made in the shared store").isEmpty,
+                "its journal says why it started nothing")
+        proxy.restore()
+        let restoredAt = Date()
+        #expect(E2E.poll(timeout: 15) { c.cluster(Self.pinnedHost)?["reachable"] as? Bool == true }, "reachable again")
+        #expect(E2E.poll(timeout: 15) { c.lines("pinned").contains { (Self.instant($0.slot) ?? .distantPast) > restoredAt } },
+                "the pinned task runs again")
+        #expect(c.twice("tick").isEmpty && c.twice("pinned").isEmpty, "no slot twice around the cut")
+
+        // 4. Restart PostgreSQL: acknowledged toggles survive; one sent while it is down is refused.
+        #expect(try c.daemon("h1").v6ctl(["disable", "slow"]).status == 0)
+        #expect(try c.daemon("h2").v6ctl(["disable", "minute"]).status == 0)
+        #expect(try c.daemon("h3").v6ctl(["enable", "minute"]).status == 0)
+        c.pg.stop()
+        let refused = try c.daemon("h2").v6ctl(["disable", "tick"])
+        #expect(refused.status != 0, "a toggle is not acknowledged without the database: \(refused.stdout)\(refused.stderr)")
+        Thread.sleep(forTimeInterval: 2)
+        try c.pg.start()
+        let restartedAt = Date()
+        #expect(E2E.poll(timeout: 20) { Self.hostIDs.allSatisfy { c.cluster($0)?["reachable"] as? Bool == true } },
+                "every host reaches the database again")
+        for host in Self.hostIDs {
+            #expect(E2E.poll(timeout: 10) {
+                let slow = (try? c.daemon(host).taskStatus("slow")) ?? nil, minute = (try? c.daemon(host).taskStatus("minute")) ?? nil
+                let tick = (try? c.daemon(host).taskStatus("tick")) ?? nil
+                return slow?["enabled"] as? Bool == false && minute?["enabled"] as? Bool == true
+                    && minute?["enabled_source"] as? String == "runtime" && tick?["enabled"] as? Bool == true
+            }, "\(host) has every acknowledged toggle, and not the refused one")
+        }
+        #expect(E2E.poll(timeout: 15) { c.lines("tick").contains { (Self.instant($0.slot) ?? .distantPast) > restartedAt } },
+                "runs resume after the restart")
+        for task in ["tick", "minute", "pinned", "slow"] {
+            #expect(c.twice(task).isEmpty, "\(task): no slot twice over the whole test: \(c.twice(task))")
+        }
+        #expect(c.lines("pinned").allSatisfy { $0.host == Self.pinnedHost })
+        print("FIGURE cluster: abandoned_after_s=\(String(format: "%.1f", abandonedAfter)) tick_runs=\(c.lines("tick").count) hosts=\(Dictionary(grouping: c.lines("tick"), by: \.host).mapValues(\.count))")
+    }
+}
