@@ -29,24 +29,11 @@ extension Daemon {
     /// a database that does not answer yet is not an error: the daemon waits for it.
     func openCluster() -> ClusterLink? {
         let settings = core.config.cluster
-        let path = core.config.sourcePath
-        guard let secret = settings.postgresURL else {
-            logger.critical("\(path): scheduler.postgres_url: required with scheduler.store: postgres (try postgres_url: env:V6_POSTGRES_URL)")
-            return nil
-        }
-        let text: String
-        do {
-            guard let value = try secret.resolved(in: options.environment).reveal() else { return nil }
-            text = value
-        } catch {
-            logger.critical("\(path): scheduler.postgres_url: \(error) (try a systemd credential: file:/run/credentials/v6-scheduler.service/postgres_url)")
-            return nil
-        }
         let url: PostgresURL
-        switch PostgresURL.parse(text) {
-        case .success(let parsed): url = parsed
+        switch SharedStoreSettings.url(core.config, environment: options.environment) {
+        case .success(let resolved): url = resolved
         case .failure(let problem):
-            logger.critical("\(path): scheduler.postgres_url (\(secret)): \(secret.redact("\(problem)"))")
+            logger.critical("\(problem)")
             return nil
         }
         do {
@@ -54,7 +41,7 @@ extension Daemon {
             logger.notice("shared store: PostgreSQL at \(store.label), this host is \(store.hostID), lease \(settings.hostLeaseSeconds)s")
             return ClusterLink(store: store, leaseSeconds: settings.hostLeaseSeconds)
         } catch {
-            logger.critical("\(path): scheduler.postgres_url (\(secret)): \(secret.redact("\(error)"))")
+            logger.critical("\(core.config.sourcePath): scheduler.postgres_url: \(error)")
             return nil
         }
     }

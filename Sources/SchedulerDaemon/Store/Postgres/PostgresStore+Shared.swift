@@ -148,7 +148,7 @@ public struct SharedRun: Sendable {
         func int32(_ name: String) throws -> Int32? { try row[name].decode(Int?.self).map { Int32(truncatingIfNeeded: $0) } }
         seq = try row["seq"].decode(Int64.self)
         host = try row["host_id"].decode(String.self)
-        let tail = try row["output_tail"].decode([UInt8]?.self)
+        let tail = try row["output_tail"].decode(ByteBuffer?.self)
         record = RunRecord(
             runID: try row["run_id"].decode(String.self), task: try row["task"].decode(String.self),
             trigger: Trigger(rawValue: try row["trigger"].decode(String.self)) ?? .manual,
@@ -159,7 +159,7 @@ public struct SharedRun: Sendable {
             outcome: Outcome(rawValue: try row["outcome"].decode(String.self)) ?? .failed,
             attempt: try row["attempt"].decode(Int.self), durationMs: try row["duration_ms"].decode(Int64?.self),
             waitedMs: try row["waited_ms"].decode(Int64?.self), reason: try row["reason"].decode(String?.self),
-            outputTail: tail.map { Data($0) }, cpuMs: try row["cpu_ms"].decode(Int64?.self),
+            outputTail: tail.map { Data($0.readableBytesView) }, cpuMs: try row["cpu_ms"].decode(Int64?.self),
             maxRSSBytes: try row["max_rss_bytes"].decode(Int64?.self))
     }
 }

@@ -1,0 +1,47 @@
+import Foundation
+import Logging
+import MarketCalendar
+import Scheduling
+@testable import SchedulerDaemon
+import Testing
+import TestSupport
+
+/// `v6-scheduler store migrate --to postgres`: one host's SQLite history, claimed slots and
+/// toggles copied into a real, private PostgreSQL, once.
+@Suite(.serialized, .enabled(if: PostgresCluster.unavailableReason == nil,
+                             "\(PostgresCluster.unavailableReason ?? ""): make test-deps installs PostgreSQL"))
+struct PostgresMigrationTests {
+    @Test func aSQLiteStoreIsCopiedOnceAndItsSlotsStayClaimed() async throws {
+        let cluster = try PostgresCluster()
+        let directory = try TemporaryDirectory("v6migrate")
+        let local = try RunStore(directory: directory.file("state"))
+        let at = PostgresStoreTests.at
+        for i in 0..<5 {
+            var run = PostgresStoreTests.run("\(i + 1)", at: at + Int64(i) * 60)
+            #expect(try local.claimSlot(recording: run))
+            run.outcome = .success
+            run.outputTail = Data("line \(i)\n".utf8)
+            try local.record(run, historyLimit: 100)
+        }
+        _ = try local.setToggle(task: "collect_open", enabled: false, until: nil, setBy: "uid 0", now: at)
+        let shared = try PostgresStoreTests.store(cluster, host: "gateway1")
+
+        let first = try await StoreMigration.copy(from: local, to: shared, now: at)
+        #expect(first == StoreMigration.Summary(runs: 5, runsPresent: 0, slots: 5, slotsPresent: 0, toggles: 1, togglesPresent: 0))
+        let again = try await StoreMigration.copy(from: local, to: shared, now: at)
+        #expect(again == StoreMigration.Summary(runs: 0, runsPresent: 5, slots: 0, slotsPresent: 5, toggles: 0, togglesPresent: 1))
+
+        let history = try await shared.history(task: nil, before: nil, limit: 10, withOutput: true)
+        #expect(history.map(\.record.runID) == ["5", "4", "3", "2", "1"], "the local order, newest first")
+        #expect(history.allSatisfy { $0.host == "gateway1" && $0.record.outcome == .success })
+        #expect(history.first?.record.outputTail == Data("line 4\n".utf8))
+        #expect(try await shared.toggles()["collect_open"] == RuntimeToggle(enabled: false, until: nil))
+        // A slot that ran on SQLite does not run again on the shared store, on any host.
+        let other = try PostgresStoreTests.store(cluster, host: "gateway2")
+        #expect(try await other.claim(PostgresStoreTests.run("1", at: at)) == false)
+        #expect(try await other.claim(PostgresStoreTests.run("2", at: at + 600)))
+        await shared.close()
+        await other.close()
+        try local.close()
+    }
+}
