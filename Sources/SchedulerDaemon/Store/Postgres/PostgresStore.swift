@@ -104,7 +104,10 @@ public final class PostgresStore: Sendable {
             if let underlying = error.underlying { return "\(error.code): \(underlying)" }
             return "\(error.code)"
         }
-        return "\(error)"
+        let text = "\(error)"
+        if text.contains("CircuitBreakerTripped") { return "cannot connect (every connection attempt failed; is the server up and reachable?)" }
+        if text.contains("poolShutdown") { return "the connection was lost (reconnecting)" }
+        return text
     }
 
     /// A fresh pool in place of `failed` (once, whoever notices first).
