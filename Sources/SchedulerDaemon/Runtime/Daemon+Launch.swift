@@ -8,6 +8,10 @@ struct Launch: Sendable {
     let start: RunStart
     /// A stop the core asked for meanwhile (timeout, replace, shutdown): carried out once spawned.
     var stop: StopReason?
+    /// When its claim went to the store lane, and how long it took to come back (ms): with the
+    /// shared store, the claim's round trip to PostgreSQL (`claim_ms` on the `started` line).
+    var claimSent: ContinuousClock.Instant?
+    var claimMs: Double?
 }
 
 /// When a run was spawned: on the daemon's clock (its `started_at`, its lateness) and on the
@@ -36,7 +40,7 @@ extension Daemon {
             guard let lane else {
                 return perform(core.runFinished(run.runID, result: .unclaimed("this host's state store is not open"), at: now), now: now)
             }
-            launching[run.runID] = Launch(start: run)
+            launching[run.runID] = Launch(start: run, claimSent: .now)
             lane.submit(.claim(record)) { [weak self] result in
                 Task(priority: .high) { await self?.claimed(run, result) }
             }
@@ -65,6 +69,9 @@ extension Daemon {
     /// A claim made at the start came back.
     func claimed(_ run: RunStart, _ result: Result<StoreWriteResult, StoreError>) {
         guard launching[run.runID] != nil else { return }
+        if let sent = launching[run.runID]?.claimSent {
+            launching[run.runID]?.claimMs = Double((ContinuousClock.now - sent) / .microseconds(1)) / 1000
+        }
         let now = clock.now()
         switch result {
         case .success(.claimed(true)):
@@ -192,6 +199,7 @@ extension Daemon {
         var metadata = meta(run)
         metadata["pid"] = "\(process.pid)"
         // Lateness means something only for a run that had a due instant.
+        if let claim = launch?.claimMs { metadata["claim_ms"] = "\(String(format: "%.1f", claim))" }
         if run.trigger == .schedule {
             metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
             metrics.lateness(task: run.task, seconds: lateness / 1000)
