@@ -37,6 +37,7 @@ extension Daemon {
                 do {
                     try await shared.clearToggle(task: name, setBy: peer.description)
                     cluster?.toggles?[name] = nil
+                    cluster?.toggleEpoch += 1
                 } catch {
                     clusterDown(error)
                     return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "clear the toggle", error)); nothing was changed")
@@ -137,6 +138,7 @@ extension Daemon {
             do {
                 try await shared.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description)
                 cluster?.toggles?[name] = RuntimeToggle(enabled: enabled, until: lapse)
+                cluster?.toggleEpoch += 1
             } catch {
                 clusterDown(error)
                 return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "save the toggle", error)); nothing was changed")

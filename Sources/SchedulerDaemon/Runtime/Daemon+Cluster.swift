@@ -15,6 +15,9 @@ struct ClusterLink {
     var unreachable: (reason: String, since: Instant)?
     /// The shared toggles as last applied.
     var toggles: [String: RuntimeToggle]?
+    /// Counts toggle changes made on this host: a heartbeat that read the toggles before one
+    /// was committed does not apply its (older) copy.
+    var toggleEpoch = 0
     var beating: Task<Void, Never>?
     /// The digest of the tasks (`tasksRevision`), and the files' revision it was computed for.
     var revision: (files: String, digest: String)?
@@ -79,6 +82,7 @@ extension Daemon {
     func beat() async {
         guard var link = cluster else { return }
         let shared = link.store
+        let epoch = link.toggleEpoch
         do {
             if !link.migrated {
                 try await shared.migrate()
@@ -94,13 +98,14 @@ extension Daemon {
             }
             let hosts = try await shared.hosts()
             let toggles = try await shared.toggles()
-            clusterUp(hosts: hosts, toggles: toggles)
+            clusterUp(hosts: hosts, toggles: cluster?.toggleEpoch == epoch ? toggles : nil)
         } catch {
             clusterDown(error)
         }
     }
 
-    func clusterUp(hosts: [HostLease], toggles: [String: RuntimeToggle]) {
+    /// `toggles`: nil when they may be older than a change made here meanwhile (the next beat applies them).
+    func clusterUp(hosts: [HostLease], toggles: [String: RuntimeToggle]?) {
         guard cluster != nil else { return }
         if let was = cluster?.unreachable {
             logger.notice("shared store reachable again (away since \(core.calendar.zone.iso8601(was.since))): claims resume")
@@ -116,7 +121,7 @@ extension Daemon {
             logger.warning("host(s) \(differing.sorted().joined(separator: ", ")) run other tasks than this one (configuration revision differs from \(revision)); each slot still runs once, but a task only one of them knows runs only there")
         }
         cluster?.hosts = hosts
-        if cluster?.toggles != toggles {
+        if let toggles, cluster?.toggles != toggles {
             cluster?.toggles = toggles
             applySharedToggles(toggles)
         }
@@ -180,6 +185,20 @@ extension Daemon {
         return ClusterStatus(store: "postgres", hostID: mine, database: link.store.label, reachable: link.unreachable == nil,
                              unreachable: link.unreachable.map { "\($0.reason) (since \(core.calendar.zone.iso8601($0.since)))" },
                              hosts: hosts)
+    }
+
+    /// Writes an audit row to the shared store (best effort, off the actor's way): configuration
+    /// changes applied on this host. Toggles are audited in their own transaction.
+    func shareAudit(kind: String, task: String?, detail: String, actor: String) {
+        guard let shared = cluster?.store else { return }
+        let logger = self.logger
+        Task {
+            do {
+                try await shared.audit(kind: kind, task: task, detail: detail, actor: actor)
+            } catch {
+                logger.warning("audit record not written to the shared store: \(PostgresStore.describe(error)); it is in this host's journal")
+            }
+        }
     }
 
     /// What hosts compare: a digest of the tasks as loaded (names, schedules, commands, `hosts:`
