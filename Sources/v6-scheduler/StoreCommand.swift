@@ -25,7 +25,7 @@ struct StoreMigrateCommand: AsyncParsableCommand {
             shared store already has for a task is kept (the other host's, or a newer one).
 
             Example:
-              v6-scheduler store migrate --to postgres --config /etc/v6-scheduler/production.yaml
+              v6-scheduler store migrate --to postgres --config production.yaml
 
             Exit codes: 0 copied; 1 the database or state.db failed; 2 bad usage or configuration.
             """

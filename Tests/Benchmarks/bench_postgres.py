@@ -9,7 +9,6 @@ second, for SECONDS on the SQLite store and then SECONDS on PostgreSQL. Figures:
 sees it (`claim_ms` on each `started` line: from the claim handed to the store lane to its answer,
 one transaction INSERT slot + INSERT run in PostgreSQL).
 """
-import datetime
 import glob
 import os
 import pwd
@@ -20,7 +19,7 @@ import sys
 import time
 
 import configs
-from bench_lateness import SCHEDULED, daemon_lateness, run
+from bench_lateness import daemon_lateness, run
 from benchlib import WORK, record, register, summary
 
 CLAIM = re.compile(r"claim_ms=([0-9.]+)")
@@ -69,18 +68,6 @@ def with_postgres(config, url):
     return config
 
 
-def claims(log, not_before):
-    """claim_ms of the scheduled starts whose instant is at or after `not_before` (as daemon_lateness counts)."""
-    values = []
-    for line in open(log, errors="replace"):
-        if " started " not in line or "trigger=schedule" not in line:
-            continue
-        found, at = CLAIM.search(line), SCHEDULED.search(line)
-        if found and at and datetime.datetime.fromisoformat(at.group(1)).timestamp() >= not_before:
-            values.append(float(found.group(1)))
-    return values
-
-
 def main(bin_dir, seconds):
     folder = os.path.join(WORK, "postgres")
     url, stop = start_postgres(os.path.join(folder, "pg"))
@@ -92,7 +79,7 @@ def main(bin_dir, seconds):
     finally:
         stop()
     lite, pg = summary(daemon_lateness(lite_log, lite_from)), summary(daemon_lateness(pg_log, pg_from))
-    claim = summary(claims(pg_log, pg_from))
+    claim = summary(daemon_lateness(pg_log, pg_from, CLAIM))
     note = f"{pg['n']} starts in {seconds} s each, the same machine, one after the other; PostgreSQL on a Unix socket, fsync on"
     record("16a", "fire lateness, 1 task every 1 s, PostgreSQL store, p50", round(pg["p50"], 2), "ms",
            peer="SQLite store", peer_value=round(lite["p50"], 2), notes=note)
