@@ -16,6 +16,8 @@ public final class PostgresCluster: @unchecked Sendable {
     public let port: Int
     /// Also listening on 127.0.0.1:`port` (for tests that put a proxy between a daemon and the server).
     public let tcp: Bool
+    /// Other addresses it listens on (the outer ends of `TestHostLink`s).
+    public let listenAddresses: [String]
     public private(set) var pid: pid_t = 0
 
     /// The data directory's server binaries (the newest Debian installed).
@@ -44,12 +46,16 @@ public final class PostgresCluster: @unchecked Sendable {
     /// `postgres://v6@127.0.0.1:PORT/v6` (a cluster started with `tcp`).
     public var tcpURL: String { "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.database)?sslmode=disable" }
 
-    /// - Parameter tcp: listen on 127.0.0.1 too, on a port that was free a moment ago (`port` is then ignored).
-    public init(port: Int = 5432, tcp: Bool = false) throws {
+    /// - Parameters:
+    ///   - tcp: listen on 127.0.0.1 too, on a port that was free a moment ago (`port` is then ignored).
+    ///   - listen: more addresses to listen on (with `tcp`), and `allow`: the network (CIDR) whose
+    ///     clients are let in without a password, like the local ones.
+    public init(port: Int = 5432, tcp: Bool = false, listen: [String] = [], allow: String? = nil) throws {
         guard let bin = Self.binDirectory else { throw HarnessError(Self.unavailableReason ?? "no PostgreSQL") }
         directory = try TemporaryDirectory("v6pg")
         self.port = tcp ? try TCPProxy.freePort() : port
         self.tcp = tcp
+        listenAddresses = tcp ? listen : []
         if getuid() == 0, let owner = getpwnam("postgres") {
             guard chown(directory.path, owner.pointee.pw_uid, owner.pointee.pw_gid) == 0 else {
                 throw HarnessError("cannot hand \(directory.path) to the postgres user: \(String(cString: strerror(errno)))")
@@ -57,6 +63,11 @@ public final class PostgresCluster: @unchecked Sendable {
         }
         let initdb = try run("\(bin)/initdb", ["-D", dataDirectory, "-U", Self.user, "-A", "trust", "-E", "UTF8", "--no-sync"])
         guard initdb.status == 0 else { throw HarnessError("initdb failed (\(initdb.status)): \(initdb.stderr)") }
+        if let allow {
+            let hba = URL(fileURLWithPath: "\(dataDirectory)/pg_hba.conf")
+            let text = (try? String(contentsOf: hba, encoding: .utf8)) ?? ""
+            try (text + "\nhost all all \(allow) trust\n").write(to: hba, atomically: false, encoding: .utf8)
+        }
         try start()
         let created = try run("\(bin)/createdb", ["-h", directory.path, "-p", "\(self.port)", "-U", Self.user, Self.database])
         guard created.status == 0 else {
@@ -71,7 +82,7 @@ public final class PostgresCluster: @unchecked Sendable {
         // Not through pipes: the server pg_ctl leaves running would hold them open (a reader
         // waiting for their end would wait for the server's). Its output goes to server.log.
         let status = try runDetached("\(bin)/pg_ctl", ["-D", dataDirectory, "-l", directory.file("server.log"), "-w", "-t", "30",
-                                                       "-o", "-k \(directory.path) -h '\(tcp ? "127.0.0.1" : "")' -p \(port) -c fsync=on", "start"])
+                                                       "-o", "-k \(directory.path) -h '\(tcp ? (["127.0.0.1"] + listenAddresses).joined(separator: ",") : "")' -p \(port) -c fsync=on", "start"])
         guard status == 0 else {
             throw HarnessError("pg_ctl start failed (\(status)): \((try? String(contentsOfFile: directory.file("server.log"), encoding: .utf8)) ?? "")")
         }

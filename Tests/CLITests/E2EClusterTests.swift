@@ -6,9 +6,10 @@ import TestSupport
 /// Three real daemons (`v6-scheduler run`, separate processes, state directories and sockets)
 /// with the same tasks share one private PostgreSQL cluster (`scheduler.store: postgres`).
 ///
-/// Each daemon reaches the database through a TCP proxy of its own (`TCPProxy`), which the test
-/// cuts to cut that host's link: a stand-in for the network namespaces with veth pairs the issue
-/// suggests (not built: the proxy runs unprivileged and needs no `ip netns`).
+/// As root, each daemon runs in a network namespace of its own, joined to the database by a veth
+/// pair (`TestHostLink`): cutting a host's link takes its pair down (a partition: packets lost).
+/// Elsewhere each daemon reaches the database through a TCP proxy of its own (`TCPProxy`), which
+/// the test cuts instead (the test says so).
 @Suite(.serialized, .enabled(if: PostgresCluster.unavailableReason == nil,
                              "\(PostgresCluster.unavailableReason ?? ""): make test-deps installs PostgreSQL"))
 struct E2EClusterTests {
@@ -67,26 +68,52 @@ struct E2EClusterTests {
     final class Cluster {
         let pg: PostgresCluster
         let shared: TemporaryDirectory
+        /// Each host's namespace and veth pair (as root), or else its TCP proxy.
+        let links: [TestHostLink]
         let proxies: [TCPProxy]
         let daemons: [DaemonHarness]
         let hostOf: [String: String]
 
         init() throws {
-            let pg = try PostgresCluster(tcp: true)
             let shared = try TemporaryDirectory("v6cluster")
-            let proxies = try E2EClusterTests.hostIDs.map { _ in try TCPProxy(target: pg.port) }
-            daemons = try zip(E2EClusterTests.hostIDs, proxies).map { host, proxy in
-                try DaemonHarness(config: E2EClusterTests.config(url: "postgres://v6@127.0.0.1:\(proxy.port)/v6?sslmode=disable",
-                                                                 host: host, shared: shared.path), label: "v6cluster-\(host)")
+            let pg: PostgresCluster
+            var links: [TestHostLink] = []
+            var proxies: [TCPProxy] = []
+            let urls: [String]
+            if let why = TestHostLink.unavailableReason {
+                print("NOTE E2EClusterTests: \(why): each host's link is a TCP proxy the test cuts, not a network namespace")
+                pg = try PostgresCluster(tcp: true)
+                proxies = try E2EClusterTests.hostIDs.map { _ in try TCPProxy(target: pg.port) }
+                urls = proxies.map { "postgres://v6@127.0.0.1:\($0.port)/v6?sslmode=disable" }
+            } else {
+                links = try (1...E2EClusterTests.hostIDs.count).map { try TestHostLink(index: $0) }
+                pg = try PostgresCluster(tcp: true, listen: links.map(\.outerAddress), allow: TestHostLink.network)
+                urls = links.map { "postgres://v6@\($0.outerAddress):\(pg.port)/v6?sslmode=disable" }
             }
-            self.pg = pg
-            self.shared = shared
-            self.proxies = proxies
+            daemons = try zip(E2EClusterTests.hostIDs, urls).map { host, url in
+                try DaemonHarness(config: E2EClusterTests.config(url: url, host: host, shared: shared.path), label: "v6cluster-\(host)")
+            }
+            for (daemon, link) in zip(daemons, links) { daemon.launcher = link.launcher }
             var hostOf: [String: String] = [:]
             for (host, daemon) in zip(E2EClusterTests.hostIDs, daemons) {
                 hostOf[URL(fileURLWithPath: daemon.directory.path).resolvingSymlinksInPath().path] = host
             }
+            self.pg = pg
+            self.shared = shared
+            self.links = links
+            self.proxies = proxies
             self.hostOf = hostOf
+        }
+
+        /// Cuts `host`'s link to the database (its namespace's veth pair, or its proxy).
+        func cut(_ host: String) throws {
+            let index = E2EClusterTests.hostIDs.firstIndex(of: host)!
+            if links.isEmpty { proxies[index].cut() } else { try links[index].cut() }
+        }
+
+        func restore(_ host: String) throws {
+            let index = E2EClusterTests.hostIDs.firstIndex(of: host)!
+            if links.isEmpty { proxies[index].restore() } else { try links[index].restore() }
         }
 
         func daemon(_ host: String) -> DaemonHarness { daemons[E2EClusterTests.hostIDs.firstIndex(of: host)!] }
@@ -114,6 +141,7 @@ struct E2EClusterTests {
             for daemon in daemons { daemon.stop() }
             for proxy in proxies { proxy.stop() }
             pg.stop()
+            for link in links { link.remove() }
         }
     }
 
@@ -171,9 +199,8 @@ struct E2EClusterTests {
 
         // 3. Cut the pinned host's link: within the lease it stops starting runs; it resumes after.
         let pinned = c.daemon(Self.pinnedHost)
-        let proxy = c.proxies[Self.hostIDs.firstIndex(of: Self.pinnedHost)!]
         #expect(E2E.poll(timeout: 10) { c.cluster(Self.pinnedHost)?["reachable"] as? Bool == true }, "the restarted host is back")
-        proxy.cut()
+        try c.cut(Self.pinnedHost)
         let cutAt = Date()
         #expect(E2E.poll(timeout: Self.lease) { c.cluster(Self.pinnedHost)?["reachable"] as? Bool == false },
                 "status says the shared store is unreachable within the lease")
@@ -185,7 +212,7 @@ struct E2EClusterTests {
         #expect(duringCut.isEmpty, "no pinned run started after the lease while cut: \(duringCut)")
         #expect(!pinned.logLines(containing: "its claim could not be made in the shared store").isEmpty,
                 "its journal says why it started nothing")
-        proxy.restore()
+        try c.restore(Self.pinnedHost)
         let restoredAt = Date()
         #expect(E2E.poll(timeout: 15) { c.cluster(Self.pinnedHost)?["reachable"] as? Bool == true }, "reachable again")
         #expect(E2E.poll(timeout: 15) { c.lines("pinned").contains { (Self.instant($0.slot) ?? .distantPast) > restoredAt } },

@@ -66,18 +66,32 @@ public final class PostgresStore: Sendable {
 
     /// Runs `body` on the current pool within `deadline`; after a failure the pool is replaced,
     /// so that the next call connects afresh.
+    ///
+    /// The deadline does not wait for `body` to notice its cancellation: across a partition (a
+    /// link that loses packets) a query waits on its connection until TCP gives up, minutes later,
+    /// whatever its task's cancellation says. The caller gets its answer at the deadline; the
+    /// abandoned query ends with the old pool.
     func bounded<T: Sendable>(_ body: @escaping @Sendable (PostgresClient) async throws -> T) async throws -> T {
         let client = self.client
         let deadline = self.deadline
         do {
-            return try await withThrowingTaskGroup(of: T.self) { group in
-                group.addTask { try await body(client) }
-                group.addTask {
-                    try await Task.sleep(for: deadline)
-                    throw PostgresStoreError("no answer from PostgreSQL within \(deadline)")
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let answered = Mutex(false)
+                let finish: @Sendable (Result<T, any Error>) -> Bool = { result in
+                    let first = answered.withLock { done in
+                        defer { done = true }
+                        return !done
+                    }
+                    if first { continuation.resume(with: result) }
+                    return first
                 }
-                defer { group.cancelAll() }
-                return try await group.next()!
+                let work = Task {
+                    do { _ = finish(.success(try await body(client))) } catch { _ = finish(.failure(error)) }
+                }
+                Task {
+                    try? await Task.sleep(for: deadline)
+                    if finish(.failure(PostgresStoreError("no answer from PostgreSQL within \(deadline)"))) { work.cancel() }
+                }
             }
         } catch {
             if Self.isConnectionFailure(error) { renew(after: client) }
