@@ -48,6 +48,12 @@ struct E2EClusterTests {
                   market_phase: any
                   days: every_day
                   hosts: [\(pinnedHost)]
+                tenth:
+                  command: ["/bin/sh", "-c", "\(append("tenth"))"]
+                  frequency: "10s"
+                  market_phase: any
+                  days: every_day
+                  catch_up: true
                 slow:
                   command: ["/bin/sh", "-c", "\(append("slow")); exec sleep 6"]
                   frequency: "10s"
@@ -223,10 +229,15 @@ struct E2EClusterTests {
         #expect(try c.daemon("h1").v6ctl(["disable", "slow"]).status == 0)
         #expect(try c.daemon("h2").v6ctl(["disable", "minute"]).status == 0)
         #expect(try c.daemon("h3").v6ctl(["enable", "minute"]).status == 0)
+        // The database goes away 1.5 s before a 10-second instant of `tenth` and comes back after
+        // it: no host can claim that slot; once back, one host catches it up (catch_up: true).
+        let now = Date().timeIntervalSince1970
+        let boundary = (now / 10).rounded(.up) * 10 + (now.truncatingRemainder(dividingBy: 10) > 8 ? 10 : 0)
+        Thread.sleep(forTimeInterval: boundary - 1.5 - Date().timeIntervalSince1970)
         c.pg.stop()
         let refused = try c.daemon("h2").v6ctl(["disable", "tick"])
         #expect(refused.status != 0, "a toggle is not acknowledged without the database: \(refused.stdout)\(refused.stderr)")
-        Thread.sleep(forTimeInterval: 2)
+        Thread.sleep(forTimeInterval: max(0.5, boundary + 1 - Date().timeIntervalSince1970))
         try c.pg.start()
         let restartedAt = Date()
         #expect(E2E.poll(timeout: 20) { Self.hostIDs.allSatisfy { c.cluster($0)?["reachable"] as? Bool == true } },
@@ -241,7 +252,14 @@ struct E2EClusterTests {
         }
         #expect(E2E.poll(timeout: 15) { c.lines("tick").contains { (Self.instant($0.slot) ?? .distantPast) > restartedAt } },
                 "runs resume after the restart")
-        for task in ["tick", "minute", "pinned", "slow"] {
+        let missedSlot = E2E.format(Date(timeIntervalSince1970: boundary), "yyyy-MM-dd'T'HH:mm:ssxxx")
+        var caughtUp: [[String: Any]] = []
+        #expect(E2E.poll(timeout: 10) {
+            caughtUp = ((try? c.daemon("h1").runs(of: "tenth", limit: 20)) ?? []).filter { $0["scheduled_at"] as? String == missedSlot }
+            return !caughtUp.isEmpty
+        }, "the slot of \(missedSlot), missed by every host, is caught up")
+        #expect(caughtUp.count == 1 && caughtUp.first?["trigger"] as? String == "catch_up", "once, as a catch-up: \(caughtUp)")
+        for task in ["tick", "minute", "pinned", "slow", "tenth"] {
             #expect(c.twice(task).isEmpty, "\(task): no slot twice over the whole test: \(c.twice(task))")
         }
         #expect(c.lines("pinned").allSatisfy { $0.host == Self.pinnedHost })

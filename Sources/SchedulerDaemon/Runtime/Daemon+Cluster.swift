@@ -109,6 +109,7 @@ extension Daemon {
         guard cluster != nil else { return }
         if let was = cluster?.unreachable {
             logger.notice("shared store reachable again (away since \(core.calendar.zone.iso8601(was.since))): claims resume")
+            Task { await self.catchUpAfterOutage() }
         }
         cluster?.unreachable = nil
         lane?.shared?.markUp()
@@ -126,6 +127,16 @@ extension Daemon {
             applySharedToggles(toggles)
         }
         updateStatus()
+    }
+
+    /// The database is back: `catch_up: true` tasks run the latest occurrence no host claimed
+    /// meanwhile (the whole cluster may have been without it), claimed like any run, so one
+    /// host runs it.
+    func catchUpAfterOutage() async {
+        guard let shared = cluster?.store, !shuttingDown, let slots = try? await shared.lastSlots() else { return }
+        let now = clock.now()
+        perform(core.catchUp(lastSlots: slots, now: now), now: now)
+        rearm()
     }
 
     func clusterDown(_ error: any Error) {
