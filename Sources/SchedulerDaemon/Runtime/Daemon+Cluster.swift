@@ -19,6 +19,8 @@ struct ClusterLink {
     /// was committed does not apply its (older) copy.
     var toggleEpoch = 0
     var beating: Task<Void, Never>?
+    /// When this host last pruned the shared tables (or found another host doing it).
+    var lastPrune: ContinuousClock.Instant?
     /// The digest of the tasks (`tasksRevision`), and the files' revision it was computed for.
     var revision: (files: String, digest: String)?
 
@@ -96,6 +98,7 @@ extension Daemon {
                 logger.warning("abandoned: \(run.reason ?? "its host's lease lapsed")",
                                metadata: ["task": "\(run.task)", "run_id": "\(run.runID)", "host": "\(run.host)"])
             }
+            try await pruneIfDue(shared)
             let hosts = try await shared.hosts()
             let toggles = try await shared.toggles()
             clusterUp(hosts: hosts, toggles: cluster?.toggleEpoch == epoch ? toggles : nil)
@@ -127,6 +130,23 @@ extension Daemon {
             applySharedToggles(toggles)
         }
         updateStatus()
+    }
+
+    /// How often a host prunes the shared tables (the first host to try each time does it).
+    static let pruneInterval: Duration = .seconds(60)
+
+    /// Bounds the shared history by each task's `history_limit` and drops slot claims older than
+    /// `RunStore.slotRetentionSeconds`, at most once a minute per host.
+    func pruneIfDue(_ shared: PostgresStore) async throws {
+        if let last = cluster?.lastPrune, ContinuousClock.now - last < Self.pruneInterval { return }
+        cluster?.lastPrune = .now
+        var limits: [String: Int] = [:]
+        for task in core.config.tasks { limits[task.name] = task.historyLimit }
+        let cutoff = clock.now() - RunStore.slotRetentionSeconds
+        if let pruned = try await shared.prune(limits: limits, defaultLimit: core.config.historyLimit, slotsBefore: cutoff),
+           pruned.runs + pruned.slots > 0 {
+            logger.info("shared store pruned: \(pruned.runs) run(s) beyond history_limit, \(pruned.slots) slot claim(s) older than \(RunStore.slotRetentionSeconds / 86_400) days")
+        }
     }
 
     /// The database is back: `catch_up: true` tasks run the latest occurrence no host claimed

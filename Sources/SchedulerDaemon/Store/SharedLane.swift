@@ -100,7 +100,7 @@ final class SharedLane: Sendable {
         var sent = 0
         for record in batch {
             do {
-                try store.waiting { try await $0.update(record) }
+                _ = try store.waiting { try await $0.update(record) }
                 sent += 1
             } catch where PostgresStore.isConnectionFailure(error) {
                 markDown(error)

@@ -163,3 +163,40 @@ public struct SharedRun: Sendable {
             maxRSSBytes: try row["max_rss_bytes"].decode(Int64?.self))
     }
 }
+
+extension PostgresStore {
+    /// The advisory lock key of pruning: one host prunes at a time, the others skip their turn.
+    static let pruneLock: Int64 = 0x7636_7072_756e_65
+
+    /// Keeps the shared tables bounded, like each host's `state.db`: per task the newest
+    /// `limits[task]` runs (`defaultLimit` for a task not in it; runs in progress are kept), and
+    /// slot claims scheduled before `slotsBefore`, except each task's newest (catch-up starts
+    /// after it). Returns nil when another host is pruning now, else what was deleted.
+    public func prune(limits: [String: Int], defaultLimit: Int, slotsBefore: Instant) async throws -> (runs: Int, slots: Int)? {
+        let logger = self.logger
+        let tasks = Array(limits.keys), keeps = tasks.map { limits[$0]! }
+        return try await bounded { client in try await client.withTransaction(logger: logger) { connection in
+            var locked = false
+            for try await value in try await connection.query("SELECT pg_try_advisory_xact_lock(\(Self.pruneLock))", logger: logger)
+                .decode(Bool.self) { locked = value }
+            guard locked else { return nil }
+            var runs = 0, slots = 0
+            for try await _ in try await connection.query("""
+                DELETE FROM v6_runs r USING (
+                    SELECT x.seq FROM (
+                        SELECT seq, task, row_number() OVER (PARTITION BY task ORDER BY seq DESC) AS rn FROM v6_runs
+                    ) x LEFT JOIN (SELECT unnest(\(tasks)::text[]) AS task, unnest(\(keeps)::bigint[]) AS keep) l USING (task)
+                    WHERE x.rn > coalesce(l.keep, \(defaultLimit))
+                ) d
+                WHERE r.seq = d.seq AND r.outcome NOT IN ('running', 'queued')
+                RETURNING r.seq
+                """, logger: logger) { runs += 1 }
+            for try await _ in try await connection.query("""
+                DELETE FROM v6_slots s WHERE s.scheduled_at < \(slotsBefore.seconds)
+                  AND s.scheduled_at < (SELECT max(t.scheduled_at) FROM v6_slots t WHERE t.task = s.task)
+                RETURNING s.task
+                """, logger: logger) { slots += 1 }
+            return (runs, slots)
+        } }
+    }
+}

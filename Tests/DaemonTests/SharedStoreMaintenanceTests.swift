@@ -6,11 +6,11 @@ import Scheduling
 import Testing
 import TestSupport
 
-/// `v6-scheduler store migrate --to postgres`: one host's SQLite history, claimed slots and
-/// toggles copied into a real, private PostgreSQL, once.
+/// The shared store's upkeep: `v6-scheduler store migrate --to postgres` (one host's SQLite history, claimed slots and
+/// toggles copied into a real, private PostgreSQL, once) and pruning.
 @Suite(.serialized, .enabled(if: PostgresCluster.unavailableReason == nil,
                              "\(PostgresCluster.unavailableReason ?? ""): make test-deps installs PostgreSQL"))
-struct PostgresMigrationTests {
+struct SharedStoreMaintenanceTests {
     @Test func aSQLiteStoreIsCopiedOnceAndItsSlotsStayClaimed() async throws {
         let cluster = try PostgresCluster()
         let directory = try TemporaryDirectory("v6migrate")
@@ -43,5 +43,30 @@ struct PostgresMigrationTests {
         await shared.close()
         await other.close()
         try local.close()
+    }
+}
+
+extension SharedStoreMaintenanceTests {
+    @Test func pruningKeepsEachTasksNewestRunsTheRunsInProgressAndTheNewestSlot() async throws {
+        let cluster = try PostgresCluster()
+        let a = try PostgresStoreTests.store(cluster, host: "a"), b = try PostgresStoreTests.store(cluster, host: "b")
+        try await a.migrate()
+        let at = PostgresStoreTests.at
+        // 6 runs of `keep3` over two hosts (the oldest still running), 4 of `other` (default limit 2).
+        for i in 0..<6 {
+            let store = i % 2 == 0 ? a : b
+            #expect(try await store.claim(PostgresStoreTests.run("\(i)", task: "keep3", at: at + Int64(i) * 60,
+                                                                  outcome: i == 0 ? .running : .success)))
+        }
+        for i in 0..<4 {
+            #expect(try await a.claim(PostgresStoreTests.run("o\(i)", task: "other", at: at + Int64(i) * 86_400, outcome: .success)))
+        }
+        let pruned = try await b.prune(limits: ["keep3": 3], defaultLimit: 2, slotsBefore: at + 3 * 86_400)
+        #expect(pruned?.runs == 2 + 2, "keep3: runs 1 and 2 (run 0 is in progress); other: o0 and o1")
+        #expect(pruned?.slots == 5 + 3, "slots before the cutoff, except each task's newest: keep3's 5 older, other's 3 before it")
+        #expect(try cluster.psql("SELECT string_agg(run_id, ',' ORDER BY seq) FROM v6_runs") == "0,3,4,5,o2,o3")
+        #expect(try cluster.psql("SELECT count(*) FROM v6_slots") == "2")
+        await a.close()
+        await b.close()
     }
 }
