@@ -177,6 +177,10 @@ struct E2EClusterTests {
         #expect(Set(window.map(\.host)).count >= 2, "the slots spread over the hosts: \(window)")
         #expect(!c.lines("pinned").isEmpty && c.lines("pinned").allSatisfy { $0.host == Self.pinnedHost },
                 "the pinned task ran, only on \(Self.pinnedHost): \(c.lines("pinned"))")
+        for host in Self.hostIDs {
+            #expect(E2E.poll(timeout: 6) { ((try? c.daemon(host).taskStatus("tick")) ?? nil)?["last_run"] != nil },
+                    "\(host)'s task list shows tick's last run, whichever host ran it")
+        }
         let history = try c.daemon("h1").runs(of: "tick", limit: 50)
         #expect(Set(history.compactMap { $0["host"] as? String }).count >= 2, "h1's history shows every host's runs, with their host")
 

@@ -19,6 +19,8 @@ struct ClusterLink {
     /// was committed does not apply its (older) copy.
     var toggleEpoch = 0
     var beating: Task<Void, Never>?
+    /// Each task's newest run across the hosts, as of the last heartbeat.
+    var lastRuns: [String: SharedRun] = [:]
     /// When this host last pruned the shared tables (or found another host doing it).
     var lastPrune: ContinuousClock.Instant?
     /// The digest of the tasks (`tasksRevision`), and the files' revision it was computed for.
@@ -101,6 +103,7 @@ extension Daemon {
             try await pruneIfDue(shared)
             let hosts = try await shared.hosts()
             let toggles = try await shared.toggles()
+            cluster?.lastRuns = try await shared.lastRuns(of: core.config.tasks.map(\.name))
             clusterUp(hosts: hosts, toggles: cluster?.toggleEpoch == epoch ? toggles : nil)
         } catch {
             clusterDown(error)
@@ -243,6 +246,26 @@ extension Daemon {
         let digest = String(String(hash, radix: 16).reversed()).padding(toLength: 12, withPad: "0", startingAt: 0)
         cluster?.revision = (loaded.revision, digest)
         return digest
+    }
+
+    /// With the shared store, the newer of this host's own last run of each task and the
+    /// cluster's (as of the last heartbeat: another host's run shows within a beat).
+    func newestRuns(_ local: [String: RunRecord], of names: [String]) -> [String: RunRecord] {
+        guard let shared = cluster?.lastRuns, !shared.isEmpty else { return local }
+        var merged = local
+        for name in names {
+            guard let other = shared[name]?.record else { continue }
+            func when(_ r: RunRecord) -> Int64 { (r.startedAt ?? r.finishedAt ?? r.scheduledAt)?.seconds ?? 0 }
+            if let mine = local[name], when(mine) >= when(other) { continue }
+            merged[name] = other
+        }
+        return merged
+    }
+
+    /// With the shared store, the tasks whose newest run across the hosts ended in `outcomes`.
+    func sharedTasks(withLastOutcome outcomes: [Outcome]) -> Set<String>? {
+        guard let shared = cluster?.lastRuns, cluster != nil else { return nil }
+        return Set(shared.values.filter { outcomes.contains($0.record.outcome) }.map(\.record.task))
     }
 
     /// For STATUS= and the journal: the shared store's state in a few words, nil without one.

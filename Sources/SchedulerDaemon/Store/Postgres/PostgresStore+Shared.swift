@@ -200,3 +200,26 @@ extension PostgresStore {
         } }
     }
 }
+
+extension PostgresStore {
+    /// The newest run of each of `tasks`, whichever host ran it (without output), for `status`
+    /// and `tasks`: one index probe per task (`v6_runs_by_task`), not a scan of the history.
+    public func lastRuns(of tasks: [String]) async throws -> [String: SharedRun] {
+        let logger = self.logger
+        return try await bounded { client in
+            let rows = try await client.query("""
+                SELECT r.seq, r.host_id, r.run_id, r.task, r.trigger, r.scheduled_at, r.started_at, r.finished_at, r.exit_code,
+                       r.signal, r.outcome, r.attempt, r.duration_ms, r.waited_ms, r.reason, NULL::bytea AS output_tail, r.cpu_ms,
+                       r.max_rss_bytes
+                FROM unnest(\(tasks)::text[]) AS t(task)
+                CROSS JOIN LATERAL (SELECT * FROM v6_runs WHERE v6_runs.task = t.task ORDER BY seq DESC LIMIT 1) r
+                """, logger: logger)
+            var result: [String: SharedRun] = [:]
+            for try await row in rows {
+                let run = try SharedRun(row.makeRandomAccess())
+                result[run.record.task] = run
+            }
+            return result
+        }
+    }
+}
