@@ -181,6 +181,9 @@ struct E2EClusterTests {
             #expect(E2E.poll(timeout: 6) { ((try? c.daemon(host).taskStatus("tick")) ?? nil)?["last_run"] != nil },
                     "\(host)'s task list shows tick's last run, whichever host ran it")
         }
+        let shown = try c.daemon("h3").json(["show", "tick"])
+        #expect(((shown["last_runs"] as? [[String: Any]]) ?? []).contains { $0["host"] as? String != "h3" },
+                "h3's view of tick lists runs of the other hosts, with their host: \(shown["last_runs"] ?? "none")")
         let history = try c.daemon("h1").runs(of: "tick", limit: 50)
         #expect(Set(history.compactMap { $0["host"] as? String }).count >= 2, "h1's history shows every host's runs, with their host")
 

@@ -26,7 +26,10 @@ extension Daemon {
             return ResponseEncoder.success(id: id, result: taskPage(limit: limit, offset: offset, filter: parsed, now: now))
         case .task(let name, let output):
             guard let task = core.config.task(named: name) else { return fail(.unknownTask, unknownTaskMessage(name)) }
-            return ResponseEncoder.success(id: id, result: taskDetail(task, output: output, now: now))
+            // With the shared store, its last runs are every host's (this host's own without the database).
+            let shared = cluster?.unreachable == nil
+                ? try? await cluster?.store.history(task: name, before: nil, limit: 10, withOutput: output) : nil
+            return ResponseEncoder.success(id: id, result: taskDetail(task, output: output, now: clock.now(), shared: shared))
         case .enable(let name, let until), .disable(let name, let until):
             let enabled: Bool = if case .enable = request { true } else { false }
             return await setToggle(name, enabled: enabled, until: until, peer: peer, id: id, now: now)
