@@ -77,6 +77,8 @@ struct E2EClusterTests {
         /// Each host's namespace and veth pair (as root), or else its TCP proxy.
         let links: [TestHostLink]
         let proxies: [TCPProxy]
+        /// Each host's URL of the database (through its link).
+        let urls: [String]
         let daemons: [DaemonHarness]
         let hostOf: [String: String]
 
@@ -96,6 +98,7 @@ struct E2EClusterTests {
                 pg = try PostgresCluster(tcp: true, listen: links.map(\.outerAddress), allow: TestHostLink.network)
                 urls = links.map { "postgres://v6@\($0.outerAddress):\(pg.port)/v6?sslmode=disable" }
             }
+            self.urls = urls
             daemons = try zip(E2EClusterTests.hostIDs, urls).map { host, url in
                 try DaemonHarness(config: E2EClusterTests.config(url: url, host: host, shared: shared.path), label: "v6cluster-\(host)")
             }
@@ -110,6 +113,8 @@ struct E2EClusterTests {
             self.proxies = proxies
             self.hostOf = hostOf
         }
+
+        func url(of host: String) -> String { urls[E2EClusterTests.hostIDs.firstIndex(of: host)!] }
 
         /// Cuts `host`'s link to the database (its namespace's veth pair, or its proxy).
         func cut(_ host: String) throws {
@@ -187,6 +192,17 @@ struct E2EClusterTests {
         let history = try c.daemon("h1").runs(of: "tick", limit: 50)
         #expect(Set(history.compactMap { $0["host"] as? String }).count >= 2, "h1's history shows every host's runs, with their host")
 
+        // A fourth daemon configured with a live host's id refuses to start.
+        let impostor = try DaemonHarness(config: Self.config(url: c.url(of: "h1"), host: "h1",
+                                                             shared: c.shared.path), label: "v6cluster-impostor")
+        impostor.launcher = c.links.first?.launcher ?? []
+        #expect(throws: (any Error).self) { try impostor.start(timeout: 15) }
+        #expect(impostor.log.contains("another daemon holds host_id h1"), "it says why: \(impostor.log.suffix(400))")
+        impostor.stop()
+        // The same daemon restarting (same machine, same state directory) takes its id back at once.
+        c.daemon("h2").stop()
+        try c.daemon("h2").start()
+
         // 2. kill -9 the host that runs `slow`: the others go on; its run is abandoned after the lease.
         let slowBefore = c.lines("slow").count
         #expect(E2E.poll(timeout: 15) { c.lines("slow").count > slowBefore }, "a slow run started")
@@ -204,7 +220,8 @@ struct E2EClusterTests {
         }, "\(victim)'s slow run is marked abandoned by another host")
         let abandonedAfter = Date().timeIntervalSince(killedAt)
         #expect(abandonedAfter >= Self.lease - 1.5, "not before the lease lapsed (renewed every second: \(abandonedAfter)s after the kill)")
-        #expect((abandoned?["reason"] as? String ?? "").contains(victim), "the reason names the host: \(abandoned ?? [:])")
+        let reason = abandoned?["reason"] as? String ?? ""
+        #expect(reason.contains(victim), "the reason names the host: \(reason)")
         let afterKill = c.lines("tick").filter { (Self.instant($0.slot) ?? .distantPast) > killedAt.addingTimeInterval(1) }
         #expect(afterKill.count >= 2 && !afterKill.contains { $0.host == victim }, "the others went on: \(afterKill)")
         #expect(c.twice("tick").isEmpty && c.twice("slow").isEmpty, "no slot twice after the kill")

@@ -70,3 +70,28 @@ extension SharedStoreMaintenanceTests {
         await b.close()
     }
 }
+
+extension SharedStoreMaintenanceTests {
+    @Test func aHostIDHeldByALiveDaemonIsRefusedAndRunIDsContinueAfterTheHostsEarlierRuns() async throws {
+        let cluster = try PostgresCluster()
+        let first = try PostgresStoreTests.store(cluster, host: "gw"), second = try PostgresStoreTests.store(cluster, host: "gw")
+        try await first.migrate()
+        try await first.heartbeat(leaseSeconds: 30, configRevision: "r", running: 0)
+        try await first.heartbeat(leaseSeconds: 30, configRevision: "r", running: 0)
+        await #expect(throws: HostIDTaken.self) { try await second.heartbeat(leaseSeconds: 30, configRevision: "r", running: 0) }
+        // The first falls silent: once its lease lapsed the id can be taken over.
+        _ = try cluster.psql("UPDATE v6_hosts SET heartbeat_at = now() - interval '31 seconds'")
+        try await second.heartbeat(leaseSeconds: 30, configRevision: "r", running: 0)
+        await #expect(throws: HostIDTaken.self) { try await first.heartbeat(leaseSeconds: 30, configRevision: "r", running: 0) }
+
+        #expect(try await second.largestRunID() == 0)
+        #expect(try await second.claim(PostgresStoreTests.run("41")))
+        #expect(try await second.claim(PostgresStoreTests.run("9", at: PostgresStoreTests.at + 60)))
+        #expect(try await second.largestRunID() == 41, "numerically, not as text")
+        // A claim that reuses a run id of this host fails (and leaves its slot free), never overwriting that run.
+        await #expect(throws: (any Error).self) { try await second.claim(PostgresStoreTests.run("41", at: PostgresStoreTests.at + 120)) }
+        #expect(try cluster.psql("SELECT count(*) FROM v6_slots") == "2")
+        await first.close()
+        await second.close()
+    }
+}

@@ -19,6 +19,10 @@ struct ClusterLink {
     /// was committed does not apply its (older) copy.
     var toggleEpoch = 0
     var beating: Task<Void, Never>?
+    /// Run ids continue after this host's largest in the shared store (checked once it answers).
+    var runIDsContinued = false
+    /// Set while another live daemon holds this host id.
+    var hostIDTaken: HostIDTaken?
     /// Each task's newest run across the hosts, as of the last heartbeat.
     var lastRuns: [String: SharedRun] = [:]
     /// When this host last pruned the shared tables (or found another host doing it).
@@ -44,7 +48,8 @@ extension Daemon {
             return nil
         }
         do {
-            let store = try PostgresStore(url: url, hostID: core.hostID ?? Daemon.hostName(), logger: logger)
+            let store = try PostgresStore(url: url, hostID: core.hostID ?? Daemon.hostName(), instance: instanceIdentity,
+                                          logger: logger)
             logger.notice("shared store: PostgreSQL at \(store.label), this host is \(store.hostID), lease \(settings.hostLeaseSeconds)s")
             return ClusterLink(store: store, leaseSeconds: settings.hostLeaseSeconds)
         } catch {
@@ -53,20 +58,39 @@ extension Daemon {
         }
     }
 
-    /// The first contact before READY (migrations, the lease, toggles, the last slots for
-    /// catch-up); returns the last slots, or nil when the database did not answer.
-    func joinCluster() async -> [String: Instant]? {
+    /// How the first contact with the shared store went.
+    enum Join {
+        /// It answered: catch-up starts after these slots (the newest any host claimed).
+        case joined([String: Instant])
+        /// It did not answer: the daemon starts and waits for it (starting nothing that needs a claim).
+        case unreachable
+        /// Another live daemon holds this `host_id`: the daemon must not start.
+        case hostIDTaken(HostIDTaken)
+    }
+
+    /// This daemon's identity behind its host id: the machine (`/etc/machine-id`, else the host
+    /// name) and the state directory. The same daemon restarting takes its id back at once.
+    var instanceIdentity: String {
+        let machine = (try? String(contentsOfFile: "/etc/machine-id", encoding: .utf8))?
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        return "\(machine.flatMap { $0.isEmpty ? nil : $0 } ?? Daemon.hostName()):\(core.config.stateDirectory)"
+    }
+
+    /// The first contact before READY: migrations, the lease, the shared toggles, run ids after
+    /// this host's earlier ones, its runs left open there abandoned, the last slots for catch-up.
+    func joinCluster() async -> Join {
         await beat()
-        guard let shared = cluster?.store, cluster?.unreachable == nil else { return nil }
+        if let taken = cluster?.hostIDTaken { return .hostIDTaken(taken) }
+        guard let shared = cluster?.store, cluster?.unreachable == nil else { return .unreachable }
         do {
             let abandoned = try await shared.abandonOwnOpenRuns(now: clock.now())
             for run in abandoned {
                 logger.warning("abandoned in the shared store: this daemon stopped before the run finished", metadata: meta(run.task, run.runID))
             }
-            return try await shared.lastSlots()
+            return .joined(try await shared.lastSlots())
         } catch {
             clusterDown(error)
-            return nil
+            return .unreachable
         }
     }
 
@@ -95,6 +119,11 @@ extension Daemon {
             }
             let lapsed = try await shared.heartbeat(leaseSeconds: link.leaseSeconds, configRevision: tasksRevision(),
                                                     running: activeRunCount)
+            if !link.runIDsContinued {
+                // A host reinstalled with a fresh state.db would reuse its earlier run ids.
+                core.continueRunIDs(after: try await shared.largestRunID())
+                cluster?.runIDsContinued = true
+            }
             if lapsed { await endRunsAbandonedElsewhere() }
             for run in try await shared.abandonLapsedHosts(now: clock.now()) {
                 logger.warning("abandoned: \(run.reason ?? "its host's lease lapsed")",
@@ -105,9 +134,23 @@ extension Daemon {
             let toggles = try await shared.toggles()
             cluster?.lastRuns = try await shared.lastRuns(of: core.config.tasks.map(\.name))
             clusterUp(hosts: hosts, toggles: cluster?.toggleEpoch == epoch ? toggles : nil)
+        } catch let taken as HostIDTaken {
+            hostIDTaken(taken)
         } catch {
             clusterDown(error)
         }
+    }
+
+    /// Another live daemon holds this host id (this one's lease lapsed and a daemon with the same
+    /// `host_id` started meanwhile, or two are configured alike): start nothing until the id is
+    /// this daemon's again (the other stops and its lease lapses).
+    func hostIDTaken(_ taken: HostIDTaken) {
+        let first = cluster?.hostIDTaken == nil
+        cluster?.hostIDTaken = taken
+        if first { logger.critical("\(taken); starting nothing that needs a claim") }
+        lane?.shared?.hold("\(taken)")
+        if cluster?.unreachable == nil { cluster?.unreachable = ("\(taken)", clock.now()) }
+        updateStatus()
     }
 
     /// `toggles`: nil when they may be older than a change made here meanwhile (the next beat applies them).
@@ -118,6 +161,7 @@ extension Daemon {
             Task { await self.catchUpAfterOutage() }
         }
         cluster?.unreachable = nil
+        cluster?.hostIDTaken = nil
         lane?.shared?.markUp()
         lane?.flushShared()
         let mine = core.hostID ?? ""

@@ -147,6 +147,18 @@ public actor Daemon {
         configureAlerts(core.config)
         if let stateError { logger.error("state store failed: \(stateError); scheduling continues, history and toggles are not saved until it recovers") }
         restoreState(now: clock.now())
+        // The shared store after the local state: its toggles are the ones that count.
+        var sharedSlots: [String: Instant]? = nil
+        if cluster != nil {
+            switch await joinCluster() {
+            case .joined(let slots): sharedSlots = slots
+            case .unreachable: break
+            case .hostIDTaken(let taken):
+                logger.critical("\(core.config.sourcePath): scheduler.host_id: \(taken)")
+                await cluster?.store.close()
+                return 1
+            }
+        }
         do {
             control = try ControlServer.start(socketPath: core.config.controlSocket, group: core.config.controlGroup,
                                               daemon: self, logger: logger, adoptingPassedSocket: hosting.ownsProcess)
@@ -168,13 +180,10 @@ public actor Daemon {
         startWatchdog()
         let now = clock.now()
         perform(resumeDependencies(now: now), now: now)
-        var lastSlots = (try? store?.lastSlots()) ?? [:]
-        if cluster != nil {
-            // Catch-up after the newest slot any host claimed; without the database, this host's
-            // own (its catch-up claims fail until it answers: nothing runs twice).
-            if let shared = await joinCluster() { lastSlots = shared }
-            startHeartbeat()
-        }
+        // With the shared store, catch-up starts after the newest slot any host claimed; without
+        // the database, after this host's own (its catch-up claims fail until it answers).
+        let lastSlots = sharedSlots ?? (try? store?.lastSlots()) ?? [:]
+        startHeartbeat()
         let missed = core.missedWhileDown(lastSlots: lastSlots, now: startedAt)
         perform(core.catchUp(lastSlots: lastSlots, now: now), now: now)
         wake(.due)

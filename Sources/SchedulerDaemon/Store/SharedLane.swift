@@ -17,6 +17,8 @@ final class SharedLane: Sendable {
     private struct State {
         /// Why the database is taken as away, and since when a claim last failed.
         var down: (reason: String, at: ContinuousClock.Instant)?
+        /// Why claims must not be made at all now (another daemon holds this host id), until `markUp`.
+        var held: String?
         var pending: [RunRecord] = []
         var dropped = 0
     }
@@ -39,7 +41,15 @@ final class SharedLane: Sendable {
 
     /// The daemon reached the database (a heartbeat): claims try it again at once.
     func markUp() {
-        state.withLock { $0.down = nil }
+        state.withLock { state in
+            state.down = nil
+            state.held = nil
+        }
+    }
+
+    /// No claim until `markUp`: `reason` is every claim's failure.
+    func hold(_ reason: String) {
+        state.withLock { $0.held = reason }
     }
 
     func markDown(_ error: any Error) {
@@ -122,6 +132,9 @@ final class SharedLane: Sendable {
 
     private func claim(_ record: RunRecord) -> Result<Bool, StoreError> {
         let operation = "claim the slot of run \(record.runID) of \(record.task)"
+        if let held = state.withLock({ $0.held }) {
+            return .failure(StoreError(code: .sharedStore, path: store.label, operation: operation, reason: held))
+        }
         if let down = state.withLock({ $0.down }), ContinuousClock.now - down.at < Self.retryAfter {
             return .failure(StoreError(code: .sharedStore, path: store.label, operation: operation, reason: down.reason))
         }

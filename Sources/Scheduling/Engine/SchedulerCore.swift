@@ -258,6 +258,12 @@ public struct SchedulerCore: Sendable {
 
     // MARK: - Internals
 
+    /// Run ids from now on are above `largest` (the shared store knows this host's earlier runs,
+    /// which a fresh `state.db` does not).
+    public mutating func continueRunIDs(after largest: Int64) {
+        nextRunID = max(nextRunID, largest + 1)
+    }
+
     /// A fresh run id for a run the daemon records without the state machine (a refused run-now).
     public mutating func reserveRunID() -> String { makeRunID() }
 

@@ -88,6 +88,10 @@ enum PostgresSchema {
             )
             """,
         ]),
+        // Which daemon holds a host id: two live daemons with one host_id would mix their runs.
+        (3, "host instances", [
+            "ALTER TABLE v6_hosts ADD COLUMN instance TEXT",
+        ]),
     ]
 
     static var latest: Int { migrations.last?.version ?? 0 }

@@ -18,6 +18,10 @@ import Synchronization
 /// (leases, toggles, audit, history).
 public final class PostgresStore: Sendable {
     public let hostID: String
+    /// Which daemon uses `hostID`: the daemon passes its machine and state directory, so that it
+    /// restarting there takes its id back at once, while another daemon (elsewhere, or with other
+    /// state) is refused as long as the lease is alive.
+    public let instance: String
     /// The database's URL without its password, for messages.
     public let label: String
     let logger: Logger
@@ -34,8 +38,10 @@ public final class PostgresStore: Sendable {
 
     /// Opens a pool of connections to `url` for the daemon `hostID`. Nothing is sent until the
     /// first query; `migrate()` first.
-    public init(url: PostgresURL, hostID: String, logger: Logger, deadline: Duration = .seconds(3)) throws {
+    public init(url: PostgresURL, hostID: String, instance: String = UUID().uuidString, logger: Logger,
+                deadline: Duration = .seconds(3)) throws {
         self.hostID = hostID
+        self.instance = instance
         self.label = url.description
         self.logger = logger
         self.deadline = deadline
@@ -103,6 +109,7 @@ public final class PostgresStore: Sendable {
     /// Also the server's own "going away" answers: SQLSTATE classes 08 (connection), 57 (operator
     /// intervention: shutting down, restarting) and 53 (out of resources, too many connections).
     public static func isConnectionFailure(_ error: any Error) -> Bool {
+        if error is HostIDTaken { return false }
         guard let info = (error as? PSQLError)?.serverInfo else { return true }
         let state = info[.sqlState] ?? ""
         return state.hasPrefix("08") || state.hasPrefix("57") || state.hasPrefix("53")
@@ -187,7 +194,9 @@ public final class PostgresStore: Sendable {
                 for try await _ in rows { won = true }
                 guard won else { return false }
             }
-            try await Self.upsert(record, host: me, on: connection, logger: logger)
+            // A new row: a run id this host used before (a fresh state.db) fails the claim
+            // rather than overwrite that run's history.
+            try await Self.insert(record, host: me, on: connection, logger: logger)
             return true
         } }
     }
@@ -223,19 +232,51 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    private static func upsert(_ r: RunRecord, host: String, on connection: PostgresConnection, logger: Logger) async throws {
-        try await connection.query("""
+    /// Inserts the run's row; `onConflict`: what to do when this host has a run with its id
+    /// (nothing: an error). True when a row was written.
+    @discardableResult
+    static func insert(_ r: RunRecord, host: String, on connection: PostgresConnection, logger: Logger,
+                       onConflict conflict: String = "") async throws -> Bool {
+        var inserted = false
+        for try await _ in try await connection.query(PostgresQuery(unsafeSQL: """
             INSERT INTO v6_runs (host_id, run_id, task, trigger, scheduled_at, started_at, finished_at, exit_code, signal,
                                  outcome, attempt, duration_ms, waited_ms, reason, output_tail, cpu_ms, max_rss_bytes)
-            VALUES (\(host), \(r.runID), \(r.task), \(r.trigger.rawValue), \(r.scheduledAt?.seconds), \(r.startedAt?.seconds),
-                    \(r.finishedAt?.seconds), \(r.exitCode.map(Int.init)), \(r.signal.map(Int.init)), \(r.outcome.rawValue), \(r.attempt),
-                    \(r.durationMs), \(r.waitedMs), \(r.reason), \(r.outputTail.map { ByteBuffer(bytes: $0) }), \(r.cpuMs), \(r.maxRSSBytes))
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) \(conflict)
+            RETURNING run_id
+            """, binds: try Self.binds(r, host: host)), logger: logger) { inserted = true }
+        return inserted
+    }
+
+    private static func binds(_ r: RunRecord, host: String) throws -> PostgresBindings {
+        var binds = PostgresBindings(capacity: 17)
+        binds.append(host)
+        binds.append(r.runID)
+        binds.append(r.task)
+        binds.append(r.trigger.rawValue)
+        binds.append(r.scheduledAt?.seconds)
+        binds.append(r.startedAt?.seconds)
+        binds.append(r.finishedAt?.seconds)
+        binds.append(r.exitCode.map(Int.init))
+        binds.append(r.signal.map(Int.init))
+        binds.append(r.outcome.rawValue)
+        binds.append(r.attempt)
+        binds.append(r.durationMs)
+        binds.append(r.waitedMs)
+        binds.append(r.reason)
+        binds.append(r.outputTail.map { ByteBuffer(bytes: $0) })
+        binds.append(r.cpuMs)
+        binds.append(r.maxRSSBytes)
+        return binds
+    }
+
+    private static func upsert(_ r: RunRecord, host: String, on connection: PostgresConnection, logger: Logger) async throws {
+        try await insert(r, host: host, on: connection, logger: logger, onConflict: """
             ON CONFLICT (host_id, run_id) DO UPDATE SET
                 started_at = coalesce(EXCLUDED.started_at, v6_runs.started_at), finished_at = EXCLUDED.finished_at,
                 exit_code = EXCLUDED.exit_code, signal = EXCLUDED.signal, outcome = EXCLUDED.outcome,
                 duration_ms = EXCLUDED.duration_ms, waited_ms = EXCLUDED.waited_ms, reason = EXCLUDED.reason,
                 output_tail = EXCLUDED.output_tail, cpu_ms = EXCLUDED.cpu_ms, max_rss_bytes = EXCLUDED.max_rss_bytes
-            """, logger: logger)
+            """)
     }
 
     /// The runs of `task` across hosts, newest first.
@@ -257,21 +298,42 @@ public final class PostgresStore: Sendable {
     /// Renews this host's lease (creates its row at the first beat), on the database's clock.
     /// Returns true when another host had found the lease lapsed since the last beat (it marked
     /// this host's open runs abandoned: the runs still going here are no longer the cluster's).
+    /// Throws ``HostIDTaken`` when another daemon (another `instance`: another machine or state
+    /// directory) holds this host id with a live lease: two daemons with one `host_id` would mix
+    /// their runs.
     @discardableResult
     public func heartbeat(leaseSeconds: Int64, configRevision: String, running: Int) async throws -> Bool {
-        let me = hostID, logger = self.logger
+        let me = hostID, instance = self.instance, logger = self.logger
         return try await bounded { client in
             let rows = try await client.query("""
                 WITH before AS (SELECT lapse_handled_at FROM v6_hosts WHERE host_id = \(me))
-                INSERT INTO v6_hosts (host_id, started_at, heartbeat_at, lease_seconds, config_revision, running)
-                VALUES (\(me), now(), now(), \(Int(leaseSeconds)), \(configRevision), \(running))
+                INSERT INTO v6_hosts (host_id, started_at, heartbeat_at, lease_seconds, config_revision, running, instance)
+                VALUES (\(me), now(), now(), \(Int(leaseSeconds)), \(configRevision), \(running), \(instance))
                 ON CONFLICT (host_id) DO UPDATE SET heartbeat_at = now(), lease_seconds = EXCLUDED.lease_seconds,
-                    config_revision = EXCLUDED.config_revision, running = EXCLUDED.running, lapse_handled_at = NULL
+                    config_revision = EXCLUDED.config_revision, running = EXCLUDED.running, lapse_handled_at = NULL,
+                    instance = EXCLUDED.instance,
+                    started_at = CASE WHEN v6_hosts.instance IS DISTINCT FROM EXCLUDED.instance THEN now() ELSE v6_hosts.started_at END
+                WHERE v6_hosts.instance IS NULL OR v6_hosts.instance = EXCLUDED.instance
+                   OR v6_hosts.heartbeat_at + make_interval(secs => v6_hosts.lease_seconds) < now()
                 RETURNING coalesce((SELECT lapse_handled_at IS NOT NULL FROM before), false)
                 """, logger: logger)
-            var lapsed = false
-            for try await value in rows.decode(Bool.self) { lapsed = value }
+            var renewed: Bool? = nil
+            for try await value in rows.decode(Bool.self) { renewed = value }
+            guard let lapsed = renewed else { throw HostIDTaken(hostID: me) }
             return lapsed
+        }
+    }
+
+    /// The largest run id this host recorded in the shared store (0 when none).
+    public func largestRunID() async throws -> Int64 {
+        let me = hostID, logger = self.logger
+        return try await bounded { client in
+            var largest: Int64 = 0
+            let rows = try await client.query("""
+                SELECT coalesce(max(run_id::bigint), 0) FROM v6_runs WHERE host_id = \(me) AND run_id ~ '^[0-9]{1,18}$'
+                """, logger: logger)
+            for try await value in rows.decode(Int64.self) { largest = value }
+            return largest
         }
     }
 
@@ -378,6 +440,14 @@ public struct HostLease: Sendable, Equatable {
     public let running: Int
 
     public var isAlive: Bool { leaseAgeSeconds <= Double(leaseSeconds) }
+}
+
+/// Another daemon holds this host id with a live lease.
+public struct HostIDTaken: Error, Sendable, CustomStringConvertible {
+    public let hostID: String
+    public var description: String {
+        "another daemon holds host_id \(hostID) with a live lease: give each daemon its own scheduler.host_id (two daemons with one id would mix their runs)"
+    }
 }
 
 public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {

@@ -32,7 +32,7 @@ public enum StoreMigration {
                 summary.slotsPresent += 1
             }
         }
-        for (task, toggle) in try local.toggles() where !toggle.isLapsed(at: now) {
+        for toggle in try local.toggles().values where !toggle.isLapsed(at: now) {
             if try await shared.importToggle(toggle) { summary.toggles += 1 } else { summary.togglesPresent += 1 }
         }
         return summary
@@ -44,18 +44,9 @@ extension PostgresStore {
     func importRun(_ r: RunRecord) async throws -> Bool {
         let me = hostID, logger = self.logger
         return try await bounded { client in
-            let rows = try await client.query("""
-                INSERT INTO v6_runs (host_id, run_id, task, trigger, scheduled_at, started_at, finished_at, exit_code, signal,
-                                     outcome, attempt, duration_ms, waited_ms, reason, output_tail, cpu_ms, max_rss_bytes)
-                VALUES (\(me), \(r.runID), \(r.task), \(r.trigger.rawValue), \(r.scheduledAt?.seconds), \(r.startedAt?.seconds),
-                        \(r.finishedAt?.seconds), \(r.exitCode.map(Int.init)), \(r.signal.map(Int.init)), \(r.outcome.rawValue), \(r.attempt),
-                        \(r.durationMs), \(r.waitedMs), \(r.reason), \(r.outputTail.map { ByteBuffer(bytes: $0) }), \(r.cpuMs), \(r.maxRSSBytes))
-                ON CONFLICT (host_id, run_id) DO NOTHING
-                RETURNING run_id
-                """, logger: logger)
-            var inserted = false
-            for try await _ in rows { inserted = true }
-            return inserted
+            try await client.withConnection { connection in
+                try await Self.insert(r, host: me, on: connection, logger: logger, onConflict: "ON CONFLICT (host_id, run_id) DO NOTHING")
+            }
         }
     }
 
