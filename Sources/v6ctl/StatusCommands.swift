@@ -186,7 +186,9 @@ struct ShowCommand: ParsableCommand {
         lines.append("  last runs:")
         if detail.lastRuns.isEmpty { lines.append("    none") }
         for run in detail.lastRuns {
-            lines.append("    \(run.runID)  \(run.startedAt ?? run.scheduledAt ?? "-")  \(Render.outcome(run.outcome))  \(Render.exit(run))  \(Render.duration(run.durationMS))"
+            // With the shared store each run names its host (run ids count per host).
+            let host = run.host.map { "\($0) " } ?? ""
+            lines.append("    \(host)\(run.runID)  \(run.startedAt ?? run.scheduledAt ?? "-")  \(Render.outcome(run.outcome))  \(Render.exit(run))  \(Render.duration(run.durationMS))"
                 + (run.reason.map { "  \($0)" } ?? ""))
             for line in run.outputTail ?? [] { lines.append("      | \(line)") }
         }
