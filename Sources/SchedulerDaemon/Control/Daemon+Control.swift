@@ -43,7 +43,7 @@ extension Daemon {
                     cluster?.toggleEpoch += 1
                 } catch {
                     clusterDown(error)
-                    return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "clear the toggle", error)); nothing was changed")
+                    return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "clear the toggle", error)); not acknowledged (a commit whose answer was lost shows on every host within a heartbeat: check with v6ctl list)")
                 }
             }
             guard let store else {
@@ -144,7 +144,7 @@ extension Daemon {
                 cluster?.toggleEpoch += 1
             } catch {
                 clusterDown(error)
-                return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "save the toggle", error)); nothing was changed")
+                return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "save the toggle", error)); not acknowledged (a commit whose answer was lost shows on every host within a heartbeat: check with v6ctl list)")
             }
             _ = try? store?.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description, now: now)
         } else {
