@@ -48,3 +48,24 @@ import Testing
         #expect(Self.started(planner.advance(to: Self.due)) == ["any", "pinned"])
     }
 }
+
+extension SchedulerCoreHostsTests {
+    /// A retry planned by a host whose lease lapsed, taken over here.
+    @Test func anAdoptedRetryRunsAtItsTimeAsItsAttemptOfTheSameSlotWithinTheRulesOfRetries() {
+        var core = Self.core(hostID: "laptop")
+        _ = core.advance(to: Self.start)
+        let slot = Build.at("2026-11-25T09:30:00"), at = Build.at("2026-11-25T09:32:00")
+        let pinned = core.adoptRetry(task: "pinned", scheduledAt: slot, attempt: 2, at: at)
+        #expect(!pinned, "another host's task (hosts:)")
+        let late = core.adoptRetry(task: "any", scheduledAt: slot, attempt: 2, at: Self.due)
+        #expect(!late, "not into the next occurrence")
+        let adopted = core.adoptRetry(task: "any", scheduledAt: slot, attempt: 2, at: at)
+        #expect(adopted)
+        let twice = core.adoptRetry(task: "any", scheduledAt: slot, attempt: 3, at: at)
+        #expect(!twice, "one pending retry per task")
+        #expect(core.nextWakeUp == at)
+        let starts = core.advance(to: at).compactMap { action -> RunStart? in if case .start(let run) = action { return run } else { return nil } }
+        #expect(starts.map(\.task) == ["any"] && starts.first?.trigger == .retry && starts.first?.attempt == 2
+                && starts.first?.scheduledAt == slot, "\(starts)")
+    }
+}

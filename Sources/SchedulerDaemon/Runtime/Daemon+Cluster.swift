@@ -126,8 +126,17 @@ extension Daemon {
             }
             if lapsed { await endRunsAbandonedElsewhere() }
             for run in try await shared.abandonLapsedHosts(now: clock.now()) {
-                logger.warning("abandoned: \(run.reason ?? "its host's lease lapsed")",
-                               metadata: ["task": "\(run.task)", "run_id": "\(run.runID)", "host": "\(run.host)"])
+                let metadata: Logger.Metadata = ["task": "\(run.task)", "run_id": "\(run.runID)", "host": "\(run.host)"]
+                guard run.outcome == "retrying", let slot = run.scheduledAt else {
+                    logger.warning("abandoned: \(run.reason ?? "its host's lease lapsed")", metadata: metadata)
+                    continue
+                }
+                // Its next attempt was planned on the lapsed host: it runs here (claimed, so once).
+                let now = clock.now()
+                if core.adoptRetry(task: run.task, scheduledAt: slot, attempt: run.attempt + 1, at: now + 1) {
+                    logger.notice("taking over attempt \(run.attempt + 1) from host \(run.host), whose lease lapsed", metadata: metadata)
+                    rearm()
+                }
             }
             try await pruneIfDue(shared)
             let hosts = try await shared.hosts()

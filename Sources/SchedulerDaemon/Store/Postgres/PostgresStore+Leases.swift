@@ -98,7 +98,9 @@ extension PostgresStore {
     }
 
     /// Marks `abandoned` the open runs of every other host whose lease lapsed (reason names the
-    /// host), once per lapse; returns them. Hosts that look at once do not both write: the hosts'
+    /// host), once per lapse; returns them, and (outcome `retrying`) each task's retry that host
+    /// planned within the last day, nobody claimed, and no later run of the task (any host's)
+    /// superseded: the caller may take it over. Hosts that look at once do not both write: the hosts'
     /// rows are locked (`FOR UPDATE SKIP LOCKED`).
     public func abandonLapsedHosts(now: Instant) async throws -> [HostRun] {
         let me = hostID, logger = self.logger
@@ -122,6 +124,20 @@ extension PostgresStore {
                 for try await (runID, task, trigger, scheduled) in rows.decode((String, String, String, Int64?).self) {
                     abandoned.append(HostRun(host: host, runID: runID, task: task, trigger: trigger,
                                              scheduledAt: scheduled.map(Instant.init(seconds:)), outcome: "abandoned", reason: reason))
+                }
+                let retrying = try await connection.query("""
+                    SELECT run_id, task, trigger, scheduled_at, attempt
+                    FROM (SELECT DISTINCT ON (task) * FROM v6_runs WHERE host_id = \(host) ORDER BY task, seq DESC) r
+                    WHERE outcome = 'retrying' AND scheduled_at IS NOT NULL AND finished_at >= \(now.seconds - 86_400)
+                      AND NOT EXISTS (SELECT 1 FROM v6_slots s
+                                      WHERE s.task = r.task AND s.scheduled_at = r.scheduled_at AND s.attempt = r.attempt + 1)
+                      AND NOT EXISTS (SELECT 1 FROM v6_runs later WHERE later.task = r.task AND later.seq > r.seq)
+                    """, logger: logger)
+                for try await (runID, task, trigger, scheduled, attempt) in retrying.decode((String, String, String, Int64, Int).self) {
+                    var run = HostRun(host: host, runID: runID, task: task, trigger: trigger,
+                                      scheduledAt: Instant(seconds: scheduled), outcome: "retrying", reason: nil)
+                    run.attempt = attempt
+                    abandoned.append(run)
                 }
                 try await connection.query("UPDATE v6_hosts SET lapse_handled_at = now() WHERE host_id = \(host)", logger: logger)
             }

@@ -9,6 +9,8 @@ public struct HostRun: Sendable, Equatable {
     public let scheduledAt: Instant?
     public let outcome: String
     public let reason: String?
+    /// The attempt (of a `retrying` run: the one that failed; the next is `attempt + 1`).
+    public var attempt = 1
 }
 
 /// A host's lease as the shared store has it.
