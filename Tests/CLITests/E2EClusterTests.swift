@@ -232,8 +232,10 @@ struct E2EClusterTests {
         #expect(E2E.poll(timeout: 10) { c.cluster(Self.pinnedHost)?["reachable"] as? Bool == true }, "the restarted host is back")
         try c.cut(Self.pinnedHost)
         let cutAt = Date()
-        #expect(E2E.poll(timeout: Self.lease) { c.cluster(Self.pinnedHost)?["reachable"] as? Bool == false },
-                "status says the shared store is unreachable within the lease")
+        // Its claims and beats give up after 3 s (the contract: it starts nothing within the lease,
+        // checked below from what ran); status says so soon after (2 s of slack for a loaded machine).
+        #expect(E2E.poll(timeout: Self.lease + 2) { c.cluster(Self.pinnedHost)?["reachable"] as? Bool == false },
+                "status says the shared store is unreachable")
         Thread.sleep(forTimeInterval: Self.lease + 3)
         let duringCut = c.lines("pinned").filter {
             guard let at = Self.instant($0.slot) else { return false }
