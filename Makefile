@@ -11,8 +11,8 @@ DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
 # Debian only where the machine's python3 lacks one). PyPI packages, pinned, all into that venv
 # (.build/venv): aiosmtpd (the SMTP sink), kubernetes-validate (checks the exported CronJobs
 # offline), Selenium (drives Chromium) and schemathesis (fuzzes the dashboard's API from its
-# OpenAPI document).
-TEST_DEB_PACKAGES := systemd util-linux prometheus openssl chromium chromium-driver \
+# OpenAPI document); PostgreSQL's server (the shared store's tests start a private cluster).
+TEST_DEB_PACKAGES := systemd util-linux prometheus openssl chromium chromium-driver postgresql \
   $(if $(shell python3 -m venv --help >/dev/null 2>&1 && echo yes),,python3 python3-venv)
 TEST_PIP_PACKAGES := aiosmtpd==1.4.6 kubernetes-validate==1.37.0 selenium==4.40.0 schemathesis==4.32.5
 VENV := .build/venv

@@ -68,11 +68,14 @@ public struct RunInfo: Codable, Sendable, Equatable {
     public var cpuMS: Int64?
     /// Peak resident memory of the run's largest process, bytes (finished runs that ran).
     public var maxRSSBytes: Int64?
+    /// The host (`scheduler.host_id`) that ran it; only with `scheduler.store: postgres`, where
+    /// the history is every host's (run ids count per host: `host` and `run_id` name a run).
+    public var host: String?
 
     public init(runID: Int64, task: String, trigger: RunTrigger, scheduledAt: String? = nil, startedAt: String? = nil,
                 finishedAt: String? = nil, outcome: RunOutcome, exitCode: Int? = nil, signal: Int? = nil,
                 attempt: Int = 1, durationMS: Int64? = nil, reason: String? = nil, outputTail: [String]? = nil,
-                cpuMS: Int64? = nil, maxRSSBytes: Int64? = nil) {
+                cpuMS: Int64? = nil, maxRSSBytes: Int64? = nil, host: String? = nil) {
         self.runID = runID
         self.task = task
         self.trigger = trigger
@@ -88,11 +91,13 @@ public struct RunInfo: Codable, Sendable, Equatable {
         self.outputTail = outputTail
         self.cpuMS = cpuMS
         self.maxRSSBytes = maxRSSBytes
+        self.host = host
     }
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", task, trigger, scheduledAt = "scheduled_at", startedAt = "started_at"
         case finishedAt = "finished_at", outcome, exitCode = "exit_code", signal, attempt
         case durationMS = "duration_ms", reason, outputTail = "output_tail", cpuMS = "cpu_ms", maxRSSBytes = "max_rss_bytes"
+        case host
     }
 }

@@ -38,11 +38,14 @@ public struct StatusResult: Codable, Sendable, Equatable {
     public var taskCounts: TaskCounts?
     /// The time zone data in use.
     public var zoneData: ZoneDataInfo?
+    /// The shared store and the hosts sharing it; absent with the SQLite store (the default).
+    public var cluster: ClusterStatus?
 
     public init(version: String, pid: Int, startedAt: String, uptimeSeconds: Int, configPath: String, now: String,
                 marketPhase: String, phaseUntil: String? = nil, tradingDay: Bool, dayNote: String? = nil,
                 nextSession: String? = nil, running: Int = 0, stateError: String? = nil, tasks: [TaskStatus] = [],
-                mayChange: Bool? = nil, logFile: String? = nil, taskCounts: TaskCounts? = nil, zoneData: ZoneDataInfo? = nil) {
+                mayChange: Bool? = nil, logFile: String? = nil, taskCounts: TaskCounts? = nil, zoneData: ZoneDataInfo? = nil,
+                cluster: ClusterStatus? = nil) {
         self.version = version
         self.pid = pid
         self.startedAt = startedAt
@@ -61,6 +64,7 @@ public struct StatusResult: Codable, Sendable, Equatable {
         self.logFile = logFile
         self.taskCounts = taskCounts
         self.zoneData = zoneData
+        self.cluster = cluster
     }
 
     enum CodingKeys: String, CodingKey {
@@ -68,7 +72,7 @@ public struct StatusResult: Codable, Sendable, Equatable {
         case now, marketPhase = "market_phase", phaseUntil = "phase_until", tradingDay = "trading_day"
         case dayNote = "day_note", nextSession = "next_session", running, stateError = "state_error", tasks
         case mayChange = "may_change", logFile = "log_file"
-        case taskCounts = "task_counts", zoneData = "zone_data"
+        case taskCounts = "task_counts", zoneData = "zone_data", cluster
     }
 }
 

@@ -20,7 +20,7 @@ struct V6Scheduler: AsyncParsableCommand {
             Exit codes: 0 ok; 1 the daemon failed at run time; 2 bad usage or configuration.
             """,
         version: DaemonVersion.string,
-        subcommands: [RunCommand.self, CheckConfigCommand.self, PlanCommand.self, ExportCommand.self]
+        subcommands: [RunCommand.self, CheckConfigCommand.self, PlanCommand.self, ExportCommand.self, StoreCommand.self]
     )
 
     static func main() async {

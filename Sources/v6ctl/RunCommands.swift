@@ -86,14 +86,18 @@ struct HistoryCommand: ParsableCommand {
     func run() throws {
         let result = try DaemonSession.history(task: task, limit: limit, output: false, options: global)
         if global.json { return try DaemonSession.printJSON(result) }
+        let hosts = result.runs.contains { $0.host != nil }
         let rows = result.runs.map { run in
             // An upstream run's slot is its run date's 00:00: when it started (or was skipped) says more.
             let time = run.trigger == .upstream ? run.startedAt ?? run.finishedAt ?? run.scheduledAt : run.scheduledAt ?? run.startedAt
-            return [String(run.runID), Render.cut(run.task, 26), run.trigger.rawValue, Render.short(time),
-                    Render.outcome(run.outcome), Render.exit(run), Render.duration(run.durationMS), Render.duration(run.cpuMS),
-                    Render.bytes(run.maxRSSBytes)]
+            let row = [String(run.runID), Render.cut(run.task, 26), run.trigger.rawValue, Render.short(time),
+                       Render.outcome(run.outcome), Render.exit(run), Render.duration(run.durationMS), Render.duration(run.cpuMS),
+                       Render.bytes(run.maxRSSBytes)]
+            // With the shared store the history is every host's: which one ran it.
+            return hosts ? [run.host ?? "-"] + row : row
         }
-        Output.write(Output.table(["run", "task", "trigger", "time", "outcome", "exit", "took", "cpu", "peak rss"], rows)
+        let header = ["run", "task", "trigger", "time", "outcome", "exit", "took", "cpu", "peak rss"]
+        Output.write(Output.table(hosts ? ["host"] + header : header, rows)
                      + "(\(Render.offsetNote()); cpu: user + system time of the run's processes)\n")
     }
 }

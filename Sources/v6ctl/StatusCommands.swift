@@ -32,9 +32,30 @@ struct StatusCommand: ParsableCommand {
         lines.append("running: \(status.running)")
         if let zone = status.zoneData { lines.append("zone data: " + Render.zoneData(zone)) }
         if let error = status.stateError { lines.append("STATE STORE FAILING: \(error)") }
+        if let cluster = status.cluster { lines.append(contentsOf: Self.clusterLines(cluster)) }
         lines.append("")
         lines.append(contentsOf: Self.taskLines(status))
         Output.write(lines.joined(separator: "\n") + "\n")
+    }
+
+    /// The shared store and its hosts (`scheduler.store: postgres`).
+    static func clusterLines(_ cluster: ClusterStatus) -> [String] {
+        var lines = ["store: \(cluster.store) \(cluster.database), this host \(cluster.hostID)"]
+        if let why = cluster.unreachable {
+            lines.append("SHARED STORE UNREACHABLE: \(why); starting nothing that needs a claim")
+        }
+        let rows = cluster.hosts.map { host in
+            [host.hostID + (host.thisHost ? " (this)" : ""), host.alive ? "alive" : "LAPSED",
+             String(format: "%.1fs/%ds", host.leaseAgeSeconds, host.leaseSeconds),
+             host.configRevision + (host.configDiffers ? " DIFFERS" : ""), String(host.running)]
+        }
+        lines.append(contentsOf: Output.table(["host", "state", "lease age", "config revision", "running"], rows)
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast())
+        let differing = cluster.hosts.filter(\.configDiffers).map(\.hostID)
+        if !differing.isEmpty {
+            lines.append("configuration differs on \(differing.joined(separator: ", ")): each slot still runs once; compare the files (v6ctl config show)")
+        }
+        return lines
     }
 
     /// The counts, then the table of the tasks that need attention.
@@ -165,7 +186,9 @@ struct ShowCommand: ParsableCommand {
         lines.append("  last runs:")
         if detail.lastRuns.isEmpty { lines.append("    none") }
         for run in detail.lastRuns {
-            lines.append("    \(run.runID)  \(run.startedAt ?? run.scheduledAt ?? "-")  \(Render.outcome(run.outcome))  \(Render.exit(run))  \(Render.duration(run.durationMS))"
+            // With the shared store each run names its host (run ids count per host).
+            let host = run.host.map { "\($0) " } ?? ""
+            lines.append("    \(host)\(run.runID)  \(run.startedAt ?? run.scheduledAt ?? "-")  \(Render.outcome(run.outcome))  \(Render.exit(run))  \(Render.duration(run.durationMS))"
                 + (run.reason.map { "  \($0)" } ?? ""))
             for line in run.outputTail ?? [] { lines.append("      | \(line)") }
         }

@@ -20,13 +20,14 @@ LATENESS = re.compile(r"lateness_ms=(-?[0-9.]+)")
 SCHEDULED = re.compile(r"scheduled_at=(\S+)")
 
 
-def daemon_lateness(log, not_before):
-    """lateness_ms of every scheduled start in `log` whose scheduled time is at or after `not_before`."""
+def daemon_lateness(log, not_before, field=LATENESS):
+    """lateness_ms (or another `field=` of the `started` line) of every scheduled start in `log` whose
+    scheduled time is at or after `not_before`."""
     values = []
     for line in open(log, errors="replace"):
         if " started " not in line or "trigger=schedule" not in line:
             continue
-        late, at = LATENESS.search(line), SCHEDULED.search(line)
+        late, at = field.search(line), SCHEDULED.search(line)
         if late and at and datetime.datetime.fromisoformat(at.group(1)).timestamp() >= not_before:
             values.append(float(late.group(1)))
     return values

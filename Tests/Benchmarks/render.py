@@ -184,6 +184,13 @@ stopped by pid (SIGTERM) at the end of its step; `run.sh` kills whatever a faile
    plus the corpus earlier runs grew in `.build-fuzz/`. Beyond not trapping, each target checks
    that what a parser accepts survives being written out and read again. `make fuzz
    FUZZ_SECONDS=600` runs it alone, longer.
+16. **PostgreSQL store** (`bench_postgres.py`): a private PostgreSQL (initdb in the bench folder,
+   a Unix socket there only, `fsync=on`), and one daemon with a `frequency: 1s` task for
+   `BENCH_POSTGRES_SECONDS` (60) on the SQLite store, then as long with `scheduler.store:
+   postgres` (the same machine, one after the other). Lateness is the daemon's `lateness_ms`
+   (as in 3); with PostgreSQL the claim is made at the instant, not reserved ahead, so it is in
+   it. The claim round trip is `claim_ms` on each `started` line: from the claim handed to the
+   store lane to its answer (one transaction: INSERT the slot, INSERT the run).
 
 The p99 of a small sample (tens of starts) is close to its maximum: the notes give n.
 Timing and memory targets live here only, never in the tests.

@@ -7,8 +7,9 @@
 # into .build-bench/busybox, not installed), exchange_calendars (pip). Quick steps first, then the
 # 5-minute side-by-side with busybox crond alone (lateness needs a quiet machine). About 15 minutes.
 # BENCH_CRON_SECONDS / BENCH_LATENESS_SECONDS / BENCH_HOSTILE_SECONDS / BENCH_FLOOD_BYTES /
-# BENCH_BURST_SECONDS / BENCH_DISKLOAD_SECONDS / BENCH_FUZZ_SECONDS shorten the long steps (cc,
-# installed as gcc when missing, compiles the C tasks of steps 13-14); BENCH_KEEP=1 keeps the temp folder.
+# BENCH_BURST_SECONDS / BENCH_DISKLOAD_SECONDS / BENCH_POSTGRES_SECONDS / BENCH_FUZZ_SECONDS shorten
+# the long steps (cc, installed as gcc when missing, compiles the C tasks of steps 13-14);
+# BENCH_KEEP=1 keeps the temp folder.
 set -euo pipefail
 
 if [ $# -ne 1 ] || [ ! -x "$1/v6-scheduler" ] || [ ! -x "$1/v6ctl" ]; then
@@ -23,6 +24,7 @@ LATENESS_SECONDS=${BENCH_LATENESS_SECONDS:-40}
 HOSTILE_SECONDS=${BENCH_HOSTILE_SECONDS:-60}
 BURST_SECONDS=${BENCH_BURST_SECONDS:-32}
 DISKLOAD_SECONDS=${BENCH_DISKLOAD_SECONDS:-30}
+POSTGRES_SECONDS=${BENCH_POSTGRES_SECONDS:-60}
 FUZZ_SECONDS=${BENCH_FUZZ_SECONDS:-60}
 SWITCH_SECONDS=$(( CRON_SECONDS > 70 ? 60 : CRON_SECONDS - 10 ))
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -138,6 +140,9 @@ step "$PY" bench_burst.py "$BIN" burst "$BURST_SECONDS"
 
 say "14: 1 task a second while another process writes 2 GB with fsyncs (at least ${DISKLOAD_SECONDS} s)"
 step "$PY" bench_burst.py "$BIN" diskload "$DISKLOAD_SECONDS"
+
+say "16: the PostgreSQL store beside SQLite: fire lateness of a 1 s task, the claim round trip (${POSTGRES_SECONDS} s each)"
+step "$PY" bench_postgres.py "$BIN" "$POSTGRES_SECONDS"
 
 say "15: coverage-guided fuzzing, ${FUZZ_SECONDS} s per target"
 step "$PY" bench_fuzz.py "$REPO" "$FUZZ_SECONDS"

@@ -15,7 +15,7 @@ import TestSupport
         ("v6ctl", ["settings", "set"]), ("v6ctl", ["config", "show"]), ("v6ctl", ["audit"]), ("v6ctl", ["metrics"]),
         ("v6ctl", ["notify", "test"]), ("v6ctl", ["graph"]),
         ("v6-scheduler", []), ("v6-scheduler", ["run"]), ("v6-scheduler", ["check-config"]), ("v6-scheduler", ["plan"]),
-        ("v6-scheduler", ["export"]),
+        ("v6-scheduler", ["export"]), ("v6-scheduler", ["store"]), ("v6-scheduler", ["store", "migrate"]),
     ]
 
     /// The text above USAGE: the abstract and the discussion.

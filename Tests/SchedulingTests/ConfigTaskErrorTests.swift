@@ -38,7 +38,7 @@ let taskErrorCases: [TaskErrorCase] = [
           "\(p):3: \(j): has no schedule (add one of at:, frequency:, cron:; or after: to run once other tasks have succeeded)",
           "\(p):5: \(j).frequncy: unknown key \"frequncy\" (did you mean frequency?)"),
     .init("unknown key", "command: \"true\"\nat: \"08:00\"\ncolour: red",
-          "\(p):6: \(j).colour: unknown key \"colour\" (known keys: command, enabled, frequency, market_phase, at, cron, days, timeout_seconds, retries, retry_backoff_seconds, overlap, catch_up, force_run, environment, kill_grace_seconds, history_limit, on_failure, notify, after, after_wait)"),
+          "\(p):6: \(j).colour: unknown key \"colour\" (known keys: command, enabled, frequency, market_phase, at, cron, days, timeout_seconds, retries, retry_backoff_seconds, overlap, catch_up, force_run, environment, kill_grace_seconds, history_limit, on_failure, notify, after, after_wait, hosts)"),
     .init("no schedule", "command: \"true\"",
           "\(p):3: \(j): has no schedule (add one of at:, frequency:, cron:; or after: to run once other tasks have succeeded)"),
     .init("two schedules", "command: \"true\"\nat: \"08:00\"\nfrequency: 5min",

@@ -132,6 +132,8 @@ extension Daemon {
         if let milliseconds { metadata["duration_ms"] = "\(String(format: "%.1f", milliseconds))" }
         if let reason = record.reason { metadata["reason"] = "\(reason)" }
         logger.notice("configuration changed by \(record.who): \(record.command) (revision \(revision))", metadata: metadata)
+        shareAudit(kind: "config", task: nil, detail: "\(record.command) (revision \(revision)): "
+                   + record.changes.map(\.description).joined(separator: "; "), actor: record.who)
     }
 
     /// Test hook: with `V6_FAULT_STOP_AT=<point>` in its environment the daemon stops itself

@@ -26,23 +26,38 @@ extension Daemon {
             return ResponseEncoder.success(id: id, result: taskPage(limit: limit, offset: offset, filter: parsed, now: now))
         case .task(let name, let output):
             guard let task = core.config.task(named: name) else { return fail(.unknownTask, unknownTaskMessage(name)) }
-            return ResponseEncoder.success(id: id, result: taskDetail(task, output: output, now: now))
+            // With the shared store, its last runs are every host's (this host's own without the database).
+            let shared = cluster?.unreachable == nil
+                ? try? await cluster?.store.history(task: name, before: nil, limit: 10, withOutput: output) : nil
+            return ResponseEncoder.success(id: id, result: taskDetail(task, output: output, now: clock.now(), shared: shared))
         case .enable(let name, let until), .disable(let name, let until):
             let enabled: Bool = if case .enable = request { true } else { false }
-            return setToggle(name, enabled: enabled, until: until, peer: peer, id: id, now: now)
+            return await setToggle(name, enabled: enabled, until: until, peer: peer, id: id, now: now)
         case .clear(let name):
             guard core.config.task(named: name) != nil else { return fail(.unknownTask, unknownTaskMessage(name)) }
-            guard let store else { return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed") }
+            if let shared = cluster?.store {
+                // Every host's toggle: committed in PostgreSQL before it is acknowledged.
+                do {
+                    try await shared.clearToggle(task: name, setBy: peer.description)
+                    cluster?.toggles?[name] = nil
+                    cluster?.toggleEpoch += 1
+                } catch {
+                    clusterDown(error)
+                    return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "clear the toggle", error)); not acknowledged (a commit whose answer was lost shows on every host within a heartbeat: check with v6ctl list)")
+                }
+            }
+            guard let store else {
+                if cluster != nil { return clearedToggle(name, peer: peer, id: id, now: now) }
+                return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed")
+            }
             do {
                 _ = try store.clearToggle(task: name)
             } catch {
                 storeFailed(error)
+                if cluster != nil { return clearedToggle(name, peer: peer, id: id, now: now) }
                 return fail(.stateError, "could not save the change: \(error); nothing was changed")
             }
-            try? core.setToggle(name, nil)
-            logger.notice("runtime toggle cleared by \(peer)", metadata: ["task": "\(name)"])
-            rearm()
-            return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
+            return clearedToggle(name, peer: peer, id: id, now: now)
         case .runNow(let name, let force, let wait, let withDependents):
             return await runNow(name, force: force, wait: wait, withDependents: withDependents, peer: peer, id: id, send: send, now: now)
         case .history(let task, let runID, let limit, let output, let cursor):
@@ -51,6 +66,9 @@ extension Daemon {
             await lane?.flush()
             if let task, core.config.task(named: task) == nil, (try? store?.lastRun(task: task)) == nil {
                 return fail(.unknownTask, unknownTaskMessage(task))
+            }
+            if let shared = cluster?.store, runID == nil {
+                return await sharedHistoryAnswer(shared, id: id, task: task, limit: limit ?? 20, output: output, cursor: cursor)
             }
             guard let store else { return fail(.stateError, "the state store is unavailable: \(stateError ?? "not open")") }
             do {
@@ -98,7 +116,15 @@ extension Daemon {
         }
     }
 
-    private func setToggle(_ name: String, enabled: Bool, until: String?, peer: Authorization.Peer, id: RequestID?, now: Instant) -> [UInt8] {
+    private func clearedToggle(_ name: String, peer: Authorization.Peer, id: RequestID?, now: Instant) -> [UInt8] {
+        try? core.setToggle(name, nil)
+        logger.notice("runtime toggle cleared by \(peer)", metadata: ["task": "\(name)"])
+        rearm()
+        return ResponseEncoder.success(id: id, result: toggleResult(name, now: now))
+    }
+
+    private func setToggle(_ name: String, enabled: Bool, until: String?, peer: Authorization.Peer, id: RequestID?,
+                           now: Instant) async -> [UInt8] {
         func fail(_ code: ErrorCode, _ message: String) -> [UInt8] { ResponseEncoder.failure(id: id, code: code, message: message) }
         guard core.config.task(named: name) != nil else { return fail(.unknownTask, unknownTaskMessage(name)) }
         var lapse: Instant? = nil
@@ -109,13 +135,27 @@ extension Daemon {
             guard parsed > now else { return fail(.invalidValue, "until: \(until) is in the past") }
             lapse = parsed
         }
-        guard let store else { return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed") }
-        do {
-            // In the database before it is acknowledged.
-            try store.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description, now: now)
-        } catch {
-            storeFailed(error)
-            return fail(.stateError, "could not save the change: \(error); nothing was changed")
+        if let shared = cluster?.store {
+            // Every host's toggle: committed in PostgreSQL before it is acknowledged; this host's
+            // state.db keeps a copy (best effort: the shared one is the truth).
+            do {
+                try await shared.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description)
+                cluster?.toggles?[name] = RuntimeToggle(enabled: enabled, until: lapse)
+                cluster?.toggleEpoch += 1
+            } catch {
+                clusterDown(error)
+                return fail(.stateError, "could not save the change in the shared store: \(StoreError.sharedStore(shared.label, operation: "save the toggle", error)); not acknowledged (a commit whose answer was lost shows on every host within a heartbeat: check with v6ctl list)")
+            }
+            _ = try? store?.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description, now: now)
+        } else {
+            guard let store else { return fail(.stateError, "the state store is unavailable (\(stateError ?? "not open")); nothing was changed") }
+            do {
+                // In the database before it is acknowledged.
+                try store.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description, now: now)
+            } catch {
+                storeFailed(error)
+                return fail(.stateError, "could not save the change: \(error); nothing was changed")
+            }
         }
         try? core.setToggle(name, RuntimeToggle(enabled: enabled, until: lapse))
         let lapseText = lapse.map { " until \(core.calendar.zone.iso8601($0))" } ?? ""
@@ -134,6 +174,7 @@ extension Daemon {
             switch error.code {
             case .unknownTask: return ResponseEncoder.failure(id: id, code: .unknownTask, message: error.message)
             case .busy: return ResponseEncoder.failure(id: id, code: .busy, message: error.message)
+            case .otherHost: return ResponseEncoder.failure(id: id, code: .invalidValue, message: error.message)
             case .notToday:
                 // Not an error of the request: the run is skipped, recorded, and the answer says why.
                 let record = RunRecord(runID: core.reserveRunID(), task: name, trigger: .manual, finishedAt: now,

@@ -38,6 +38,34 @@ extension Daemon {
         }
     }
 
+    /// `history` with the shared store: every host's runs, each with its `host`, newest first.
+    func sharedHistoryAnswer(_ shared: PostgresStore, id: RequestID?, task: String?, limit: Int, output: Bool,
+                             cursor: Int64?) async -> [UInt8] {
+        let zone = core.calendar.zone
+        do {
+            // One more than asked: whether there is a next page.
+            let rows = try await shared.history(task: task, before: cursor, limit: min(limit, 1000) + 1, withOutput: output)
+            var runs: [RunInfo] = []
+            var bytes = 0
+            var nextCursor: Int64? = nil
+            for (index, row) in rows.enumerated() {
+                if index >= limit || bytes >= ProtocolLimits.maxHistoryPageBytes {
+                    nextCursor = rows[index - 1].seq
+                    break
+                }
+                bytes += row.record.answerBytes(output: output)
+                var info = Self.runInfo(row.record, output: output, zone: zone)
+                info.host = row.host
+                runs.append(info)
+            }
+            return ResponseEncoder.success(id: id, result: HistoryResult(runs: runs, nextCursor: nextCursor))
+        } catch {
+            clusterDown(error)
+            return ResponseEncoder.failure(id: id, code: .stateError,
+                                           message: "\(StoreError.sharedStore(shared.label, operation: "read the history", error))")
+        }
+    }
+
     /// At most `limit` runs, newest first, after `cursor`, and no more than
     /// `ProtocolLimits.maxHistoryPageBytes` of answer (plus the run that crosses it), so that one
     /// answer stays bounded whatever was asked; `nextCursor` says where the next page starts.

@@ -31,7 +31,8 @@ extension Daemon {
             nextSession: core.calendar.nextSession(after: today).map { zone.iso8601($0.open) },
             running: activeRunCount, stateError: stateError, tasks: taskStatuses(attention.map(\.name), now: now),
             mayChange: peer?.mayChange, logFile: logFilePath, taskCounts: counts,
-            zoneData: ZoneDataInfo(source: origin.kind.rawValue, version: origin.version, file: origin.path, note: origin.note))
+            zoneData: ZoneDataInfo(source: origin.kind.rawValue, version: origin.version, file: origin.path, note: origin.note),
+            cluster: clusterStatus())
     }
 
     /// Where the daemon writes its plain log copy (`enable_logging` with a `log_directory`).
@@ -75,14 +76,18 @@ extension Daemon {
         }
     }
 
-    func taskDetail(_ task: TaskConfig, output: Bool, now: Instant) -> TaskDetail {
-        let lastRuns = (try? store?.lastRuns(task: task.name, limit: 10)) ?? []
-        let status = taskStatus(task, lastRun: lastRuns.first, now: now, waiting: core.waitingTasks[task.name])
+    /// `shared`: with the shared store, the task's newest runs across the hosts (each with its host).
+    func taskDetail(_ task: TaskConfig, output: Bool, now: Instant, shared: [SharedRun]? = nil) -> TaskDetail {
+        let lastRuns = shared?.map(\.record) ?? (try? store?.lastRuns(task: task.name, limit: 10)) ?? []
+        var infos = lastRuns.map { runInfo($0, output: output) }
+        for (index, run) in (shared ?? []).enumerated() { infos[index].host = run.host }
+        var status = taskStatus(task, lastRun: lastRuns.first, now: now, waiting: core.waitingTasks[task.name])
+        status.lastRun?.host = shared?.first?.host
         return TaskDetail(
             status: status, command: task.command, timeoutSeconds: task.timeoutSeconds, retries: task.retries,
             retryBackoffSeconds: task.retryBackoffSeconds, overlap: task.overlap.rawValue, catchUp: task.catchUp,
             forceRun: task.ignoresHolidays, environmentKeys: task.environment.keys.sorted(),
-            lastRuns: lastRuns.map { runInfo($0, output: output) },
+            lastRuns: infos,
             nextRuns: core.upcoming(of: task.name, limit: 10).map(core.calendar.zone.iso8601),
             afterWaitSeconds: task.after.isEmpty ? nil : Int(task.afterWaitSeconds))
     }

@@ -12,7 +12,8 @@ extension Daemon {
     /// Facts for every task, in name order. `needsLastOutcome: false` skips the database read
     /// (every task then counts as not failed).
     func taskFacts(now: Instant, needsLastOutcome: Bool = true) -> [TaskFacts] {
-        let failed = needsLastOutcome ? ((try? store?.tasks(withLastOutcome: Self.failedOutcomes)) ?? []) : []
+        let failed = needsLastOutcome
+            ? (sharedTasks(withLastOutcome: Self.failedOutcomes) ?? (try? store?.tasks(withLastOutcome: Self.failedOutcomes)) ?? []) : []
         let core = self.core
         let waiting = core.waitingTasks
         return core.config.tasks.map { task in
@@ -24,7 +25,7 @@ extension Daemon {
     /// The brief of each named task, in the order given.
     func taskStatuses(_ names: [String], now: Instant) -> [TaskStatus] {
         guard !names.isEmpty else { return [] }
-        let last = (try? store?.lastRuns(of: names)) ?? [:]
+        let last = newestRuns((try? store?.lastRuns(of: names)) ?? [:], of: names)
         let core = self.core  // one copy for the whole list (see `brief`)
         let waiting = core.waitingTasks
         return names.compactMap { name in

@@ -8,6 +8,10 @@ struct Launch: Sendable {
     let start: RunStart
     /// A stop the core asked for meanwhile (timeout, replace, shutdown): carried out once spawned.
     var stop: StopReason?
+    /// When its claim went to the store lane, and how long it took to come back (ms): with the
+    /// shared store, the claim's round trip to PostgreSQL (`claim_ms` on the `started` line).
+    var claimSent: ContinuousClock.Instant?
+    var claimMs: Double?
 }
 
 /// When a run was spawned: on the daemon's clock (its `started_at`, its lateness) and on the
@@ -30,6 +34,18 @@ extension Daemon {
         guard core.config.task(named: run.task) != nil else { return }
         let record = RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
                                startedAt: now, outcome: .running, attempt: run.attempt, waitedMs: run.waitedSeconds * 1000)
+        if cluster != nil {
+            // The shared store: every start (a manual run, a retry, a catch-up too) is claimed in
+            // PostgreSQL first, and without it nothing starts.
+            guard let lane else {
+                return perform(core.runFinished(run.runID, result: .unclaimed("this host's state store is not open"), at: now), now: now)
+            }
+            launching[run.runID] = Launch(start: run, claimSent: .now)
+            lane.submit(.claim(record)) { [weak self] result in
+                Task(priority: .high) { await self?.claimed(run, result) }
+            }
+            return
+        }
         guard run.trigger.claimsSlot, let lane else {
             save(record, task: run.task)
             return launch(run, recordAfterSpawn: nil)
@@ -53,13 +69,30 @@ extension Daemon {
     /// A claim made at the start came back.
     func claimed(_ run: RunStart, _ result: Result<StoreWriteResult, StoreError>) {
         guard launching[run.runID] != nil else { return }
+        if let sent = launching[run.runID]?.claimSent {
+            launching[run.runID]?.claimMs = Double((ContinuousClock.now - sent) / .microseconds(1)) / 1000
+        }
         let now = clock.now()
         switch result {
         case .success(.claimed(true)):
             launch(run, recordAfterSpawn: nil)
+        case .success where cluster != nil:
+            // Another host won the slot: nothing happens here (no record, no journal line).
+            launching[run.runID] = nil
+            logger.debug("slot claimed by another host", metadata: meta(run))
+            perform(core.runFinished(run.runID, result: .slotTaken, at: now).filter { action in
+                if case .completed(let c) = action, c.runID == run.runID { return false }
+                return true
+            }, now: now)
+            finishShutdownIfIdle()
         case .success:
             launching[run.runID] = nil
             perform(core.runFinished(run.runID, result: .slotTaken, at: now), now: now)
+            finishShutdownIfIdle()
+        case .failure(let error) where cluster != nil:
+            // No claim, no start: a run the database did not take could run twice.
+            launching[run.runID] = nil
+            perform(core.runFinished(run.runID, result: .unclaimed(error.reason), at: now), now: now)
             finishShutdownIfIdle()
         case .failure:
             // Reported by the lane. Keep scheduling: running twice is unlikely, not running is certain.
@@ -166,6 +199,7 @@ extension Daemon {
         var metadata = meta(run)
         metadata["pid"] = "\(process.pid)"
         // Lateness means something only for a run that had a due instant.
+        if let claim = launch?.claimMs { metadata["claim_ms"] = "\(String(format: "%.1f", claim))" }
         if run.trigger == .schedule {
             metadata["lateness_ms"] = "\(String(format: "%.1f", lateness))"
             metrics.lateness(task: run.task, seconds: lateness / 1000)

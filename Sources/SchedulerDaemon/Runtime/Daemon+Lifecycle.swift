@@ -292,7 +292,8 @@ extension Daemon {
         let phase = core.calendar.phase(at: now).phase.rawValue
         let nextText = core.nextEnabledOccurrence(at: now).map { "next \($0.task) at \(zone.iso8601($0.at))" } ?? "nothing scheduled"
         let state = stateError == nil ? "" : "; STATE STORE FAILING"
-        return "\(phase); \(activeRunCount) running; \(nextText)\(state)"
+        let shared = clusterStatusWords.map { "; \($0)" } ?? ""
+        return "\(phase); \(activeRunCount) running; \(nextText)\(state)\(shared)"
     }
 }
 

@@ -23,7 +23,9 @@ extension Daemon {
     /// Reserves the occurrences due within `reservationLead` seconds that are not reserved yet,
     /// and arms the reserve timer for the next one beyond. Called whenever the timer is re-armed.
     func planReservation() {
-        guard let lane, !shuttingDown else { return }
+        // With the shared store every start claims at its instant (a claim there is one round
+        // trip; reservations across hosts are not built).
+        guard let lane, !shuttingDown, cluster == nil else { return }
         let lead = reservationLead
         let horizon = clock.now() + lead
         if horizon > reservations.reservedThrough {

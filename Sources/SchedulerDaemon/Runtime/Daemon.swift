@@ -34,8 +34,10 @@ public actor Daemon {
     var loaded: LoadedConfig
     var core: SchedulerCore
     var store: RunStore? {
-        didSet { lane = store.map(makeLane) }
+        didSet { lane = store.map { makeLane($0, shared: cluster?.store) } }
     }
+    /// The shared store and the other hosts (`scheduler.store: postgres`); nil with SQLite.
+    var cluster: ClusterLink?
     /// The run path's writes, off the actor (`StoreLane`), for the open store.
     var lane: StoreLane?
     /// Slots claimed ahead of their instant (`Daemon+Reservations.swift`).
@@ -114,9 +116,11 @@ public actor Daemon {
             firstRunID = Int64(clock.currentDate().timeIntervalSince1970 * 1000)
         }
         core = SchedulerCore(config: config, now: startedAt, firstRunID: firstRunID)
+        let host = Daemon.hostName()
+        // `hosts:` lists host ids: this daemon's is `host_id`, by default the host name.
+        core.hostID = config.cluster.hostID ?? host
         let metrics = DaemonMetrics(version: DaemonVersion.string, tzdata: ZoneRules.newYork.origin.version)
         self.metrics = metrics
-        let host = Daemon.hostName()
         alerts = AlertDesk(config: config, host: host, zone: ZoneRules.newYork)
         dispatcher = AlertDispatcher(clientName: host, zone: ZoneRules.newYork) { event in
             Daemon.log(event, logger: logger, metrics: metrics)
@@ -133,12 +137,28 @@ public actor Daemon {
             }
             _ = OrphanReaper.start()
         }
+        if core.config.cluster.store == .postgres {
+            guard let link = openCluster() else { return 1 }
+            cluster = link
+        }
         // The store opened in init; its lane reports to this actor, which init could not hand out.
-        lane = store.map(makeLane)
+        lane = store.map { makeLane($0, shared: cluster?.store) }
         for warning in loaded.warnings { logger.warning("\(warning)") }
         configureAlerts(core.config)
         if let stateError { logger.error("state store failed: \(stateError); scheduling continues, history and toggles are not saved until it recovers") }
         restoreState(now: clock.now())
+        // The shared store after the local state: its toggles are the ones that count.
+        var sharedSlots: [String: Instant]? = nil
+        if cluster != nil {
+            switch await joinCluster() {
+            case .joined(let slots): sharedSlots = slots
+            case .unreachable: break
+            case .hostIDTaken(let taken):
+                logger.critical("\(core.config.sourcePath): scheduler.host_id: \(taken)")
+                await cluster?.store.close()
+                return 1
+            }
+        }
         do {
             control = try ControlServer.start(socketPath: core.config.controlSocket, group: core.config.controlGroup,
                                               daemon: self, logger: logger, adoptingPassedSocket: hosting.ownsProcess)
@@ -160,7 +180,10 @@ public actor Daemon {
         startWatchdog()
         let now = clock.now()
         perform(resumeDependencies(now: now), now: now)
-        let lastSlots = (try? store?.lastSlots()) ?? [:]
+        // With the shared store, catch-up starts after the newest slot any host claimed; without
+        // the database, after this host's own (its catch-up claims fail until it answers).
+        let lastSlots = sharedSlots ?? (try? store?.lastSlots()) ?? [:]
+        startHeartbeat()
         let missed = core.missedWhileDown(lastSlots: lastSlots, now: startedAt)
         perform(core.catchUp(lastSlots: lastSlots, now: now), now: now)
         wake(.due)
@@ -174,6 +197,8 @@ public actor Daemon {
         // is otherwise used: nothing touches it while it closes, and later requests find none.
         await storeReads.close()
         await lane?.flush()
+        cluster?.beating?.cancel()
+        await cluster?.store.close()
         await dispatcher.shutdown(grace: Daemon.alertGraceSeconds)
         try? store?.close()
         store = nil
@@ -215,14 +240,16 @@ public actor Daemon {
 
 extension Daemon {
     /// The lane of `store`; it reports failures and recovery to the actor.
-    nonisolated func makeLane(_ store: RunStore) -> StoreLane {
-        StoreLane(store: store) { [weak self] error in
+    nonisolated func makeLane(_ store: RunStore, shared: PostgresStore?) -> StoreLane {
+        StoreLane(store: store, shared: shared) { [weak self] error in
             Task { await self?.laneHealth(error) }
         }
     }
 
     func laneHealth(_ error: StoreError?) {
-        if let error {
+        if let error, error.code == .sharedStore {
+            clusterDown(error)
+        } else if let error {
             storeFailed(error)
         } else if stateError != nil {
             storeRecovered()

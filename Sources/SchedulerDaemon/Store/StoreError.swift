@@ -19,6 +19,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             case corrupt = "corrupt"
             case invalidRecord = "invalid_record"
             case database = "database"
+            case sharedStore = "shared_store"
         }
 
         fileprivate let base: Base
@@ -41,6 +42,9 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
         public static let invalidRecord = Code(base: .invalidRecord)
         /// Any other SQLite error (a defect: a constraint, a bad statement).
         public static let database = Code(base: .database)
+
+        /// The shared store (`scheduler.store: postgres`) did not answer or refused: no claim.
+        public static let sharedStore = Code(base: .sharedStore)
 
         /// The stable text form, e.g. `disk_full`.
         public var description: String { base.rawValue }
@@ -65,7 +69,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// clear on their own or by an operator's hand: keep scheduling and retry later.
     public var isStorageUnavailable: Bool {
         switch code.base {
-        case .cannotCreateDirectory, .cannotOpen, .readOnly, .diskFull, .ioError, .busy: true
+        case .cannotCreateDirectory, .cannotOpen, .readOnly, .diskFull, .ioError, .busy, .sharedStore: true
         case .corrupt, .invalidRecord, .database: false
         }
     }
@@ -73,7 +77,7 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
     /// `state database /var/lib/v6-scheduler/state.db: cannot record run 42 of collect: No space left
     /// on device (errno 28); SQLite: database or disk is full (SQLITE_FULL). Free space on ...`
     public var description: String {
-        let subject = code == .cannotCreateDirectory ? "state directory" : "state database"
+        let subject = code == .cannotCreateDirectory ? "state directory" : code == .sharedStore ? "shared store" : "state database"
         return "\(subject) \(path): cannot \(operation): \(reason)" + (hint.map { ". \($0)." } ?? "")
     }
 
@@ -93,6 +97,8 @@ public struct StoreError: Error, Hashable, Sendable, CustomStringConvertible {
             return "Another process holds the database locked; stop it"
         case .corrupt:
             return "Stop the daemon and move \(path)* aside; toggles and run history will start empty"
+        case .sharedStore:
+            return "Check that PostgreSQL runs and this host reaches it (scheduler.postgres_url); the daemon starts nothing that needs a claim until it answers"
         case .invalidRecord, .database:
             return nil
         }
@@ -103,6 +109,11 @@ extension StoreError {
     static func cannotCreateDirectory(_ directory: String, errno code: Int32) -> StoreError {
         StoreError(code: .cannotCreateDirectory, path: directory, operation: "create it",
                    reason: osReason(code))
+    }
+
+    /// The shared store (`path`: its URL without the password) failed `operation`.
+    static func sharedStore(_ path: String, operation: String, _ error: any Error) -> StoreError {
+        StoreError(code: .sharedStore, path: path, operation: operation, reason: (error as? StoreError)?.reason ?? PostgresStore.describe(error))
     }
 
     static func invalidRecord(_ path: String, operation: String, _ reason: String) -> StoreError {

@@ -26,6 +26,9 @@ final class StoreLane: Sendable {
     }
 
     let store: RunStore
+    /// The shared store (`scheduler.store: postgres`): claims are made there, before anything is
+    /// written locally (`StoreLane+Shared.swift`); this host's `state.db` keeps a copy.
+    let shared: SharedLane?
     private let queue = DispatchQueue(label: "v6.store.lane", qos: .userInitiated)
     private let state = Mutex(State())
     private let health: @Sendable (StoreError?) -> Void
@@ -34,8 +37,9 @@ final class StoreLane: Sendable {
 
     /// - Parameter health: told of every failed write (with its error) and, after failures, of the
     ///   first batch that committed cleanly (nil), on the lane's queue.
-    init(store: RunStore, health: @escaping @Sendable (StoreError?) -> Void) {
+    init(store: RunStore, shared: PostgresStore? = nil, health: @escaping @Sendable (StoreError?) -> Void) {
         self.store = store
+        self.shared = shared.map(SharedLane.init)
         self.health = health
     }
 
@@ -48,6 +52,12 @@ final class StoreLane: Sendable {
             return !state.scheduled
         }
         if schedule { queue.async { self.drain() } }
+    }
+
+    /// Sends the run records that wait for the shared store (it answers again), on the lane's queue.
+    func flushShared() {
+        guard let shared else { return }
+        queue.async { shared.send() }
     }
 
     /// Returns once every write submitted before the call is committed (or has failed): a read
@@ -63,6 +73,15 @@ final class StoreLane: Sendable {
         }
     }
 
+    /// `writes` in one local transaction; a failed commit fails them all.
+    static func applyLocally(_ writes: [StoreWrite], _ store: RunStore) -> [Result<StoreWriteResult, StoreError>] {
+        do {
+            return try store.apply(writes)
+        } catch {
+            return Array(repeating: .failure(error), count: writes.count)
+        }
+    }
+
     private func drain() {
         while true {
             let batch = state.withLock { state -> [Item] in
@@ -72,12 +91,7 @@ final class StoreLane: Sendable {
                 return batch
             }
             guard !batch.isEmpty else { return }
-            let results: [Result<StoreWriteResult, StoreError>]
-            do {
-                results = try store.apply(batch.map(\.write))
-            } catch {
-                results = Array(repeating: .failure(error), count: batch.count)
-            }
+            let results = shared.map { $0.apply(batch.map(\.write), local: store) } ?? Self.applyLocally(batch.map(\.write), store)
             for (item, result) in zip(batch, results) { item.done?(result) }
             let failures = results.compactMap { result -> StoreError? in
                 if case .failure(let error) = result { return error }

@@ -73,7 +73,7 @@ extension ConfigReader {
     }
 
     /// A string, or a list of strings, each with its node (for its line). Nil after an issue.
-    private mutating func strings(_ node: Node, path: String, allowEmpty: Bool, expected: String, item: String) -> [(Node, String)]? {
+    mutating func strings(_ node: Node, path: String, allowEmpty: Bool, expected: String, item: String) -> [(Node, String)]? {
         let items: [Node]
         switch node {
         case .scalar: items = [node]

@@ -20,7 +20,7 @@ extension ConfigReader {
         "timezone", "log_directory", "enable_holiday_check", "enable_logging", "working_directory",
         "state_directory", "control_socket", "control_group", "max_concurrent_tasks", "kill_grace_seconds",
         "history_limit", "on_failure", "calendar", "tasks",
-    ] + notifySchedulerKeys
+    ] + notifySchedulerKeys + clusterSchedulerKeys
     static let supportedTimezone = "America/New_York"
     static let defaultStateDirectory = "/var/lib/v6-scheduler"
     static let defaultControlSocket = "/run/v6-scheduler/control.sock"
@@ -72,6 +72,7 @@ extension ConfigReader {
 
         let notify = readNotifySettings(m, base: base)
         config.notify = notify.settings
+        config.cluster = readClusterSettings(m, base: base)
         let defaults = TaskDefaults(workingDirectory: workingDirectory, killGraceSeconds: config.killGraceSeconds,
                                     historyLimit: config.historyLimit, onFailure: config.onFailure,
                                     ignoresHolidays: !config.enableHolidayCheck, notify: config.notify.defaultChannels,

@@ -5,7 +5,7 @@ extension ConfigReader {
     static let taskKeys = [
         "command", "enabled", "frequency", "market_phase", "at", "cron", "days", "timeout_seconds", "retries",
         "retry_backoff_seconds", "overlap", "catch_up", "force_run", "environment", "kill_grace_seconds",
-        "history_limit", "on_failure", "notify", "after", "after_wait",
+        "history_limit", "on_failure", "notify", "after", "after_wait", "hosts",
     ]
     static let scheduleKeys = ["at", "frequency", "cron"]
     /// A frequency longer than a day would fire at most once a day: that is an `at:` time.
@@ -37,6 +37,7 @@ extension ConfigReader {
         let hook = command(m, "on_failure", allowEmpty: true)
         let notify = channelList(m, "notify", known: defaults.channelNames)
         let dependencies = readDependencies(m, name: name, scheduled: schedule.map { !$0.isEventDriven }, catchUp: catchUp)
+        let hosts = hostList(m)
 
         guard issues.count == before, let argv, let schedule else { return nil }
         var task = TaskConfig(name: name, command: Self.resolveProgram(argv, in: defaults.workingDirectory), schedule: schedule)
@@ -55,6 +56,7 @@ extension ConfigReader {
         task.overlap = overlap.flatMap(OverlapPolicy.init(rawValue:)) ?? task.overlap
         task.catchUp = catchUp ?? false
         task.after = dependencies.after
+        task.hosts = hosts ?? []
         task.afterWaitSeconds = dependencies.afterWait ?? task.afterWaitSeconds
         task.ignoresHolidays = (forceRun ?? false) || defaults.ignoresHolidays
         task.environment = environment ?? [:]

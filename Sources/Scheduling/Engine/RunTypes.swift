@@ -41,6 +41,9 @@ public enum RunResult: Sendable, Equatable {
     case spawnFailed(String)
     /// The slot was already claimed in the database (it ran before a restart or a clock step).
     case slotTaken
+    /// Not started: the shared store (`scheduler.store: postgres`) could not take its claim,
+    /// and a run without a claim might run twice (the text says what failed).
+    case unclaimed(String)
     /// Stopped (shutdown, timeout, replace) before the daemon got to spawn it: it never ran.
     case notStarted
 }

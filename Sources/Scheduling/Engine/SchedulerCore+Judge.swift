@@ -18,6 +18,9 @@ extension SchedulerCore {
         case (.slotTaken, _):
             outcome = .skipped
             reason = "this slot already ran (before a restart or a clock step)"
+        case (.unclaimed(let why), _):
+            outcome = .skipped
+            reason = "not started: its claim could not be made in the shared store (\(why)); a run without a claim could run twice"
         case (.notStarted, let stop):
             outcome = .abandoned
             reason = "stopped (\(stop?.rawValue ?? "stop")) before it was started"

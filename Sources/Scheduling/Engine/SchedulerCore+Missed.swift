@@ -18,9 +18,9 @@ extension SchedulerCore {
     /// `catch_up` task whose window is still open (`catchUp` runs it).
     public func missedWhileDown(lastSlots: [String: Instant], now: Instant) -> [MissedOccurrences] {
         var result: [MissedOccurrences] = []
-        for state in states {
+        for (i, state) in states.enumerated() {
             let name = state.config.name
-            guard isEnabled(name, at: now), let last = lastSlots[name], last < now else { continue }
+            guard runsHere(i), isEnabled(name, at: now), let last = lastSlots[name], last < now else { continue }
             var cursor = OccurrenceCursor(schedule: state.schedule, after: last)
             var first: Instant? = nil, latest: Instant? = nil, count = 0
             while count < Self.missedCountLimit, let t = cursor.next(), t < now {

@@ -38,9 +38,9 @@ extension SchedulerCore {
         return best
     }
 
-    /// The occurrences in (`after`, `through`] of tasks enabled at their instant (those
-    /// `advance(to:)` will offer, unless a toggle, a reload or a dependency gate intervenes), each
-    /// with its run id, remembered so that their starts (or skips) carry it. Asking again gives
+    /// The occurrences in (`after`, `through`] of tasks enabled at their instant and allowed on this
+    /// host (those `advance(to:)` will offer, unless a toggle, a reload or a dependency gate
+    /// intervenes), each with its run id, remembered so that their starts (or skips) carry it. Asking again gives
     /// the same ids. Empty while shutting down. Sorted by instant, then task.
     public mutating func planStarts(after: Instant, through: Instant) -> [PlannedStart] {
         let from = max(after, processedUntil)
@@ -48,7 +48,7 @@ extension SchedulerCore {
         var planned: [PlannedStart] = []
         for entry in due.unordered where entry.instant <= through {
             let state = states[entry.index]
-            guard let first = state.nextDue else { continue }
+            guard let first = state.nextDue, runsHere(entry.index) else { continue }
             var cursor = state.cursor  // stands at `first` (see nextOccurrence(after:))
             var next: Instant? = first
             while let instant = next, instant <= through {
@@ -81,6 +81,14 @@ extension SchedulerCore {
     mutating func dropHandledPlans() {
         guard !plannedRunIDs.isEmpty else { return }
         plannedRunIDs = plannedRunIDs.filter { $0.key.at > processedUntil }
+    }
+}
+
+extension SchedulerCore {
+    /// Whether this daemon (`hostID`) may run the task at `index` (its `hosts:`).
+    func runsHere(_ index: Int) -> Bool {
+        guard let hostID else { return true }
+        return states[index].config.runs(on: hostID)
     }
 }
 

@@ -27,6 +27,9 @@ public struct SchedulerCore: Sendable {
     private var nextRunID: Int64
     /// Run ids handed out ahead for occurrences the daemon reserves (see +Reservations).
     var plannedRunIDs: [PlanKey: String] = [:]
+    /// This daemon's `host_id`: tasks whose `hosts:` leave it out are never started here (another
+    /// host runs them). Nil (the planner, tests): every task.
+    public var hostID: String?
     public private(set) var isShuttingDown = false
 
     /// - Parameters:
@@ -177,6 +180,9 @@ public struct SchedulerCore: Sendable {
                                 at now: Instant) throws(SchedulerError) -> (runID: String, actions: [SchedulerAction]) {
         guard let index = indexOf[task] else { throw .unknownTask(task, known: Array(indexOf.keys)) }
         let state = states[index]
+        guard runsHere(index) else {
+            throw SchedulerError(code: .otherHost, message: "\(task) runs only on \(state.config.hosts.joined(separator: ", ")) (hosts:); this daemon is \(hostID ?? "-"): run it there")
+        }
         if !force {
             let today = calendar.zone.local(now).date
             var verdict = state.config.days.check(today, calendar: calendar, force: state.config.ignoresHolidays)
@@ -252,6 +258,12 @@ public struct SchedulerCore: Sendable {
 
     // MARK: - Internals
 
+    /// Run ids from now on are above `largest` (the shared store knows this host's earlier runs,
+    /// which a fresh `state.db` does not).
+    public mutating func continueRunIDs(after largest: Int64) {
+        nextRunID = max(nextRunID, largest + 1)
+    }
+
     /// A fresh run id for a run the daemon records without the state machine (a refused run-now).
     public mutating func reserveRunID() -> String { makeRunID() }
 
@@ -262,7 +274,8 @@ public struct SchedulerCore: Sendable {
 
     /// A run that is due: through its upstreams' gate first (see +Dependencies), then `admit`.
     mutating func offer(_ start: PendingStart, now: Instant, into actions: inout [SchedulerAction]) {
-        guard let i = indexOf[start.task] else { return }
+        // Another host's task (hosts:): not started, not recorded here.
+        guard let i = indexOf[start.task], runsHere(i) else { return }
         if deps.linked[i], needsGate(start, index: i) { return gate(start, index: i, now: now, into: &actions) }
         admit(start, index: i, now: now, into: &actions)
     }

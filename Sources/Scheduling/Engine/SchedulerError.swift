@@ -4,6 +4,8 @@ public struct SchedulerError: Error, Equatable, CustomStringConvertible {
         case unknownTask = "unknown_task"
         case notToday = "not_today"
         case busy
+        /// The task's `hosts:` leave this daemon out: another host runs it.
+        case otherHost = "other_host"
     }
 
     public let code: Code

@@ -29,6 +29,9 @@ public struct SchedulerConfig: Sendable, Equatable {
     public var tasks: [TaskConfig]
     /// Alert channels and their defaults (`notify`, `notify_default`, `notify_repeat`, `dashboard_url`).
     public var notify = NotifySettings()
+    /// The run store and this daemon's place among hosts sharing it (`store`, `postgres_url`,
+    /// `host_id`, `host_lease`).
+    public var cluster = ClusterSettings()
 
     public init(sourcePath: String, timezone: String = "America/New_York", logDirectory: String? = nil,
                 enableHolidayCheck: Bool = true, enableLogging: Bool = true, workingDirectory: String,

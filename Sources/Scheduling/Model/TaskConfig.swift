@@ -33,6 +33,11 @@ public struct TaskConfig: Sendable, Equatable {
     public var line: Int
     /// Alert channels of this task: its `notify:` list, or `scheduler.notify_default`; `[]` is none.
     public var notify: [String] = []
+    /// `hosts:`: the host ids (`scheduler.host_id`) whose daemons may run it; empty: any.
+    public var hosts: [String] = []
+
+    /// Whether the daemon named `hostID` may run it.
+    public func runs(on hostID: String) -> Bool { hosts.isEmpty || hosts.contains(hostID) }
 
     public init(name: String, command: [String], enabled: Bool = true, enabledSource: EnabledSource = .default,
                 schedule: ScheduleSpec, days: DayRule = .trading, daysExplicit: Bool = false,

@@ -14,7 +14,8 @@ public enum ConfigEditor {
     }
 
     /// `scheduler:` keys that `settings set` refuses: the daemon reads them once, at start.
-    public static let restartOnly = ["timezone", "state_directory", "control_socket", "control_group", "log_directory"]
+    public static let restartOnly = ["timezone", "state_directory", "control_socket", "control_group", "log_directory",
+                                     "store", "postgres_url", "host_id"]
 
     /// Applies `edit` to the managed drop-in of `inputs` (the files as on disk), checking it
     /// against `running`, the configuration those files gave.

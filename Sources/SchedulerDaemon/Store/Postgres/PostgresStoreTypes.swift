@@ -1,0 +1,39 @@
+import MarketCalendar
+
+/// One run as the shared store lists it (with its host).
+public struct HostRun: Sendable, Equatable {
+    public let host: String
+    public let runID: String
+    public let task: String
+    public let trigger: String
+    public let scheduledAt: Instant?
+    public let outcome: String
+    public let reason: String?
+    /// The attempt (of a `retrying` run: the one that failed; the next is `attempt + 1`).
+    public var attempt = 1
+}
+
+/// A host's lease as the shared store has it.
+public struct HostLease: Sendable, Equatable {
+    public let hostID: String
+    /// Seconds since its last heartbeat, on the database's clock.
+    public let leaseAgeSeconds: Double
+    public let leaseSeconds: Int64
+    public let configRevision: String
+    public let running: Int
+
+    public var isAlive: Bool { leaseAgeSeconds <= Double(leaseSeconds) }
+}
+
+/// Another daemon holds this host id with a live lease.
+public struct HostIDTaken: Error, Sendable, CustomStringConvertible {
+    public let hostID: String
+    public var description: String {
+        "another daemon holds host_id \(hostID) with a live lease: give each daemon its own scheduler.host_id (two daemons with one id would mix their runs)"
+    }
+}
+
+public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
