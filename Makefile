@@ -11,9 +11,13 @@ DEB_PACKAGES := libsystemd-dev libsqlite3-dev pkg-config
 # Debian only where the machine's python3 lacks one). PyPI packages, pinned, all into that venv
 # (.build/venv): aiosmtpd (the SMTP sink), kubernetes-validate (checks the exported CronJobs
 # offline), Selenium (drives Chromium) and schemathesis (fuzzes the dashboard's API from its
-# OpenAPI document); PostgreSQL's server (the shared store's tests start a private cluster).
-TEST_DEB_PACKAGES := systemd util-linux prometheus openssl chromium chromium-driver postgresql \
+# OpenAPI document); PostgreSQL's server (the shared store's tests start a private cluster),
+# iproute2 (`ip`: as root, the cluster test puts each daemon in a network namespace of its own).
+TEST_DEB_PACKAGES := systemd util-linux prometheus openssl chromium chromium-driver postgresql iproute2 \
   $(if $(shell python3 -m venv --help >/dev/null 2>&1 && echo yes),,python3 python3-venv)
+# The shared store's suites (a private PostgreSQL cluster; E2EClusterTests: three daemons in
+# network namespaces), run in a test process of their own.
+SHARED_STORE_SUITES := E2EClusterTests|PostgresStoreTests|PostgresRetryTakeoverTests|SharedStoreMaintenanceTests
 TEST_PIP_PACKAGES := aiosmtpd==1.4.6 kubernetes-validate==1.37.0 selenium==4.40.0 schemathesis==4.32.5
 VENV := .build/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
@@ -113,10 +117,13 @@ release-check:
 	if ldd "$$bin/v6-scheduler" | grep -q libswiftCore; then kind=dynamic; else kind=static; fi && \
 	echo "make release: $$kind Swift runtime; $$bin/v6-scheduler $$(du -h "$$bin/v6-scheduler" | cut -f1), v6ctl $$(du -h "$$bin/v6ctl" | cut -f1) (unstripped)"
 
-## test: the whole test suite in three test processes, one after the other: every suite but the
-## fault-injection ones and the in-process daemons; ClockedDaemonTests alone (whole daemons inside
-## the test process answer on Swift's cooperative threads, which the synchronous E2E tests hold
-## for seconds at a time: together, v6ctl timed out); then the fault suite alone (fault); the
+## test: the whole test suite in four test processes, one after the other: every suite but the
+## fault-injection ones, the in-process daemons and the shared store's; ClockedDaemonTests alone
+## (whole daemons inside the test process answer on Swift's cooperative threads, which the
+## synchronous E2E tests hold for seconds at a time: together, v6ctl timed out); the suites on a
+## private PostgreSQL alone (they start clusters and daemons and wait on them for a minute and
+## more: beside the others they held both pool threads and stalled every async test for 50 s);
+## then the fault suite alone (fault); the
 ## units' syntax (systemd-analyze verify); the exports (kubernetes-validate, systemd-analyze
 ## verify); the dashboard in a real headless Chromium and its API fuzzed from its OpenAPI
 ## document; as root, also the install and the exported timers under a real systemd (e2e-systemd,
@@ -124,8 +131,9 @@ release-check:
 ## nothing may be skipped for want of a tool or of root.
 test: test-deps
 	$(SWIFT) build --build-tests $(SWIFT_FLAGS)
-	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --skip FaultTests --skip ClockedDaemonTests
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --skip FaultTests --skip ClockedDaemonTests --skip '$(SHARED_STORE_SUITES)'
 	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter ClockedDaemonTests
+	$(SWIFT) test --skip-build $(SWIFT_FLAGS) --filter '$(SHARED_STORE_SUITES)'
 	@$(MAKE) --no-print-directory fault
 	bash Tests/SystemdE2E/verify-units.sh "$(DEBUG_DIR)"
 	bash Tests/ExportE2E/check-exports.sh "$(DEBUG_DIR)" $(VENV)

@@ -15,13 +15,17 @@ final class LineCollector: Sendable {
     func texts(_ stream: OutputLine.Stream) -> [String] { all.filter { $0.stream == stream }.map(\.text) }
 
     /// Waits (polling: this is a test) for a line matching `predicate`; nil after `timeout` seconds.
+    /// The lines arrive on the run's own queue; this poll runs on Swift's cooperative pool, which
+    /// other tests in the process can hold for longer than the timeout (blocking work on two
+    /// threads): the lines are looked at once more after the deadline, so such a stall is not
+    /// taken for lines that never came.
     func waitFor(timeout: Double = 30, _ predicate: @escaping (OutputLine) -> Bool) async -> OutputLine? {
         let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
+        while true {
             if let line = all.first(where: predicate) { return line }
+            if Date() >= deadline { return nil }
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
-        return nil
     }
 }
 
