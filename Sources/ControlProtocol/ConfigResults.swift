@@ -109,9 +109,13 @@ public struct AuditEntry: Codable, Sendable, Equatable {
     public var changes: [ConfigChange]
     /// Why it failed, or a note (`the files changed while the daemon was stopped`).
     public var reason: String?
+    /// With the shared store (`scheduler.store: postgres`): the host the change was made on.
+    /// Absent with SQLite.
+    public var host: String?
 
     public init(seq: Int64, at: String, uid: Int? = nil, user: String? = nil, onBehalfOf: String? = nil, command: String,
-                outcome: String, revision: String, basedOn: String? = nil, changes: [ConfigChange] = [], reason: String? = nil) {
+                outcome: String, revision: String, basedOn: String? = nil, changes: [ConfigChange] = [], reason: String? = nil,
+                host: String? = nil) {
         self.seq = seq
         self.at = at
         self.uid = uid
@@ -123,9 +127,10 @@ public struct AuditEntry: Codable, Sendable, Equatable {
         self.basedOn = basedOn
         self.changes = changes
         self.reason = reason
+        self.host = host
     }
 
     enum CodingKeys: String, CodingKey {
-        case seq, at, uid, user, onBehalfOf = "on_behalf_of", command, outcome, revision, basedOn = "based_on", changes, reason
+        case seq, at, uid, user, onBehalfOf = "on_behalf_of", command, outcome, revision, basedOn = "based_on", changes, reason, host
     }
 }

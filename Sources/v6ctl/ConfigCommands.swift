@@ -85,11 +85,16 @@ struct AuditCommand: ParsableCommand {
         if global.json { return DaemonSession.printJSON(payload) }
         let result = try DaemonSession.decode(payload, as: AuditResult.self)
         var lines: [String] = []
+        let width = result.entries.compactMap(\.host?.count).max() ?? 0
+        if width > 0 { lines.append("AT".padding(toLength: 27, withPad: " ", startingAt: 0) + "HOST".padding(toLength: width + 2, withPad: " ", startingAt: 0) + "CHANGE") }
         for entry in result.entries {
             let who = entry.uid.map { uid in (entry.user.map { "\($0) (uid \(uid))" } ?? "uid \(uid)") } ?? "v6-scheduler"
             let person = entry.onBehalfOf.map { " on behalf of \($0)" } ?? ""
             let outcome = entry.outcome == "applied" ? "" : " [\(entry.outcome)]"
-            lines.append("\(entry.at)  \(who)\(person): \(entry.command)\(outcome)  revision \(entry.revision)")
+            // With the shared store every host's changes are listed: the host comes first.
+            let host = entry.host.map { "\($0.padding(toLength: max(width, $0.count), withPad: " ", startingAt: 0))  " } ?? ""
+            let revision = entry.revision.isEmpty ? "" : "  revision \(entry.revision)"
+            lines.append("\(entry.at)  \(host)\(who)\(person): \(entry.command)\(outcome)\(revision)")
             if let reason = entry.reason { lines.append("    \(reason)") }
             for change in entry.changes {
                 lines.append("    \(change.key): \(change.before ?? "(unset)") -> \(change.after ?? "(unset)")")

@@ -10,12 +10,20 @@ extension Daemon {
         case .show(let sources):
             return ResponseEncoder.success(id: id, result: configResult(sources: sources, now: clock.now()))
         case .audit(let limit):
+            if let entries = await sharedAuditEntries(limit: limit ?? 20) {
+                return ResponseEncoder.success(id: id, result: AuditResult(entries: entries))
+            }
+            let host = cluster?.store.hostID
             guard let store else {
                 return ResponseEncoder.failure(id: id, code: .stateError, message: "the state store is unavailable: \(stateError ?? "not open")")
             }
             do {
                 let records = try store.configAudit(limit: limit ?? 20)
-                return ResponseEncoder.success(id: id, result: AuditResult(entries: records.map(auditEntry)))
+                return ResponseEncoder.success(id: id, result: AuditResult(entries: records.map { record in
+                    var entry = auditEntry(record)
+                    entry.host = host
+                    return entry
+                }))
             } catch {
                 storeFailed(error)
                 return ResponseEncoder.failure(id: id, code: .stateError, message: "\(error)")

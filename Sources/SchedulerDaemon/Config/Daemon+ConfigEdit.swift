@@ -133,7 +133,16 @@ extension Daemon {
         if let reason = record.reason { metadata["reason"] = "\(reason)" }
         logger.notice("configuration changed by \(record.who): \(record.command) (revision \(revision))", metadata: metadata)
         shareAudit(kind: "config", task: nil, detail: "\(record.command) (revision \(revision)): "
-                   + record.changes.map(\.description).joined(separator: "; "), actor: record.who)
+                   + record.changes.map(\.description).joined(separator: "; "), actor: record.who,
+                   entry: Self.sharedAuditText(appliedEntry(record, revision: revision)))
+    }
+
+    /// An applied change as the shared audit keeps it (the record may still say `pending`).
+    private func appliedEntry(_ record: ConfigAuditRecord, revision: String) -> AuditEntry {
+        var entry = auditEntry(record)
+        entry.outcome = ConfigAuditRecord.Outcome.applied.rawValue
+        entry.revision = revision
+        return entry
     }
 
     /// Test hook: with `V6_FAULT_STOP_AT=<point>` in its environment the daemon stops itself

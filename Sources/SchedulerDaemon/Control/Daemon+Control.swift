@@ -38,7 +38,8 @@ extension Daemon {
             if let shared = cluster?.store {
                 // Every host's toggle: committed in PostgreSQL before it is acknowledged.
                 do {
-                    try await shared.clearToggle(task: name, setBy: peer.description)
+                    try await shared.clearToggle(task: name, setBy: peer.description,
+                                                  entry: toggleAuditText("clear \(name)", peer: peer))
                     cluster?.toggles?[name] = nil
                     cluster?.toggleEpoch += 1
                 } catch {
@@ -139,7 +140,9 @@ extension Daemon {
             // Every host's toggle: committed in PostgreSQL before it is acknowledged; this host's
             // state.db keeps a copy (best effort: the shared one is the truth).
             do {
-                try await shared.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description)
+                let command = "\(enabled ? "enable" : "disable") \(name)" + (lapse.map { " until \(core.calendar.zone.iso8601($0))" } ?? "")
+                try await shared.setToggle(task: name, enabled: enabled, until: lapse, setBy: peer.description,
+                                           entry: toggleAuditText(command, peer: peer))
                 cluster?.toggles?[name] = RuntimeToggle(enabled: enabled, until: lapse)
                 cluster?.toggleEpoch += 1
             } catch {

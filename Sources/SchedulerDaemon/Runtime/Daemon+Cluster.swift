@@ -276,12 +276,12 @@ extension Daemon {
 
     /// Writes an audit row to the shared store (best effort, off the actor's way): configuration
     /// changes applied on this host. Toggles are audited in their own transaction.
-    func shareAudit(kind: String, task: String?, detail: String, actor: String) {
+    func shareAudit(kind: String, task: String?, detail: String, actor: String, entry: String? = nil) {
         guard let shared = cluster?.store else { return }
         let logger = self.logger
         Task {
             do {
-                try await shared.audit(kind: kind, task: task, detail: detail, actor: actor)
+                try await shared.audit(kind: kind, task: task, detail: detail, actor: actor, entry: entry)
             } catch {
                 logger.warning("audit record not written to the shared store: \(PostgresStore.describe(error)); it is in this host's journal")
             }

@@ -92,6 +92,22 @@ enum PostgresSchema {
         (3, "host instances", [
             "ALTER TABLE v6_hosts ADD COLUMN instance TEXT",
         ]),
+        // `v6ctl audit` answers from the shared audit: each row keeps the entry as its host
+        // recorded it (JSON). The run-time drop-in (`90-runtime.yaml`) is shared: each applied
+        // edit stores the file's new text under the next revision; every host adopts the newest
+        // and reports the revision it runs.
+        (4, "audit entries, shared run-time configuration", [
+            "ALTER TABLE v6_audit ADD COLUMN entry TEXT",
+            """
+            CREATE TABLE v6_runtime_config (
+                revision BIGINT PRIMARY KEY,
+                text TEXT NOT NULL,
+                host_id TEXT NOT NULL,
+                at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )
+            """,
+            "ALTER TABLE v6_hosts ADD COLUMN runtime_revision BIGINT",
+        ]),
     ]
 
     static var latest: Int { migrations.last?.version ?? 0 }

@@ -13,7 +13,7 @@ extension PostgresStore {
 
     /// Sets `task`'s toggle for every host, and an audit row, in one transaction: once this
     /// returns the toggle is committed (acknowledged toggles survive a database restart).
-    public func setToggle(task: String, enabled: Bool, until: Instant?, setBy: String) async throws {
+    public func setToggle(task: String, enabled: Bool, until: Instant?, setBy: String, entry: String? = nil) async throws {
         let me = hostID, logger = self.logger
         let detail = (enabled ? "enabled" : "disabled") + (until.map { " until \($0.seconds)" } ?? "")
         try await bounded { client in try await client.withTransaction(logger: logger) { connection in
@@ -22,20 +22,22 @@ extension PostgresStore {
                 ON CONFLICT (task) DO UPDATE SET enabled = EXCLUDED.enabled, until_at = EXCLUDED.until_at,
                     set_by = EXCLUDED.set_by, host_id = EXCLUDED.host_id, set_at = now()
                 """, logger: logger)
-            try await Self.audit(kind: "toggle", task: task, detail: detail, actor: setBy, host: me, on: connection, logger: logger)
+            try await Self.audit(kind: "toggle", task: task, detail: detail, actor: setBy, host: me, entry: entry, on: connection,
+                                 logger: logger)
         } }
     }
 
     /// Clears `task`'s toggle for every host (and audits it); true when there was one.
     @discardableResult
-    public func clearToggle(task: String, setBy: String) async throws -> Bool {
+    public func clearToggle(task: String, setBy: String, entry: String? = nil) async throws -> Bool {
         let me = hostID, logger = self.logger
         return try await bounded { client in try await client.withTransaction(logger: logger) { connection in
             var found = false
             for try await _ in try await connection.query("DELETE FROM v6_toggles WHERE task = \(task) RETURNING task", logger: logger) {
                 found = true
             }
-            try await Self.audit(kind: "toggle", task: task, detail: "cleared", actor: setBy, host: me, on: connection, logger: logger)
+            try await Self.audit(kind: "toggle", task: task, detail: "cleared", actor: setBy, host: me, entry: entry, on: connection,
+                                 logger: logger)
             return found
         } }
     }
@@ -55,35 +57,41 @@ extension PostgresStore {
 
     // MARK: - Audit
 
-    /// Writes an audit row (a configuration change applied or refused on this host).
-    public func audit(kind: String, task: String?, detail: String, actor: String) async throws {
+    /// Writes an audit row (a configuration change applied on this host); `entry` is the
+    /// `AuditEntry` as this host recorded it (JSON), which `v6ctl audit` shows.
+    public func audit(kind: String, task: String?, detail: String, actor: String, entry: String? = nil) async throws {
         let me = hostID, logger = self.logger
         try await bounded { client in
             try await client.withConnection { connection in
-                try await Self.audit(kind: kind, task: task, detail: detail, actor: actor, host: me, on: connection, logger: logger)
+                try await Self.audit(kind: kind, task: task, detail: detail, actor: actor, host: me, entry: entry, on: connection,
+                                     logger: logger)
             }
         }
     }
 
-    /// The newest audit rows, newest first: (host, kind, task, detail, actor).
-    public func auditTrail(limit: Int) async throws -> [(host: String, kind: String, task: String?, detail: String, actor: String)] {
+    /// The newest audit rows of every host, newest first.
+    public func auditTrail(limit: Int) async throws -> [SharedAuditRow] {
         let logger = self.logger
         return try await bounded { client in
-            var result: [(host: String, kind: String, task: String?, detail: String, actor: String)] = []
+            var result: [SharedAuditRow] = []
             let rows = try await client.query("""
-                SELECT host_id, kind, task, detail, actor FROM v6_audit ORDER BY seq DESC LIMIT \(limit)
+                SELECT seq, extract(epoch FROM at)::bigint, host_id, kind, task, detail, actor, entry
+                FROM v6_audit ORDER BY seq DESC LIMIT \(limit)
                 """, logger: logger)
-            for try await (host, kind, task, detail, actor) in rows.decode((String, String, String?, String, String).self) {
-                result.append((host, kind, task, detail, actor))
+            for try await (seq, at, host, kind, task, detail, actor, entry)
+                in rows.decode((Int64, Int64, String, String, String?, String, String, String?).self) {
+                result.append(SharedAuditRow(seq: seq, at: Instant(seconds: at), host: host, kind: kind, task: task, detail: detail,
+                                             actor: actor, entry: entry))
             }
             return result
         }
     }
 
-    static func audit(kind: String, task: String?, detail: String, actor: String, host: String,
+    static func audit(kind: String, task: String?, detail: String, actor: String, host: String, entry: String? = nil,
                       on connection: PostgresConnection, logger: Logger) async throws {
         try await connection.query("""
-            INSERT INTO v6_audit (host_id, kind, task, detail, actor) VALUES (\(host), \(kind), \(task), \(detail), \(actor))
+            INSERT INTO v6_audit (host_id, kind, task, detail, actor, entry)
+            VALUES (\(host), \(kind), \(task), \(detail), \(actor), \(entry))
             """, logger: logger)
     }
 

@@ -37,3 +37,17 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
 }
+
+/// One row of the shared audit: who changed what on which host. `entry` is the `AuditEntry`
+/// (JSON) as that host recorded it; nil for rows written without one (`store migrate`).
+public struct SharedAuditRow: Sendable, Equatable {
+    public let seq: Int64
+    /// The database's clock.
+    public let at: Instant
+    public let host: String
+    public let kind: String
+    public let task: String?
+    public let detail: String
+    public let actor: String
+    public let entry: String?
+}
