@@ -42,11 +42,14 @@ public struct HostStatus: Codable, Sendable, Equatable {
     public var running: Int
     /// The daemon that answered.
     public var thisHost: Bool
-    /// Alive, with a configuration revision other than this daemon's.
+    /// Alive, with a configuration revision (or shared run-time revision) other than this daemon's.
     public var configDiffers: Bool
+    /// The revision of the shared run-time configuration (`90-runtime.yaml`) it runs: 0 before
+    /// any edit was shared; absent for a host that has not reported one.
+    public var runtimeRevision: Int64?
 
     public init(hostID: String, alive: Bool, leaseAgeSeconds: Double, leaseSeconds: Int, configRevision: String, running: Int,
-                thisHost: Bool, configDiffers: Bool) {
+                thisHost: Bool, configDiffers: Bool, runtimeRevision: Int64? = nil) {
         self.hostID = hostID
         self.alive = alive
         self.leaseAgeSeconds = leaseAgeSeconds
@@ -55,10 +58,12 @@ public struct HostStatus: Codable, Sendable, Equatable {
         self.running = running
         self.thisHost = thisHost
         self.configDiffers = configDiffers
+        self.runtimeRevision = runtimeRevision
     }
 
     enum CodingKeys: String, CodingKey {
         case hostID = "host_id", alive, leaseAgeSeconds = "lease_age_seconds", leaseSeconds = "lease_seconds"
         case configRevision = "config_revision", running, thisHost = "this_host", configDiffers = "config_differs"
+        case runtimeRevision = "runtime_revision"
     }
 }

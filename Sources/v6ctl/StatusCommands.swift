@@ -47,13 +47,14 @@ struct StatusCommand: ParsableCommand {
         let rows = cluster.hosts.map { host in
             [host.hostID + (host.thisHost ? " (this)" : ""), host.alive ? "alive" : "LAPSED",
              String(format: "%.1fs/%ds", host.leaseAgeSeconds, host.leaseSeconds),
-             host.configRevision + (host.configDiffers ? " DIFFERS" : ""), String(host.running)]
+             host.configRevision + (host.configDiffers ? " DIFFERS" : ""), host.runtimeRevision.map(String.init) ?? "-",
+             String(host.running)]
         }
-        lines.append(contentsOf: Output.table(["host", "state", "lease age", "config revision", "running"], rows)
+        lines.append(contentsOf: Output.table(["host", "state", "lease age", "config revision", "run-time rev", "running"], rows)
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropLast())
         let differing = cluster.hosts.filter(\.configDiffers).map(\.hostID)
         if !differing.isEmpty {
-            lines.append("configuration differs on \(differing.joined(separator: ", ")): each slot still runs once; compare the files (v6ctl config show)")
+            lines.append("configuration differs on \(differing.joined(separator: ", ")): each slot still runs once; compare the files (v6ctl config show) and the run-time revisions (a host's journal says why it refused one)")
         }
         return lines
     }

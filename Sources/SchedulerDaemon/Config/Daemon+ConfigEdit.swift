@@ -10,7 +10,8 @@ extension Daemon {
     /// write the file atomically, reload through the SIGHUP path. Runs on the actor without
     /// suspending until the file is written, so edits are serialized (one that comes while the
     /// reload is under way finds the files changed on disk: `conflict`); a refused edit writes
-    /// nothing.
+    /// nothing. With the shared store the edit waits for PostgreSQL (`publishRuntimeEdit`), whose
+    /// revision check serializes edits across the hosts, and this one's too.
     func edit(_ edit: ConfigEdit, basedOn revision: String, onBehalfOf: String?, peer: Authorization.Peer,
               id: RequestID?) async -> [UInt8] {
         let started = ContinuousClock.now
@@ -72,6 +73,12 @@ extension Daemon {
         let record = ConfigAuditRecord(at: clock.now(), outcome: .pending, revision: proposed.revision, basedOn: revision,
                                        uid: Int(peer.uid), user: peer.userName, onBehalfOf: onBehalfOf,
                                        command: edit.description, changes: changes)
+        // With the shared store: stored for every host first (with its audit row), or nothing is written.
+        if let refusal = await publishRuntimeEdit(result.managedText, entry: appliedEntry(record, revision: proposed.revision),
+                                                  detail: sharedAuditDetail(record, revision: proposed.revision), actor: record.who) {
+            return refuse(refusal.0, refusal.1)
+        }
+        defer { cluster?.pendingRuntimeRevision = nil }
         let seq: Int64
         do {
             seq = try store.recordConfigChange(record)
@@ -85,7 +92,7 @@ extension Daemon {
             }
         } catch {
             try? store.markConfigChange(seq: seq, .failed, reason: error.reason)
-            return refuse(.writeFailed, "\(error); nothing was changed, the running configuration stays")
+            return refuse(.writeFailed, "\(error); nothing was changed, the running configuration stays" + sharedNote)
         }
         pauseForFaultTest(at: "after-rename")
         // Reload as SIGHUP does; when the files on disk are exactly the ones just checked (same
@@ -95,11 +102,13 @@ extension Daemon {
         switch await reload(requestedBy: "\(edit) by \(who)", peer: peer, preloaded: preloaded) {
         case .failure(let failure):
             try? store.markConfigChange(seq: seq, .failed, reason: "reload refused: \(failure.message)")
-            return refuse(.reloadFailed, "\(inputs.managedPath) was written but the reload was refused; the running configuration stays:\n\(failure.message)")
+            return refuse(.reloadFailed, "\(inputs.managedPath) was written but the reload was refused; the running configuration stays" + sharedNote + ":\n\(failure.message)")
         case .success(let now):
             let elapsed = started.duration(to: .now)
             let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
-            logAudit(record, revision: now.revision, milliseconds: ms)
+            let published = cluster?.pendingRuntimeRevision
+            if let published { cluster?.runtimeRevision = published }
+            logAudit(record, revision: now.revision, milliseconds: ms, share: published == nil)
             return ResponseEncoder.success(id: id, result: ConfigChangeResult(
                 revision: now.revision, basedOn: revision, file: inputs.managedPath,
                 changes: changes.map { ConfigChange(key: $0.key, before: $0.before, after: $0.after) },
@@ -120,7 +129,7 @@ extension Daemon {
     }
 
     /// One journal entry per applied change, `V6_AUDIT=1` with who, what and before/after.
-    func logAudit(_ record: ConfigAuditRecord, revision: String, milliseconds: Double? = nil) {
+    func logAudit(_ record: ConfigAuditRecord, revision: String, milliseconds: Double? = nil, share: Bool = true) {
         var metadata: [String: Logger.MetadataValue] = [
             "audit": "1", "config_revision": "\(revision)", "command": "\(record.command)",
             "changes": "\(record.changes.map(\.description).joined(separator: "; "))",
@@ -132,9 +141,19 @@ extension Daemon {
         if let milliseconds { metadata["duration_ms"] = "\(String(format: "%.1f", milliseconds))" }
         if let reason = record.reason { metadata["reason"] = "\(reason)" }
         logger.notice("configuration changed by \(record.who): \(record.command) (revision \(revision))", metadata: metadata)
-        shareAudit(kind: "config", task: nil, detail: "\(record.command) (revision \(revision)): "
-                   + record.changes.map(\.description).joined(separator: "; "), actor: record.who,
+        // An adopted shared revision was audited, for every host, by the host that made the edit.
+        guard share, !record.command.hasPrefix(Self.sharedRuntimeCause) else { return }
+        shareAudit(kind: "config", task: nil, detail: sharedAuditDetail(record, revision: revision), actor: record.who,
                    entry: Self.sharedAuditText(appliedEntry(record, revision: revision)))
+    }
+
+    private func sharedAuditDetail(_ record: ConfigAuditRecord, revision: String) -> String {
+        "\(record.command) (revision \(revision)): " + record.changes.map(\.description).joined(separator: "; ")
+    }
+
+    /// After an edit was shared but not applied here: what happens to it.
+    private var sharedNote: String {
+        cluster?.pendingRuntimeRevision.map { "; but it was already shared as run-time revision \($0): the other hosts adopt it, and this host tries again at its next heartbeat" } ?? ""
     }
 
     /// An applied change as the shared audit keeps it (the record may still say `pending`).

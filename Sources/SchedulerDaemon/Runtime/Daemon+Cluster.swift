@@ -29,6 +29,12 @@ struct ClusterLink {
     var lastPrune: ContinuousClock.Instant?
     /// The digest of the tasks (`tasksRevision`), and the files' revision it was computed for.
     var revision: (files: String, digest: String)?
+    /// The shared run-time configuration revision this host runs (0: none adopted yet).
+    var runtimeRevision: Int64 = 0
+    /// A revision this host could not load (refused once, not tried again).
+    var refusedRuntimeRevision: Int64?
+    /// Set while an edit made here is published and applied: the heartbeat adopts nothing meanwhile.
+    var pendingRuntimeRevision: Int64?
 
     /// How often the lease is renewed: a fifth of it, 1-5 s.
     var beatInterval: Duration { .seconds(max(1, min(5, leaseSeconds / 5))) }
@@ -102,6 +108,7 @@ extension Daemon {
                 try? await Task.sleep(for: interval)
                 guard let self, await !self.shuttingDown else { return }
                 await self.beat()
+                await self.adoptSharedRuntimeConfig()
             }
         }
     }
@@ -118,7 +125,7 @@ extension Daemon {
                 link.migrated = true
             }
             let lapsed = try await shared.heartbeat(leaseSeconds: link.leaseSeconds, configRevision: tasksRevision(),
-                                                    running: activeRunCount)
+                                                    running: activeRunCount, runtimeRevision: link.runtimeRevision)
             if !link.runIDsContinued {
                 // A host reinstalled with a fresh state.db would reuse its earlier run ids.
                 core.continueRunIDs(after: try await shared.largestRunID())
@@ -265,9 +272,13 @@ extension Daemon {
         let mine = link.store.hostID
         let revision = link.revision?.digest ?? ""
         let hosts = link.hosts.map { host in
-            HostStatus(hostID: host.hostID, alive: host.isAlive, leaseAgeSeconds: (host.leaseAgeSeconds * 10).rounded() / 10,
-                       leaseSeconds: Int(host.leaseSeconds), configRevision: host.configRevision, running: host.running,
-                       thisHost: host.hostID == mine, configDiffers: host.isAlive && host.configRevision != revision)
+            // This host's own run-time revision as it is now (its row is as of its last beat).
+            let runtime = host.hostID == mine ? link.runtimeRevision : host.runtimeRevision
+            return HostStatus(hostID: host.hostID, alive: host.isAlive, leaseAgeSeconds: (host.leaseAgeSeconds * 10).rounded() / 10,
+                              leaseSeconds: Int(host.leaseSeconds), configRevision: host.configRevision, running: host.running,
+                              thisHost: host.hostID == mine,
+                              configDiffers: host.isAlive && (host.configRevision != revision || (runtime ?? 0) != link.runtimeRevision),
+                              runtimeRevision: runtime)
         }
         return ClusterStatus(store: "postgres", hostID: mine, database: link.store.label, reachable: link.unreachable == nil,
                              unreachable: link.unreachable.map { "\($0.reason) (since \(core.calendar.zone.iso8601($0.since)))" },

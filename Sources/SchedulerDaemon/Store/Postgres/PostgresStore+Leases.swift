@@ -13,16 +13,16 @@ extension PostgresStore {
     /// directory) holds this host id with a live lease: two daemons with one `host_id` would mix
     /// their runs.
     @discardableResult
-    public func heartbeat(leaseSeconds: Int64, configRevision: String, running: Int) async throws -> Bool {
+    public func heartbeat(leaseSeconds: Int64, configRevision: String, running: Int, runtimeRevision: Int64? = nil) async throws -> Bool {
         let me = hostID, instance = self.instance, logger = self.logger
         return try await bounded { client in
             let rows = try await client.query("""
                 WITH before AS (SELECT lapse_handled_at FROM v6_hosts WHERE host_id = \(me))
-                INSERT INTO v6_hosts (host_id, started_at, heartbeat_at, lease_seconds, config_revision, running, instance)
-                VALUES (\(me), now(), now(), \(Int(leaseSeconds)), \(configRevision), \(running), \(instance))
+                INSERT INTO v6_hosts (host_id, started_at, heartbeat_at, lease_seconds, config_revision, running, instance, runtime_revision)
+                VALUES (\(me), now(), now(), \(Int(leaseSeconds)), \(configRevision), \(running), \(instance), \(runtimeRevision))
                 ON CONFLICT (host_id) DO UPDATE SET heartbeat_at = now(), lease_seconds = EXCLUDED.lease_seconds,
                     config_revision = EXCLUDED.config_revision, running = EXCLUDED.running, lapse_handled_at = NULL,
-                    instance = EXCLUDED.instance,
+                    instance = EXCLUDED.instance, runtime_revision = EXCLUDED.runtime_revision,
                     started_at = CASE WHEN v6_hosts.instance IS DISTINCT FROM EXCLUDED.instance THEN now() ELSE v6_hosts.started_at END
                 WHERE v6_hosts.instance IS NULL OR v6_hosts.instance = EXCLUDED.instance
                    OR v6_hosts.heartbeat_at + make_interval(secs => v6_hosts.lease_seconds) < now()
@@ -53,12 +53,13 @@ extension PostgresStore {
         let logger = self.logger
         return try await bounded { client in
         let rows = try await client.query("""
-            SELECT host_id, extract(epoch FROM now() - heartbeat_at)::float8, lease_seconds, config_revision, running
+            SELECT host_id, extract(epoch FROM now() - heartbeat_at)::float8, lease_seconds, config_revision, running, runtime_revision
             FROM v6_hosts ORDER BY host_id
             """, logger: logger)
         var result: [HostLease] = []
-        for try await (id, age, lease, revision, running) in rows.decode((String, Double, Int, String, Int).self) {
-            result.append(HostLease(hostID: id, leaseAgeSeconds: age, leaseSeconds: Int64(lease), configRevision: revision, running: running))
+        for try await (id, age, lease, revision, running, runtime) in rows.decode((String, Double, Int, String, Int, Int64?).self) {
+            result.append(HostLease(hostID: id, leaseAgeSeconds: age, leaseSeconds: Int64(lease), configRevision: revision, running: running,
+                                    runtimeRevision: runtime))
         }
         return result
         }

@@ -21,6 +21,8 @@ public struct HostLease: Sendable, Equatable {
     public let leaseSeconds: Int64
     public let configRevision: String
     public let running: Int
+    /// The shared run-time configuration revision it runs (nil: not reported).
+    public var runtimeRevision: Int64? = nil
 
     public var isAlive: Bool { leaseAgeSeconds <= Double(leaseSeconds) }
 }
