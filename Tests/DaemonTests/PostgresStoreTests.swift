@@ -34,6 +34,30 @@ struct PostgresStoreTests {
         await b.close()
     }
 
+    @Test func ofTwoHostsPublishingARunTimeRevisionOnTheSameBaseOneWinsWithItsAuditRow() async throws {
+        let cluster = try PostgresCluster()
+        let a = try Self.store(cluster, host: "a"), b = try Self.store(cluster, host: "b")
+        try await a.migrate()
+        #expect(try await a.runtimeConfig(newerThan: 0) == nil, "nothing shared yet")
+        async let first = a.publishRuntimeConfig(text: "from a\n", expected: 0, detail: "edit a", actor: "uid 1", entry: "{}")
+        async let second = b.publishRuntimeConfig(text: "from b\n", expected: 0, detail: "edit b", actor: "uid 2", entry: nil)
+        let results = try await [first, second]
+        #expect(results.compactMap { $0 } == [1], "one becomes revision 1, the other is refused: \(results)")
+        let winner = results[0] == 1 ? "a" : "b"
+        #expect(try cluster.psql("SELECT count(*) FROM v6_audit WHERE kind = 'config'") == "1", "only the winner's audit row")
+        #expect(try await b.runtimeConfig(newerThan: 0) == SharedRuntimeConfig(revision: 1, host: winner, text: "from \(winner)\n"))
+        #expect(try await b.runtimeConfig(newerThan: 1) == SharedRuntimeConfig(revision: 1, host: winner, text: nil),
+                "a host at the newest revision reads its number, not its text")
+        // The next edit must be based on revision 1.
+        #expect(try await a.publishRuntimeConfig(text: "x\n", expected: 0, detail: "stale", actor: "uid 1", entry: nil) == nil)
+        #expect(try await a.publishRuntimeConfig(text: "x\n", expected: 1, detail: "next", actor: "uid 1", entry: nil) == 2)
+        let trail = try await b.auditTrail(limit: 10)
+        #expect(trail.map(\.detail) == ["next", "edit \(winner)"] && trail.first?.host == "a")
+        await a.close()
+        await b.close()
+        cluster.stop()
+    }
+
     @Test func ofThreeHostsClaimingEverySlotAtOnceExactlyOneRunsEach() async throws {
         let cluster = try PostgresCluster()
         let hosts = try ["a", "b", "c"].map { try Self.store(cluster, host: $0) }

@@ -84,7 +84,7 @@ extension Daemon {
             seq = try store.recordConfigChange(record)
         } catch {
             storeFailed(error)
-            return refuse(.stateError, "the audit cannot be recorded (\(error)); nothing was changed")
+            return refuse(.stateError, "the audit cannot be recorded (\(error)); nothing was changed" + sharedNote)
         }
         do {
             if let late = try ManagedFileWriter.write(result.managedText, to: inputs.managedPath) {

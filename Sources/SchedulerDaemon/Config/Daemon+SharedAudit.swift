@@ -9,7 +9,7 @@ extension Daemon {
     /// The answer from the shared audit; nil when there is no shared store or it does not
     /// answer (then the caller answers from this host's own audit, each entry with this host).
     func sharedAuditEntries(limit: Int) async -> [AuditEntry]? {
-        guard let shared = cluster?.store else { return nil }
+        guard let shared = cluster?.store, cluster?.unreachable == nil else { return nil }
         do {
             return try await shared.auditTrail(limit: limit).map(auditEntry)
         } catch {

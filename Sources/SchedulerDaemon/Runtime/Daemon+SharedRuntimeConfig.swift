@@ -77,7 +77,11 @@ extension Daemon {
             logger.notice("adopted \(what) (\(inputs.managedPath))", metadata: ["runtime_revision": "\(newest.revision)"])
         case .failure(let failure):
             // Kept out: the file as it was (the running configuration stayed).
-            if let previous { _ = try? ManagedFileWriter.write(previous, to: inputs.managedPath) }
+            if let previous {
+                _ = try? ManagedFileWriter.write(previous, to: inputs.managedPath)
+            } else {
+                try? FileManager.default.removeItem(atPath: inputs.managedPath)
+            }
             if failure.refused { return }  // a reload was under way: the next beat tries again
             refuseSharedRuntime(newest.revision, what, "the reload refused it: \(failure.message)")
         }
