@@ -135,11 +135,21 @@ struct E2ESharedConfigTests {
         #expect(values.contains { $0["key"] as? String == "scheduler.max_concurrent_tasks" && $0["value"] as? String == "4" },
                 "h1 runs h2's edit")
 
+        // A hand edit on h2's disk, not reloaded: a new revision waits for the reload (as an edit
+        // there would be refused), then is adopted.
+        try p.h2.directory.write("config.yaml.d/10-local.yaml", "# this host's own drop-in\n")
+        #expect(try p.h1.v6ctl(["task", "set", "quiet", "retries=2"]).status == 0)
+        #expect(p.h2.waitForLog("shared run-time configuration revision 3 from host h1 not adopted yet", timeout: 10), "\(p.h2.log.suffix(600))")
+        #expect(p.runtimeRevisions(p.h2)["h2"] == 2)
+        #expect(try p.h2.v6ctl(["reload"]).status == 0)
+        #expect(E2E.poll(timeout: 10) { p.runtimeRevisions(p.h2) == ["h1": 3, "h2": 3] }, "\(p.runtimeRevisions(p.h2))")
+        #expect(((try? p.h2.json(["show", "quiet"]))?["retries"] as? Int) == 2)
+
         // An edit of a task only h1 has does not load on h2: refused there, loudly, and kept out.
         #expect(try p.h1.v6ctl(["task", "set", "solo", "timeout_seconds=120"]).status == 0)
-        #expect(p.h2.waitForLog("shared run-time configuration revision 3 from host h1 refused", timeout: 10), "\(p.h2.log.suffix(600))")
-        #expect(E2E.poll(timeout: 10) { p.runtimeRevisions(p.h1) == ["h1": 3, "h2": 2] && p.runtimeRevisions(p.h2) == ["h1": 3, "h2": 2] },
-                "h2 stays at 2: \(p.runtimeRevisions(p.h1)) \(p.runtimeRevisions(p.h2))")
+        #expect(p.h2.waitForLog("shared run-time configuration revision 4 from host h1 refused", timeout: 10), "\(p.h2.log.suffix(600))")
+        #expect(E2E.poll(timeout: 10) { p.runtimeRevisions(p.h1) == ["h1": 4, "h2": 3] && p.runtimeRevisions(p.h2) == ["h1": 4, "h2": 3] },
+                "h2 stays at 3: \(p.runtimeRevisions(p.h1)) \(p.runtimeRevisions(p.h2))")
         let h1Hosts = (((try p.h1.json(["status"]))["cluster"] as? [String: Any])?["hosts"] as? [[String: Any]]) ?? []
         #expect(h1Hosts.first { $0["host_id"] as? String == "h2" }?["config_differs"] as? Bool == true, "h1 reports h2 as differing")
         #expect(!managed(p.h2).contains("solo"), "kept out of h2's file: \(managed(p.h2))")

@@ -33,6 +33,8 @@ struct ClusterLink {
     var runtimeRevision: Int64 = 0
     /// A revision this host could not load (refused once, not tried again).
     var refusedRuntimeRevision: Int64?
+    /// A newer revision waiting for a hand edit on disk to be reloaded (said once).
+    var waitingRuntimeRevision: Int64?
     /// Set while an edit made here is published and applied: the heartbeat adopts nothing meanwhile.
     var pendingRuntimeRevision: Int64?
 

@@ -57,6 +57,15 @@ extension Daemon {
             cluster?.runtimeRevision = newest.revision  // already runs it (it made the edit, before a restart)
             return
         }
+        // As for an edit: a hand edit on disk not reloaded yet is not carried live with it.
+        if inputs.revision != loaded.revision {
+            if cluster?.waitingRuntimeRevision != newest.revision {
+                cluster?.waitingRuntimeRevision = newest.revision
+                let changed = ConfigLayers.changedFiles(from: loaded.layers.files, to: inputs.fileRevisions)
+                logger.warning("\(what) not adopted yet: the configuration files on disk differ from the running ones (\(changed.joined(separator: ", "))); check them (v6-scheduler check-config) and run v6ctl reload: it is adopted at the next heartbeat after")
+            }
+            return
+        }
         let proposed = inputs.replacingManaged(with: text)
         let checked: LoadedConfig
         do {
