@@ -17,7 +17,7 @@ TEST_DEB_PACKAGES := systemd util-linux prometheus openssl chromium chromium-dri
   $(if $(shell python3 -m venv --help >/dev/null 2>&1 && echo yes),,python3 python3-venv)
 # The shared store's suites (a private PostgreSQL cluster; E2EClusterTests: three daemons in
 # network namespaces), run in a test process of their own.
-SHARED_STORE_SUITES := E2EClusterTests|PostgresStoreTests|PostgresRetryTakeoverTests|SharedStoreMaintenanceTests
+SHARED_STORE_SUITES := E2EClusterTests|E2ESharedConfigTests|PostgresStoreTests|SharedStoreMaintenanceTests
 TEST_PIP_PACKAGES := aiosmtpd==1.4.6 kubernetes-validate==1.37.0 selenium==4.40.0 schemathesis==4.32.5
 VENV := .build/venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
