@@ -110,10 +110,12 @@ import TestSupport
         #expect(ticks.count >= 15, "\(ticks.count) ticks")
         let slots = ticks.compactMap { ($0["scheduled_at"] as? String).flatMap(Self.epoch) }
         let starts = ticks.compactMap { ($0["started_at"] as? String).flatMap(Self.epoch) }
-        #expect(slots.count == ticks.count && starts.count == ticks.count)
+        #expect(slots.count == ticks.count && starts.count == ticks.count,
+                "runs without a slot or a start: \(ticks.filter { $0["scheduled_at"] == nil || $0["started_at"] == nil })")
         for (slot, start) in zip(slots, starts) { #expect(start - slot <= 1, "a tick started \(start - slot) s late") }
         for (a, b) in zip(slots, slots.dropFirst()) { #expect(b - a == 1, "a tick slot was skipped between \(a) and \(b)") }
-        #expect(ticks.allSatisfy { $0["outcome"] as? String == "success" })
+        #expect(ticks.allSatisfy { $0["outcome"] as? String == "success" },
+                "\(ticks.filter { $0["outcome"] as? String != "success" })")
     }
 
     static func epoch(_ iso: String) -> Int? {

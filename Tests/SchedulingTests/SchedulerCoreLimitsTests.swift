@@ -38,6 +38,28 @@ import Testing
         #expect(core.timeoutElapsed(run.runID).isEmpty, "a run that is over is not stopped")
     }
 
+    /// The daemon starts runs asynchronously (a claim, then a spawn): with `timeoutsFromSpawn` the
+    /// timeout counts from the spawn, so a start slowed by a loaded machine (seen: a 1 s task
+    /// "stopped (timeout) before it was started") is not timed out before its process exists.
+    @Test func withTimeoutsFromSpawnTheTimeoutCountsFromTheSpawn() throws {
+        let task = Build.task("quick", .at([Build.wall("10:00")]), days: .everyDay, timeout: 1)
+        func isStop(_ action: SchedulerAction) -> Bool { if case .stop = action { true } else { false } }
+        var core = SchedulerCore(config: Build.config([task]), now: Self.start)
+        core.timeoutsFromSpawn = true
+        let run = try #require(core.advance(to: Self.start).compactMap { if case .start(let s) = $0 { s } else { nil } }.first)
+        #expect(core.nextWakeUp != Self.start + 2, "no deadline before the spawn")
+        #expect(!core.advance(to: Self.start + 5).contains(where: isStop), "a slow spawn is not a timeout")
+        core.runSpawned(run.runID, at: Self.start + 5)
+        #expect(core.nextWakeUp == Self.start + 7)
+        #expect(!core.advance(to: Self.start + 6).contains(where: isStop))
+        #expect(core.advance(to: Self.start + 7) == [.stop(runID: run.runID, reason: .timeout)])
+
+        // Without it (the planner, tests of the core): from the start action, as before.
+        var plain = SchedulerCore(config: Build.config([task]), now: Self.start)
+        let other = try #require(plain.advance(to: Self.start).compactMap { if case .start(let s) = $0 { s } else { nil } }.first)
+        #expect(plain.advance(to: Self.start + 2) == [.stop(runID: other.runID, reason: .timeout)])
+    }
+
     @Test func instantArithmeticSaturates() {
         let nearEnd = Instant(seconds: .max - 1)
         #expect(nearEnd + 10 == .distantFuture)

@@ -190,6 +190,11 @@ extension Daemon {
         let startedAt = Instant(seconds: Int64(moment.wall.timeIntervalSince1970.rounded(.down)))
         runs[run.runID] = RunHandle(start: run, process: process, startedAt: startedAt, spawned: moment.monotonic,
                                     killGrace: Double(task.killGraceSeconds))
+        // The core's timeout counts from here (`timeoutsFromSpawn`), not from the start action:
+        // a claim or spawn slowed by a loaded machine must not time a run out before it exists.
+        // Only the timer (not `rearm()`, which also plans reservations): hundreds of these in a burst.
+        core.runSpawned(run.runID, at: startedAt)
+        timer?.arm(at: core.nextWakeUp)
         if var record {
             record.startedAt = startedAt
             save(record, task: run.task)

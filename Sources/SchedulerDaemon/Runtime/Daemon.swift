@@ -116,6 +116,7 @@ public actor Daemon {
             firstRunID = Int64(clock.currentDate().timeIntervalSince1970 * 1000)
         }
         core = SchedulerCore(config: config, now: startedAt, firstRunID: firstRunID)
+        core.timeoutsFromSpawn = true  // starts are asynchronous here (Daemon+Launch.swift)
         let host = Daemon.hostName()
         // `hosts:` lists host ids: this daemon's is `host_id`, by default the host name.
         core.hostID = config.cluster.hostID ?? host

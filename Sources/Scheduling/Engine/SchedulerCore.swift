@@ -30,6 +30,11 @@ public struct SchedulerCore: Sendable {
     /// This daemon's `host_id`: tasks whose `hosts:` leave it out are never started here (another
     /// host runs them). Nil (the planner, tests): every task.
     public var hostID: String?
+    /// The daemon starts runs asynchronously (a claim, then a spawn on another thread): with this
+    /// set, a run's timeout counts from `runSpawned(_:at:)`, not from its start action, so a slow
+    /// claim or spawn on a loaded machine never times a run out before it has started. Off (the
+    /// planner, tests of the core alone): the timeout counts from the start action.
+    public var timeoutsFromSpawn = false
     public private(set) var isShuttingDown = false
 
     /// - Parameters:
@@ -56,7 +61,7 @@ public struct SchedulerCore: Sendable {
         var candidates: [Instant] = []
         if let top = due.min { candidates.append(top.instant) }
         candidates.append(contentsOf: retries.values.map(\.at))
-        candidates.append(contentsOf: active.values.filter { $0.stopping == nil }.map(\.deadline))
+        candidates.append(contentsOf: active.values.filter { $0.stopping == nil }.compactMap(\.deadline))
         if !deps.gates.isEmpty, let gate = deps.gates.map(\.deadline).min() { candidates.append(gate) }
         return candidates.min()
     }
@@ -99,7 +104,7 @@ public struct SchedulerCore: Sendable {
     public mutating func advance(to now: Instant) -> [SchedulerAction] {
         var actions: [SchedulerAction] = []
         if !deps.gates.isEmpty { expireGates(now: now, into: &actions) }
-        for (id, run) in active where run.stopping == nil && run.deadline <= now {
+        for (id, run) in active where run.stopping == nil && run.deadline.map({ $0 <= now }) == true {
             active[id]?.stopping = .timeout
             actions.append(.stop(runID: id, reason: .timeout))
         }
@@ -166,6 +171,13 @@ public struct SchedulerCore: Sendable {
     /// The daemon measured that a run has been going for its `timeout_seconds`, counted from its
     /// actual start to the millisecond (the deadline kept here is in whole seconds, rounded up, so
     /// it is only the backstop): the run is stopped as timed out, unless it is being stopped already.
+    /// The run's process exists now (see `timeoutsFromSpawn`): its timeout counts from `now`.
+    public mutating func runSpawned(_ runID: String, at now: Instant) {
+        guard let run = active[runID], run.stopping == nil, let i = indexOf[run.task] else { return }
+        // Whole seconds: `now` may be up to a second old, so round the deadline up.
+        active[runID]?.deadline = now + Int64(states[i].config.timeoutSeconds) + 1
+    }
+
     public mutating func timeoutElapsed(_ runID: String) -> [SchedulerAction] {
         guard let run = active[runID], run.stopping == nil else { return [] }
         active[runID]?.stopping = .timeout
@@ -328,7 +340,7 @@ public struct SchedulerCore: Sendable {
         let timeout = states[i].config.timeoutSeconds
         active[start.runID] = ActiveRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
                                         // Whole seconds: `now` may be up to a second old, so round the deadline up.
-                                        attempt: start.attempt, deadline: now + Int64(timeout) + 1, stopping: nil,
+                                        attempt: start.attempt, deadline: timeoutsFromSpawn ? nil : now + Int64(timeout) + 1, stopping: nil,
                                         runDate: deps.linked[i] ? runDate(of: start) : nil, chain: start.chain, quiet: start.quiet)
         activeByTask[start.task] = start.runID
         actions.append(.start(RunStart(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
@@ -381,7 +393,8 @@ struct ActiveRun: Sendable {
     let trigger: Trigger
     let scheduledAt: Instant?
     let attempt: Int
-    let deadline: Instant
+    /// When the core stops it for its timeout; nil until it is spawned (`timeoutsFromSpawn`).
+    var deadline: Instant?
     var stopping: StopReason?
     var runDate: LocalDate? = nil
     var chain: Int? = nil
