@@ -174,8 +174,13 @@ public struct SchedulerCore: Sendable {
     /// The run's process exists now (see `timeoutsFromSpawn`): its timeout counts from `now`.
     public mutating func runSpawned(_ runID: String, at now: Instant) {
         guard let run = active[runID], run.stopping == nil, let i = indexOf[run.task] else { return }
-        // Whole seconds: `now` may be up to a second old, so round the deadline up.
-        active[runID]?.deadline = now + Int64(states[i].config.timeoutSeconds) + 1
+        let deadline = timeoutDeadline(of: i, from: now)
+        active[runID]?.deadline = deadline
+    }
+
+    /// Whole seconds: `now` may be up to a second old, so the deadline is rounded up.
+    private func timeoutDeadline(of index: Int, from now: Instant) -> Instant {
+        now + Int64(states[index].config.timeoutSeconds) + 1
     }
 
     public mutating func timeoutElapsed(_ runID: String) -> [SchedulerAction] {
@@ -339,8 +344,7 @@ public struct SchedulerCore: Sendable {
         guard let i = indexOf[start.task] else { return }
         let timeout = states[i].config.timeoutSeconds
         active[start.runID] = ActiveRun(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
-                                        // Whole seconds: `now` may be up to a second old, so round the deadline up.
-                                        attempt: start.attempt, deadline: timeoutsFromSpawn ? nil : now + Int64(timeout) + 1, stopping: nil,
+                                        attempt: start.attempt, deadline: timeoutsFromSpawn ? nil : timeoutDeadline(of: i, from: now), stopping: nil,
                                         runDate: deps.linked[i] ? runDate(of: start) : nil, chain: start.chain, quiet: start.quiet)
         activeByTask[start.task] = start.runID
         actions.append(.start(RunStart(runID: start.runID, task: start.task, trigger: start.trigger, scheduledAt: start.scheduledAt,
