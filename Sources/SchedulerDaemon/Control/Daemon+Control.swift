@@ -17,13 +17,15 @@ extension Daemon {
         switch request {
         case .status:
             retryStoreIfNeeded()
-            return ResponseEncoder.success(id: id, result: statusResult(now: now, peer: peer))
+            await refreshSharedLastRuns()
+            return ResponseEncoder.success(id: id, result: statusResult(now: clock.now(), peer: peer))
         case .tasks(let limit, let offset, let filter):
             var parsed: TaskFilter? = nil
             if let filter {
                 do { parsed = try TaskFilter(parsing: filter) } catch { return ResponseEncoder.failure(id: id, error) }
             }
-            return ResponseEncoder.success(id: id, result: taskPage(limit: limit, offset: offset, filter: parsed, now: now))
+            await refreshSharedLastRuns()
+            return ResponseEncoder.success(id: id, result: taskPage(limit: limit, offset: offset, filter: parsed, now: clock.now()))
         case .task(let name, let output):
             guard let task = core.config.task(named: name) else { return fail(.unknownTask, unknownTaskMessage(name)) }
             // With the shared store, its last runs are every host's (this host's own without the database).

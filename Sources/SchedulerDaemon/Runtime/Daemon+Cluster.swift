@@ -150,7 +150,6 @@ extension Daemon {
             try await pruneIfDue(shared)
             let hosts = try await shared.hosts()
             let toggles = try await shared.toggles()
-            cluster?.lastRuns = try await shared.lastRuns(of: core.config.tasks.map(\.name))
             clusterUp(hosts: hosts, toggles: cluster?.toggleEpoch == epoch ? toggles : nil)
         } catch let taken as HostIDTaken {
             hostIDTaken(taken)
@@ -314,8 +313,18 @@ extension Daemon {
         return digest
     }
 
+    /// With the shared store, each task's newest run across the hosts, read when `status` or
+    /// `tasks` asks (as `task` does), not at every heartbeat: that read is one row per task, and an
+    /// idle cluster of 10,000 tasks would make it every few seconds on every host. Without the
+    /// database, or when the read fails, the last copy stands (a failed read is the heartbeat's to
+    /// report: a status request does not stop claims).
+    func refreshSharedLastRuns() async {
+        guard let link = cluster, link.unreachable == nil else { return }
+        if let runs = try? await link.store.lastRuns(of: core.config.tasks.map(\.name)) { cluster?.lastRuns = runs }
+    }
+
     /// With the shared store, the newer of this host's own last run of each task and the
-    /// cluster's (as of the last heartbeat: another host's run shows within a beat).
+    /// cluster's (as of `refreshSharedLastRuns`).
     func newestRuns(_ local: [String: RunRecord], of names: [String]) -> [String: RunRecord] {
         guard let shared = cluster?.lastRuns, !shared.isEmpty else { return local }
         var merged = local
