@@ -32,8 +32,7 @@ struct SpawnMoment: Sendable {
 extension Daemon {
     func startRun(_ run: RunStart, now: Instant) {
         guard core.config.task(named: run.task) != nil else { return }
-        let record = RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
-                               startedAt: now, outcome: .running, attempt: run.attempt, waitedMs: run.waitedSeconds * 1000)
+        let record = RunRecord.running(run, at: now)
         if cluster != nil {
             // The shared store: every start (a manual run, a retry, a catch-up too) is claimed in
             // PostgreSQL first, and without it nothing starts.
@@ -96,9 +95,7 @@ extension Daemon {
             finishShutdownIfIdle()
         case .failure:
             // Reported by the lane. Keep scheduling: running twice is unlikely, not running is certain.
-            launch(run, recordAfterSpawn: RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
-                                                    startedAt: now, outcome: .running, attempt: run.attempt,
-                                                    waitedMs: run.waitedSeconds * 1000))
+            launch(run, recordAfterSpawn: RunRecord.running(run, at: now))
         }
         rearm()
     }
@@ -106,8 +103,7 @@ extension Daemon {
     /// A start that waited for its reservation goes on with the claim it got.
     func resume(_ run: RunStart, claim: ReservationBook.Claim) {
         let now = clock.now()
-        let record = RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
-                               startedAt: now, outcome: .running, attempt: run.attempt, waitedMs: run.waitedSeconds * 1000)
+        let record = RunRecord.running(run, at: now)
         switch claim {
         case .won:
             launch(run, recordAfterSpawn: record)
@@ -234,5 +230,13 @@ extension Daemon {
     /// A stop waits for every run to end, those still on their way to a spawn included.
     func finishShutdownIfIdle() {
         if shuttingDown && runs.isEmpty && launching.isEmpty { finishShutdown() }
+    }
+}
+
+extension RunRecord {
+    /// The `running` record of a start, as claimed or written when it begins.
+    static func running(_ run: RunStart, at now: Instant) -> RunRecord {
+        RunRecord(runID: run.runID, task: run.task, trigger: run.trigger, scheduledAt: run.scheduledAt,
+                  startedAt: now, outcome: .running, attempt: run.attempt, waitedMs: run.waitedSeconds * 1000)
     }
 }
